@@ -1,0 +1,131 @@
+//! The neuroscience tasks (neurogym 0.0.2 as the paper's script uses them; see shared/spec/tasks.md).
+//!
+//! A task only knows how to write one trial. Batching, seeding and the
+//! fixed probe set live here, so a new task is one new module.
+
+mod context;
+mod delay_match;
+mod perceptual;
+
+pub use context::ContextDecision;
+pub use delay_match::DelayMatchSample;
+pub use perceptual::PerceptualDecision;
+
+use crate::rng::Rng;
+use std::ops::Range;
+
+/// Input noise: sigma / sqrt(dt) with sigma = 1 and dt = 100 ms.
+pub const INPUT_NOISE_SD: f64 = 0.1;
+
+pub trait Task: Send + Sync {
+    /// Short name used on the command line and in links ("2af", "dms", "cxt").
+    fn key(&self) -> &'static str;
+    fn n_in(&self) -> usize;
+    fn n_out(&self) -> usize;
+    /// Steps per trial (8 for all three tasks at dt = 100 ms).
+    fn seq_len(&self) -> usize;
+    /// The steps on which the answer is given and scored for accuracy.
+    fn decision_steps(&self) -> Range<usize>;
+    /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),
+    /// `labels` is `seq_len` class indices (0 = fixate).
+    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]);
+}
+
+/// Which task: the value the configuration, the command line and links carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    Perceptual,
+    DelayMatch,
+    Context,
+}
+
+impl TaskKind {
+    pub const ALL: [TaskKind; 3] = [TaskKind::Perceptual, TaskKind::DelayMatch, TaskKind::Context];
+
+    pub fn key(self) -> &'static str {
+        self.build().key()
+    }
+
+    pub fn parse(s: &str) -> Option<TaskKind> {
+        Self::ALL.into_iter().find(|k| k.key().eq_ignore_ascii_case(s))
+    }
+
+    pub fn build(self) -> Box<dyn Task> {
+        match self {
+            TaskKind::Perceptual => Box::new(PerceptualDecision),
+            TaskKind::DelayMatch => Box::new(DelayMatchSample),
+            TaskKind::Context => Box::new(ContextDecision),
+        }
+    }
+}
+
+/// A batch laid out time-major: `x[(t * batch + b) * n_in + i]`, `labels[t * batch + b]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub seq_len: usize,
+    pub batch: usize,
+    pub n_in: usize,
+    pub x: Vec<f32>,
+    pub labels: Vec<usize>,
+}
+
+impl Batch {
+    pub fn zeros(seq_len: usize, batch: usize, n_in: usize) -> Self {
+        Batch { seq_len, batch, n_in, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
+    }
+
+    /// Inputs at step `t`, `batch x n_in` row-major.
+    pub fn x_at(&self, t: usize) -> &[f32] {
+        let w = self.batch * self.n_in;
+        &self.x[t * w..(t + 1) * w]
+    }
+
+    pub fn labels_at(&self, t: usize) -> &[usize] {
+        &self.labels[t * self.batch..(t + 1) * self.batch]
+    }
+}
+
+/// An endless stream of batches. Each batch slot draws its trials from its own
+/// PCG stream, so the 32 sequences of a batch are independent trials and the
+/// whole stream is fixed by `(seed, first_stream)`.
+pub struct TaskStream {
+    task: Box<dyn Task>,
+    slots: Vec<Rng>,
+    trial_x: Vec<f32>,
+    trial_labels: Vec<usize>,
+}
+
+impl TaskStream {
+    pub fn new(task: Box<dyn Task>, batch: usize, seed: u64, first_stream: u64) -> Self {
+        let slots = (0..batch as u64).map(|s| Rng::new(seed, first_stream + s)).collect();
+        let (t, n_in) = (task.seq_len(), task.n_in());
+        TaskStream { task, slots, trial_x: vec![0.0; t * n_in], trial_labels: vec![0; t] }
+    }
+
+    pub fn task(&self) -> &dyn Task {
+        self.task.as_ref()
+    }
+
+    pub fn new_batch(&self) -> Batch {
+        Batch::zeros(self.task.seq_len(), self.slots.len(), self.task.n_in())
+    }
+
+    /// Overwrites `out` with the next batch (no allocation).
+    pub fn fill(&mut self, out: &mut Batch) {
+        let (t_len, n_in, batch) = (self.task.seq_len(), self.task.n_in(), self.slots.len());
+        for (b, rng) in self.slots.iter_mut().enumerate() {
+            self.task.trial(rng, &mut self.trial_x, &mut self.trial_labels);
+            for t in 0..t_len {
+                let dst = (t * batch + b) * n_in;
+                out.x[dst..dst + n_in].copy_from_slice(&self.trial_x[t * n_in..(t + 1) * n_in]);
+                out.labels[t * batch + b] = self.trial_labels[t];
+            }
+        }
+    }
+
+    pub fn next_batch(&mut self) -> Batch {
+        let mut b = self.new_batch();
+        self.fill(&mut b);
+        b
+    }
+}
