@@ -1,9 +1,13 @@
 //! Dense linear algebra written for determinism: the same bits on every CPU and in wasm.
 
+mod eig;
 mod kernels;
 mod mat;
 mod real;
+mod svd;
 
+pub use eig::sym_eigen;
 pub use kernels::{gemm_nn, gemm_tn};
 pub use mat::{alignment, Mat};
 pub use real::Real;
+pub use svd::{random_orthogonal, singular_values, svd, truncate_rank, Svd};

@@ -17,10 +17,41 @@ use std::ops::Range;
 /// Input noise: sigma / sqrt(dt) with sigma = 1 and dt = 100 ms.
 pub const INPUT_NOISE_SD: f64 = 0.1;
 
+/// Steps per trial at dt = 100 ms for all three tasks; the answer comes on the last.
+pub const SEQ_LEN: usize = 8;
+const DECISION: Range<usize> = SEQ_LEN - 1..SEQ_LEN;
+
+/// Preferred directions of the two stimulus channels (neurogym's theta).
+const THETA: [f64; 2] = [0.0, std::f64::consts::PI];
+
+/// A stimulus pair cos(theta_j - angle) * amplitude + 0.5 (neurogym's encoding of a direction).
+fn direction_pair(angle: f64, amplitude: f64) -> [f64; 2] {
+    THETA.map(|th| libm::cos(th - angle) * amplitude + 0.5)
+}
+
+/// Writes one row of `x` (one step) from f64 values plus `noise_sd` noise on the chosen channels.
+fn write_step(x: &mut [f32], n_in: usize, t: usize, values: &[f64], noisy: &[usize], noise_sd: f64, rng: &mut Rng) {
+    let row = &mut x[t * n_in..(t + 1) * n_in];
+    for (i, v) in values.iter().enumerate() {
+        let noise = if noisy.contains(&i) { noise_sd * rng.normal() } else { 0.0 };
+        row[i] = (v + noise) as f32;
+    }
+}
+
+/// Labels: fixate (0) on every step but the last, the answer on the last.
+fn answer_labels(labels: &mut [usize], answer: usize) {
+    labels.iter_mut().for_each(|l| *l = 0);
+    labels[SEQ_LEN - 1] = answer;
+}
+
 pub trait Task: Send + Sync {
     /// Short name used on the command line and in links ("2af", "dms", "cxt").
     fn key(&self) -> &'static str;
-    fn n_in(&self) -> usize;
+    /// One short name per input channel, for plots.
+    fn input_names(&self) -> &'static [&'static str];
+    fn n_in(&self) -> usize {
+        self.input_names().len()
+    }
     fn n_out(&self) -> usize;
     /// Steps per trial (8 for all three tasks at dt = 100 ms).
     fn seq_len(&self) -> usize;

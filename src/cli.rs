@@ -1,0 +1,269 @@
+//! The command line: `richlazy run | sweep | bench`, the same engine as the page.
+
+use crate::config::Config;
+use crate::experiment::{Experiment, Status};
+use crate::json::{obj, Json};
+use crate::linalg::singular_values;
+use crate::metrics::tangent_kernel;
+use crate::report::{config_json, run_json};
+use crate::rules::Grads;
+use crate::tasks::TaskStream;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank] [--rank R] [--gain G] [--hidden N]
+                 [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--json]
+  richlazy sweep [--ranks 1,30,100,300] [--seeds K] [run options] [--threads T] [--json]
+  richlazy bench [--hidden N] [--iters I]
+Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
+
+/// Runs the command line; `Err` is a one-line message for the user.
+pub fn main(args: &[String]) -> Result<(), String> {
+    let (cmd, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
+    match cmd.as_str() {
+        "run" => run(rest),
+        "sweep" => sweep(rest),
+        "bench" => bench(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command '{other}' (try: run, sweep, bench, help)")),
+    }
+}
+
+/// Command-line flags: `--key value` pairs and bare switches.
+struct Flags {
+    pairs: Vec<(String, String)>,
+    switches: Vec<String>,
+}
+
+const SWITCHES: [&str; 1] = ["json"];
+
+impl Flags {
+    fn parse(args: &[String]) -> Result<Flags, String> {
+        let mut f = Flags { pairs: Vec::new(), switches: Vec::new() };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let key = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}'"))?;
+            if SWITCHES.contains(&key) {
+                f.switches.push(key.to_string());
+            } else {
+                let v = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
+                f.pairs.push((key.to_string(), v.clone()));
+            }
+        }
+        Ok(f)
+    }
+
+    fn has(&self, s: &str) -> bool {
+        self.switches.iter().any(|x| x == s)
+    }
+
+    /// Removes and returns `--key`'s value.
+    fn take(&mut self, key: &str) -> Option<String> {
+        let i = self.pairs.iter().position(|(k, _)| k == key)?;
+        Some(self.pairs.remove(i).1)
+    }
+
+    /// The remaining pairs as a configuration; any bad value is an error.
+    fn config(&self) -> Result<Config, String> {
+        let mut c = Config::default();
+        let errors = c.apply(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        match errors.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(c),
+        }
+    }
+}
+
+fn progress(exp: &Experiment, label: &str) {
+    if let Some(m) = exp.history().last() {
+        eprintln!(
+            "{label}iter {:>6}  loss {:.4}  acc {:.3}  dW {:.3}  rep {:.4}  ntk {:.4}",
+            m.iter, m.loss, m.accuracy, m.weight_change, m.rep_alignment, m.kernel_alignment
+        );
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args)?;
+    let config = flags.config()?;
+    let mut exp = Experiment::new(config)?;
+    progress(&exp, "");
+    let every = exp.config().every;
+    while exp.status() == Status::Running {
+        exp.advance(every);
+        progress(&exp, "");
+    }
+    if let Status::Diverged { iter } = exp.status() {
+        eprintln!("diverged at iteration {iter}: the loss or the weights stopped being finite");
+    }
+    if flags.has("json") {
+        println!("{}", run_json(&exp));
+    } else if let Some(f) = crate::report::final_json(&exp).to_string().into() {
+        println!("final: {f}");
+    }
+    Ok(())
+}
+
+fn parse_list(key: &str, v: &str) -> Result<Vec<usize>, String> {
+    v.split(',').map(|s| s.trim().parse().map_err(|_| format!("--{key}: '{s}' is not a whole number"))).collect()
+}
+
+/// Mean and sample standard deviation.
+fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (mean, var.sqrt())
+}
+
+const SUMMARY: [&str; 8] = ["loss", "accuracy", "weight_change", "weight_change_rel", "sign_similarity", "rep_alignment", "kernel_alignment", "erank_entropy"];
+
+fn sweep(args: &[String]) -> Result<(), String> {
+    let mut flags = Flags::parse(args)?;
+    let ranks = parse_list("ranks", &flags.take("ranks").unwrap_or_else(|| "1,30,100,300".into()))?;
+    let seeds = flags.take("seeds").map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number"))).transpose()?.unwrap_or(3);
+    let threads = match flags.take("threads") {
+        Some(t) => t.parse::<usize>().map_err(|_| format!("--threads: '{t}' is not a whole number"))?.max(1),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let base = flags.config()?;
+    let first_seed = base.seed;
+    let mut jobs = Vec::new();
+    for &r in &ranks {
+        for s in 0..seeds {
+            let mut c = base.clone();
+            c.apply([("rank", r.to_string().as_str()), ("seed", (first_seed + s).to_string().as_str())])
+                .first()
+                .map_or(Ok(()), |e| Err(e.clone()))?;
+            jobs.push(c);
+        }
+    }
+    let results = run_parallel(jobs, threads)?;
+
+    let mut rows = Vec::new();
+    for &r in &ranks {
+        let runs: Vec<&Json> = results.iter().filter(|(c, _)| c.rank() == Some(r)).map(|(_, j)| j).collect();
+        let finals: Vec<&Json> = runs.iter().filter_map(|j| field(j, "final")).filter(|f| **f != Json::Null).collect();
+        let initial_erank: Vec<f64> = runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, "erank_entropy"))).collect();
+        let mut stats = vec![("rank".to_string(), Json::from(r)), ("runs".into(), runs.len().into()), ("diverged".into(), (runs.len() - finals.len()).into())];
+        stats.push(("initial_erank_entropy".into(), mean_sd(&initial_erank).0.into()));
+        for key in SUMMARY {
+            let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
+            let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
+            stats.push((key.to_string(), obj([("mean", m.into()), ("sd", sd.into())])));
+        }
+        rows.push(Json::Obj(stats));
+    }
+    if flags.has("json") {
+        let runs = Json::Arr(results.iter().map(|(_, j)| j.clone()).collect());
+        println!("{}", obj([("base", config_json(&base)), ("seeds", seeds.into()), ("summary", Json::Arr(rows)), ("runs", runs)]));
+    } else {
+        print_table(&base, seeds, &rows);
+    }
+    Ok(())
+}
+
+fn field<'a>(j: &'a Json, key: &str) -> Option<&'a Json> {
+    match j {
+        Json::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn num(j: &Json, key: &str) -> Option<f64> {
+    match field(j, key)? {
+        Json::Num(x) if x.is_finite() => Some(*x),
+        _ => None,
+    }
+}
+
+fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
+    println!("sweep: task {}, N {}, {} iterations, lr {}, {} seeds from {} (mean +- sd over non-diverged seeds)", base.task.key(), base.hidden, base.iters, base.optimizer.lr(), seeds, base.seed);
+    println!("{:>5} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}", "rank", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align");
+    for r in rows {
+        let cell = |k: &str| match field(r, k) {
+            Some(s) => format!("{:.4} +- {:.4}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
+            None => "-".into(),
+        };
+        println!(
+            "{:>5} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+            num(r, "rank").unwrap_or(0.0),
+            num(r, "initial_erank_entropy").unwrap_or(f64::NAN),
+            num(r, "diverged").unwrap_or(0.0),
+            cell("loss"),
+            cell("accuracy"),
+            cell("weight_change"),
+            cell("weight_change_rel"),
+            cell("sign_similarity"),
+            cell("rep_alignment"),
+            cell("kernel_alignment")
+        );
+    }
+}
+
+/// Runs every configuration to the end on `threads` threads; results in job order.
+fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>, String> {
+    let total = jobs.len();
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(total));
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(total) {
+            s.spawn(|| loop {
+                let Some((i, c)) = queue.lock().unwrap().next() else { break };
+                let t0 = Instant::now();
+                let result = Experiment::new(c.clone()).map(|mut exp| {
+                    exp.run_to_end();
+                    run_json(&exp)
+                });
+                let mut d = done.lock().unwrap();
+                eprintln!("[{}/{}] rank {:?} seed {} in {:.1}s", d.len() + 1, total, c.rank(), c.seed, t0.elapsed().as_secs_f64());
+                d.push((i, c, result));
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap();
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter().map(|(_, c, r)| r.map(|j| (c, j))).collect()
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut flags = Flags::parse(args)?;
+    let iters: usize = flags.take("iters").map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
+    let config = flags.config()?;
+    println!("bench: task {}, N {}, batch {}, native {}", config.task.key(), config.hidden, config.batch, std::env::consts::ARCH);
+
+    let net = crate::experiment::initial_network(&config);
+    let mut stream = TaskStream::new(config.task.build(), config.batch, config.seed, 0);
+    let decision = stream.task().decision_steps();
+    let mut rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
+    let mut grads = Grads::zeros_like(&net);
+    let mut opt = config.optimizer.build(&grads);
+    let mut net = net;
+    let mut batch = stream.new_batch();
+    let mut step = |net: &mut crate::model::Rnn<f32>| {
+        stream.fill(&mut batch);
+        rule.gradients(net, &batch, decision.clone(), &mut grads);
+        opt.step(net.params_mut(), &grads);
+    };
+    step(&mut net);
+    let t0 = Instant::now();
+    for _ in 0..iters {
+        step(&mut net);
+    }
+    let per_iter = t0.elapsed().as_secs_f64() * 1e3 / iters as f64;
+    println!("training iteration (BPTT + SGD): {per_iter:.3} ms  ({iters} iterations; 10,000 would take {:.1} s)", per_iter * 10.0);
+
+    let probe_batch = TaskStream::new(config.task.build(), config.batch, config.seed, 1).next_batch();
+    let t0 = Instant::now();
+    let k = tangent_kernel(&net, &probe_batch);
+    println!("tangent kernel ({}x{} over {} recurrent weights): {:.1} ms", k.rows, k.cols, config.hidden * config.hidden, t0.elapsed().as_secs_f64() * 1e3);
+
+    let w = net.w_rec.to_f64();
+    let t0 = Instant::now();
+    let s = singular_values(&w);
+    println!("singular values of W_rec ({n}x{n}): {:.1} ms (largest {:.3})", t0.elapsed().as_secs_f64() * 1e3, s[0], n = config.hidden);
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! A run's settings, parsed and written as `key=value` pairs: one format for
+//! the command line, the page's links and the JSON the engine prints.
+
+use crate::init::{InitSpec, DEFAULT_GAIN};
+use crate::optim::OptimizerKind;
+use crate::rules::RuleKind;
+use crate::tasks::TaskKind;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub task: TaskKind,
+    pub init: InitSpec,
+    pub hidden: usize,
+    pub iters: usize,
+    pub optimizer: OptimizerKind,
+    pub rule: RuleKind,
+    pub seed: u64,
+    /// Measure every this many iterations.
+    pub every: usize,
+    pub batch: usize,
+    /// Leak a = dt / tau.
+    pub alpha: f64,
+}
+
+/// The paper's settings.
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            task: TaskKind::Perceptual,
+            init: InitSpec::Gaussian { gain: DEFAULT_GAIN },
+            hidden: 300,
+            iters: 10_000,
+            optimizer: OptimizerKind::Sgd { lr: 0.003, momentum: 0.9 },
+            rule: RuleKind::Bptt,
+            seed: 0,
+            every: 500,
+            batch: 32,
+            alpha: 1.0,
+        }
+    }
+}
+
+pub const MAX_HIDDEN: usize = 1000;
+pub const MAX_ITERS: usize = 200_000;
+pub const MAX_BATCH: usize = 512;
+/// Seeds stay below 2^32 so that they survive a trip through JavaScript and URLs.
+pub const MAX_SEED: u64 = u32::MAX as u64;
+
+/// The keys `set` accepts, in the order `pairs` writes them.
+pub const KEYS: [&str; 12] = ["task", "init", "rank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch"];
+
+fn number<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
+    v.trim().parse().map_err(|_| format!("{key}: '{}' is not a number", clip(v)))
+}
+
+fn in_range<T: PartialOrd + std::fmt::Display + Copy>(key: &str, x: T, lo: T, hi: T) -> Result<T, String> {
+    if x >= lo && x <= hi { Ok(x) } else { Err(format!("{key}: {x} is outside {lo}..{hi}")) }
+}
+
+/// Keeps error messages short when a link carries junk.
+fn clip(v: &str) -> String {
+    let s: String = v.chars().take(24).collect();
+    if s.len() < v.len() { format!("{s}...") } else { s }
+}
+
+impl Config {
+    /// Sets one field from text; on error the field is left as it was.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            "task" => self.task = TaskKind::parse(value).ok_or_else(|| format!("task: '{}' is not one of 2af, dms, cxt", clip(value)))?,
+            "init" => {
+                let gain = self.init.gain();
+                self.init = match value.to_ascii_lowercase().as_str() {
+                    "gaussian" => InitSpec::Gaussian { gain },
+                    "rank" => InitSpec::Rank { gain, rank: self.rank().unwrap_or(1) },
+                    _ => return Err(format!("init: '{}' is not one of gaussian, rank", clip(value))),
+                }
+            }
+            "rank" => {
+                let r = in_range(key, number::<usize>(key, value)?, 1, MAX_HIDDEN)?;
+                if let InitSpec::Rank { rank, .. } = &mut self.init {
+                    *rank = r;
+                } else {
+                    self.init = InitSpec::Rank { gain: self.init.gain(), rank: r };
+                }
+            }
+            "gain" => {
+                let g = in_range(key, number::<f64>(key, value)?, 1e-6, 100.0)?;
+                match &mut self.init {
+                    InitSpec::Gaussian { gain } | InitSpec::Rank { gain, .. } => *gain = g,
+                }
+            }
+            "hidden" => self.hidden = in_range(key, number(key, value)?, 2, MAX_HIDDEN)?,
+            "iters" => self.iters = in_range(key, number(key, value)?, 1, MAX_ITERS)?,
+            "lr" => {
+                let lr = in_range(key, number::<f64>(key, value)?, 1e-9, 10.0)?;
+                self.optimizer = OptimizerKind::parse(self.optimizer.key(), lr).expect("known optimiser");
+            }
+            "opt" => {
+                self.optimizer = OptimizerKind::parse(value, self.optimizer.lr())
+                    .ok_or_else(|| format!("opt: '{}' is not one of sgd, adam", clip(value)))?
+            }
+            "rule" => self.rule = RuleKind::parse(value).ok_or_else(|| format!("rule: '{}' is not one of bptt", clip(value)))?,
+            "seed" => self.seed = in_range(key, number(key, value)?, 0, MAX_SEED)?,
+            "every" => self.every = in_range(key, number(key, value)?, 1, MAX_ITERS)?,
+            "batch" => self.batch = in_range(key, number(key, value)?, 1, MAX_BATCH)?,
+            _ => return Err(format!("unknown setting '{}'", clip(key))),
+        }
+        Ok(())
+    }
+
+    /// The rank, for the rank family.
+    pub fn rank(&self) -> Option<usize> {
+        match self.init {
+            InitSpec::Rank { rank, .. } => Some(rank),
+            _ => None,
+        }
+    }
+
+    /// Applies every pair; a bad pair leaves its field at its previous value
+    /// and adds a message. Cross-field checks run last (e.g. rank <= hidden).
+    pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+        let mut errors: Vec<String> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
+        if let Err(e) = self.init.validate(self.hidden) {
+            errors.push(e);
+            self.init = InitSpec::Rank { gain: self.init.gain(), rank: self.rank().unwrap_or(1).min(self.hidden) };
+        }
+        errors
+    }
+
+    /// Every setting as `key=value` pairs (`rank` only for the rank family).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        KEYS.iter()
+            .filter_map(|&k| {
+                let v = match k {
+                    "task" => self.task.key().to_string(),
+                    "init" => self.init.key().to_string(),
+                    "rank" => self.rank()?.to_string(),
+                    "gain" => self.init.gain().to_string(),
+                    "hidden" => self.hidden.to_string(),
+                    "iters" => self.iters.to_string(),
+                    "lr" => self.optimizer.lr().to_string(),
+                    "opt" => self.optimizer.key().to_string(),
+                    "rule" => self.rule.key().to_string(),
+                    "seed" => self.seed.to_string(),
+                    "every" => self.every.to_string(),
+                    "batch" => self.batch.to_string(),
+                    _ => unreachable!("every key in KEYS is written"),
+                };
+                Some((k, v))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_round_trip() {
+        let mut c = Config::default();
+        let errs = c.apply([("task", "cxt"), ("init", "rank"), ("rank", "30"), ("gain", "1.5"), ("lr", "0.01"), ("opt", "adam"), ("seed", "42"), ("hidden", "64")]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let pairs = c.pairs();
+        let mut d = Config::default();
+        assert!(d.apply(pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+        assert_eq!(c, d);
+        assert_eq!(d.init, InitSpec::Rank { gain: 1.5, rank: 30 });
+        assert_eq!(d.optimizer, OptimizerKind::Adam { lr: 0.01 });
+    }
+
+    #[test]
+    fn bad_fields_keep_defaults_and_are_named() {
+        let mut c = Config::default();
+        let errs = c.apply([("task", "<script>"), ("hidden", "-3"), ("lr", "NaN"), ("seed", "7"), ("bogus", "1")]);
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(errs[0].starts_with("task:"));
+        assert_eq!(c.task, TaskKind::Perceptual);
+        assert_eq!(c.hidden, 300);
+        assert_eq!(c.optimizer.lr(), 0.003);
+        assert_eq!(c.seed, 7);
+    }
+
+    #[test]
+    fn rank_above_hidden_is_clamped_with_a_message() {
+        let mut c = Config::default();
+        let errs = c.apply([("hidden", "50"), ("rank", "100")]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(c.rank(), Some(50));
+    }
+}

@@ -1,0 +1,153 @@
+//! One training run: the network, its learning rule and optimiser, the task
+//! stream, and the measures taken along the way. Native CLI and browser
+//! worker drive the same object, a chunk of iterations at a time.
+
+use crate::config::Config;
+use crate::metrics::{Baseline, Measures, Probe, Spectrum, PROBE_BATCHES};
+use crate::model::Rnn;
+use crate::optim::Optimizer;
+use crate::rng::Rng;
+use crate::rules::{Grads, LearningRule};
+use crate::tasks::{Batch, TaskStream};
+
+/// PCG stream numbers: one purpose each, so that changing one setting (say
+/// the rank) leaves every other random draw of the seed as it was.
+const STREAM_W_REC: u64 = 1;
+const STREAM_W_IN_OUT: u64 = 2;
+const STREAM_TRAIN: u64 = 1 << 16;
+const STREAM_PROBE: u64 = 2 << 16;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Status {
+    Running,
+    Done,
+    /// The loss or the weights stopped being finite at this iteration.
+    Diverged { iter: usize },
+}
+
+pub struct Experiment {
+    config: Config,
+    net: Rnn<f32>,
+    rule: Box<dyn LearningRule<f32>>,
+    opt: Box<dyn Optimizer<f32>>,
+    stream: TaskStream,
+    batch: Batch,
+    grads: Grads<f32>,
+    probe: Probe,
+    baseline: Baseline,
+    iter: usize,
+    status: Status,
+    /// Loss of the latest training batch (before its update).
+    pub train_loss: f64,
+    history: Vec<Measures>,
+}
+
+/// Builds the initial network of a configuration (also used to preview an initialisation).
+pub fn initial_network(config: &Config) -> Rnn<f32> {
+    let task = config.task.build();
+    let w_rec = config.init.build(config.hidden, &mut Rng::new(config.seed, STREAM_W_REC));
+    Rnn::new(w_rec.cast(), task.n_in(), task.n_out(), config.alpha, &mut Rng::new(config.seed, STREAM_W_IN_OUT))
+}
+
+impl Experiment {
+    pub fn new(config: Config) -> Result<Self, String> {
+        config.init.validate(config.hidden)?;
+        let net = initial_network(&config);
+        let stream = TaskStream::new(config.task.build(), config.batch, config.seed, STREAM_TRAIN);
+        let probe = Probe::draw(TaskStream::new(config.task.build(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES);
+        let baseline = Baseline::take(&net, &probe);
+        let grads = Grads::zeros_like(&net);
+        let rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
+        let opt = config.optimizer.build(&grads);
+        let batch = stream.new_batch();
+        let mut exp = Experiment { config, net, rule, opt, stream, batch, grads, probe, baseline, iter: 0, status: Status::Running, train_loss: f64::NAN, history: Vec::new() };
+        exp.record();
+        Ok(exp)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn net(&self) -> &Rnn<f32> {
+        &self.net
+    }
+    pub fn iter(&self) -> usize {
+        self.iter
+    }
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn history(&self) -> &[Measures] {
+        &self.history
+    }
+    pub fn initial_spectrum(&self) -> &[f64] {
+        &self.baseline.singular_values
+    }
+
+    /// One training iteration; measures when the schedule says so.
+    /// Returns false once the run is over (done or diverged).
+    pub fn step(&mut self) -> bool {
+        if self.status != Status::Running {
+            return false;
+        }
+        self.stream.fill(&mut self.batch);
+        let decision = self.stream.task().decision_steps();
+        let stats = self.rule.gradients(&self.net, &self.batch, decision, &mut self.grads);
+        self.train_loss = stats.loss;
+        if !stats.loss.is_finite() {
+            self.status = Status::Diverged { iter: self.iter };
+            return false;
+        }
+        self.opt.step(self.net.params_mut(), &self.grads);
+        self.iter += 1;
+        if !self.net.params().iter().all(|m| m.all_finite()) {
+            self.status = Status::Diverged { iter: self.iter };
+            return false;
+        }
+        if self.iter % self.config.every == 0 || self.iter == self.config.iters {
+            self.record();
+        }
+        if self.iter >= self.config.iters && self.status == Status::Running {
+            self.status = Status::Done;
+        }
+        self.status == Status::Running
+    }
+
+    /// Up to `n` iterations; stops early when the run ends.
+    pub fn advance(&mut self, n: usize) {
+        for _ in 0..n {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
+    pub fn run_to_end(&mut self) {
+        while self.step() {}
+    }
+
+    /// Measures now and appends to the history, unless a measure is not
+    /// finite, which marks the run as diverged (never report NaN as a measure).
+    fn record(&mut self) {
+        let m = self.baseline.measure(&self.net, &self.probe, self.iter);
+        let values = [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment];
+        if values.iter().all(|v| v.is_finite()) {
+            self.history.push(m);
+        } else {
+            self.status = Status::Diverged { iter: self.iter };
+        }
+    }
+
+    /// The latest measures, unless the run diverged.
+    pub fn latest(&self) -> Option<&Measures> {
+        match self.status {
+            Status::Diverged { .. } => None,
+            _ => self.history.last(),
+        }
+    }
+
+    /// Singular values and effective ranks of W_rec now.
+    pub fn spectrum(&self) -> Spectrum {
+        Spectrum::of(&self.net.w_rec)
+    }
+}

@@ -1,0 +1,162 @@
+//! Symmetric eigendecomposition in f64: Householder tridiagonalisation, then
+//! implicit QL with Wilkinson shifts (tred2 / tqli). Plain loops in a fixed
+//! order, so every platform gets the same bits.
+
+use super::Mat;
+
+/// Eigenvalues in descending order and the matching eigenvectors as columns.
+pub fn sym_eigen(a: &Mat<f64>) -> (Vec<f64>, Mat<f64>) {
+    let n = a.rows;
+    assert_eq!(a.cols, n, "sym_eigen needs a square matrix");
+    if n == 0 {
+        return (Vec::new(), Mat::zeros(0, 0));
+    }
+    // z is stored column-major-like as rows of vectors: z[i][j] = a(i, j).
+    let mut z: Vec<Vec<f64>> = (0..n).map(|i| a.row(i).to_vec()).collect();
+    let mut d = vec![0.0; n];
+    let mut e = vec![0.0; n];
+    tred2(&mut z, &mut d, &mut e);
+    tqli(&mut d, &mut e, &mut z);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| d[j].partial_cmp(&d[i]).unwrap_or(std::cmp::Ordering::Equal).then(i.cmp(&j)));
+    let vals = order.iter().map(|&i| d[i]).collect();
+    let vecs = Mat::from_fn(n, n, |r, c| z[r][order[c]]);
+    (vals, vecs)
+}
+
+/// Householder reduction of the symmetric `a` to tridiagonal form: on return
+/// `d` is the diagonal, `e[1..]` the sub-diagonal, `a` the orthogonal transform.
+fn tred2(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
+    let n = a.len();
+    for i in (1..n).rev() {
+        let l = i - 1;
+        let mut h = 0.0;
+        if l > 0 {
+            let scale: f64 = (0..=l).map(|k| a[i][k].abs()).sum();
+            if scale == 0.0 {
+                e[i] = a[i][l];
+            } else {
+                for k in 0..=l {
+                    a[i][k] /= scale;
+                    h += a[i][k] * a[i][k];
+                }
+                let f = a[i][l];
+                let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
+                e[i] = scale * g;
+                h -= f * g;
+                a[i][l] = f - g;
+                let mut f = 0.0;
+                for j in 0..=l {
+                    a[j][i] = a[i][j] / h;
+                    let mut g = 0.0;
+                    for k in 0..=j {
+                        g += a[j][k] * a[i][k];
+                    }
+                    for k in j + 1..=l {
+                        g += a[k][j] * a[i][k];
+                    }
+                    e[j] = g / h;
+                    f += e[j] * a[i][j];
+                }
+                let hh = f / (h + h);
+                for j in 0..=l {
+                    let f = a[i][j];
+                    let g = e[j] - hh * f;
+                    e[j] = g;
+                    for k in 0..=j {
+                        a[j][k] -= f * e[k] + g * a[i][k];
+                    }
+                }
+            }
+        } else {
+            e[i] = a[i][l];
+        }
+        d[i] = h;
+    }
+    d[0] = 0.0;
+    e[0] = 0.0;
+    for i in 0..n {
+        if d[i] != 0.0 {
+            for j in 0..i {
+                let mut g = 0.0;
+                for k in 0..i {
+                    g += a[i][k] * a[k][j];
+                }
+                for k in 0..i {
+                    a[k][j] -= g * a[k][i];
+                }
+            }
+        }
+        d[i] = a[i][i];
+        a[i][i] = 1.0;
+        for j in 0..i {
+            a[j][i] = 0.0;
+            a[i][j] = 0.0;
+        }
+    }
+}
+
+/// Eigenvalues (into `d`) and vectors (accumulated into `z`) of the
+/// tridiagonal matrix left by `tred2`, by the implicit QL algorithm.
+fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
+    let n = d.len();
+    for i in 1..n {
+        e[i - 1] = e[i];
+    }
+    e[n - 1] = 0.0;
+    for l in 0..n {
+        let mut iter = 0;
+        loop {
+            let mut m = l;
+            while m + 1 < n {
+                let dd = d[m].abs() + d[m + 1].abs();
+                if e[m].abs() <= f64::EPSILON * dd {
+                    break;
+                }
+                m += 1;
+            }
+            if m == l {
+                break;
+            }
+            iter += 1;
+            assert!(iter < 60, "tqli did not converge");
+            let mut g = (d[l + 1] - d[l]) / (2.0 * e[l]);
+            let mut r = libm::hypot(g, 1.0);
+            g = d[m] - d[l] + e[l] / (g + if g >= 0.0 { r.abs() } else { -r.abs() });
+            let (mut s, mut c, mut p) = (1.0, 1.0, 0.0);
+            let mut i = m;
+            let mut underflow = false;
+            while i > l {
+                i -= 1;
+                let f = s * e[i];
+                let b = c * e[i];
+                r = libm::hypot(f, g);
+                e[i + 1] = r;
+                if r == 0.0 {
+                    d[i + 1] -= p;
+                    e[m] = 0.0;
+                    underflow = true;
+                    break;
+                }
+                s = f / r;
+                c = g / r;
+                g = d[i + 1] - p;
+                r = (d[i] - g) * s + 2.0 * c * b;
+                p = s * r;
+                d[i + 1] = g + p;
+                g = c * r - b;
+                for row in z.iter_mut() {
+                    let f = row[i + 1];
+                    row[i + 1] = s * row[i] + c * f;
+                    row[i] = c * row[i] - s * f;
+                }
+            }
+            if underflow {
+                continue;
+            }
+            d[l] -= p;
+            e[l] = g;
+            e[m] = 0.0;
+        }
+    }
+}

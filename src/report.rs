@@ -1,0 +1,70 @@
+//! A run's configuration, history and final measures as JSON: the shape the
+//! command line prints and the page receives.
+
+use crate::config::Config;
+use crate::experiment::{Experiment, Status};
+use crate::json::{obj, Json};
+use crate::metrics::{erank_entropy, erank_pr, Measures};
+
+pub fn config_json(c: &Config) -> Json {
+    let mut pairs: Vec<(String, Json)> = c
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| {
+            let j = v.parse::<f64>().map(Json::Num).unwrap_or(Json::Str(v));
+            (k.to_string(), j)
+        })
+        .collect();
+    pairs.push(("alpha".into(), c.alpha.into()));
+    Json::Obj(pairs)
+}
+
+pub fn measures_json(m: &Measures) -> Json {
+    obj([
+        ("iter", m.iter.into()),
+        ("loss", m.loss.into()),
+        ("accuracy", m.accuracy.into()),
+        ("weight_change", m.weight_change.into()),
+        ("weight_change_rel", m.weight_change_rel.into()),
+        ("sign_similarity", m.sign_similarity.into()),
+        ("rep_alignment", m.rep_alignment.into()),
+        ("kernel_alignment", m.kernel_alignment.into()),
+    ])
+}
+
+pub fn status_json(s: Status) -> Json {
+    match s {
+        Status::Running => "running".into(),
+        Status::Done => "done".into(),
+        Status::Diverged { .. } => "diverged".into(),
+    }
+}
+
+/// The latest measures plus the spectrum of W_rec now; null if the run diverged.
+pub fn final_json(exp: &Experiment) -> Json {
+    let Some(m) = exp.latest() else { return Json::Null };
+    let spec = exp.spectrum();
+    let mut j = measures_json(m);
+    if let Json::Obj(pairs) = &mut j {
+        pairs.push(("erank_entropy".into(), spec.erank_entropy.into()));
+        pairs.push(("erank_pr".into(), spec.erank_pr.into()));
+    }
+    j
+}
+
+/// The whole run: config, status, initial spectrum, history and final measures.
+pub fn run_json(exp: &Experiment) -> Json {
+    let s0 = exp.initial_spectrum();
+    let diverged_at = match exp.status() {
+        Status::Diverged { iter } => Json::from(iter),
+        _ => Json::Null,
+    };
+    obj([
+        ("config", config_json(exp.config())),
+        ("status", status_json(exp.status())),
+        ("diverged_at", diverged_at),
+        ("initial", obj([("erank_entropy", erank_entropy(s0).into()), ("erank_pr", erank_pr(s0).into())])),
+        ("history", Json::Arr(exp.history().iter().map(measures_json).collect())),
+        ("final", final_json(exp)),
+    ])
+}

@@ -1,0 +1,130 @@
+//! The browser binding: a thin wasm-bindgen layer over the pure core.
+//! Settings cross as parallel arrays of keys and values (the page's URL
+//! parameters); results cross as JSON text built by `report`.
+
+use crate::config::Config;
+use crate::experiment::{initial_network, Experiment, Status};
+use crate::json::{obj, Json};
+use crate::metrics::Spectrum;
+use crate::report::{config_json, measures_json, run_json, status_json};
+use crate::rng::Rng;
+use wasm_bindgen::prelude::*;
+
+/// The engine's version, so the page can show what it runs.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A configuration from the pairs; bad pairs keep their default and are reported.
+fn lenient(keys: &[String], values: &[String]) -> (Config, Vec<String>) {
+    let mut c = Config::default();
+    let errors = c.apply(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    (c, errors)
+}
+
+/// Validates link or form settings: `{"config": {...}, "errors": ["rank: ...", ...]}`.
+/// The page shows the errors as text and uses the config, defaults filled in.
+#[wasm_bindgen]
+pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
+    let (c, errors) = lenient(&keys, &values);
+    obj([("config", config_json(&c)), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string()
+}
+
+fn spectrum_json(s: &Spectrum) -> Json {
+    obj([
+        ("singular_values", s.singular_values.as_slice().into()),
+        ("erank_entropy", s.erank_entropy.into()),
+        ("erank_pr", s.erank_pr.into()),
+    ])
+}
+
+/// The initial W_rec of these settings, before any training: its spectrum,
+/// effective ranks and Frobenius norm.
+#[wasm_bindgen]
+pub fn preview(keys: Vec<String>, values: Vec<String>) -> String {
+    let (c, _) = lenient(&keys, &values);
+    let net = initial_network(&c);
+    let mut j = spectrum_json(&Spectrum::of(&net.w_rec));
+    if let Json::Obj(p) = &mut j {
+        p.push(("frob_norm".into(), net.w_rec.frob_norm().into()));
+    }
+    j.to_string()
+}
+
+/// One trial of the chosen task: `{"seq_len", "n_in", "x": [t][i] flattened, "labels": [t]}`.
+#[wasm_bindgen]
+pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
+    let (c, _) = lenient(&keys, &values);
+    let task = c.task.build();
+    let (t, n_in) = (task.seq_len(), task.n_in());
+    let mut x = vec![0f32; t * n_in];
+    let mut labels = vec![0usize; t];
+    task.trial(&mut Rng::new(c.seed, 0), &mut x, &mut labels);
+    obj([
+        ("seq_len", t.into()),
+        ("n_in", n_in.into()),
+        ("n_out", task.n_out().into()),
+        ("x", Json::Arr(x.iter().map(|&v| Json::from(v as f64)).collect())),
+        ("labels", Json::Arr(labels.iter().map(|&l| Json::from(l)).collect())),
+    ])
+    .to_string()
+}
+
+/// A training run, driven a chunk of iterations at a time by the worker.
+#[wasm_bindgen]
+pub struct Run {
+    exp: Experiment,
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// Strict: any bad setting is an error naming it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Run, JsError> {
+        let (c, errors) = lenient(&keys, &values);
+        if !errors.is_empty() {
+            return Err(JsError::new(&errors.join("; ")));
+        }
+        Experiment::new(c).map(|exp| Run { exp }).map_err(|e| JsError::new(&e))
+    }
+
+    /// Up to `n` iterations; returns whether the run goes on.
+    pub fn advance(&mut self, n: usize) -> bool {
+        self.exp.advance(n);
+        self.exp.status() == Status::Running
+    }
+
+    pub fn iter(&self) -> usize {
+        self.exp.iter()
+    }
+
+    pub fn iters(&self) -> usize {
+        self.exp.config().iters
+    }
+
+    /// "running", "done" or "diverged".
+    pub fn status(&self) -> String {
+        status_json(self.exp.status()).to_string().trim_matches('"').to_string()
+    }
+
+    pub fn train_loss(&self) -> f64 {
+        self.exp.train_loss
+    }
+
+    /// History rows from index `from` on, as a JSON array.
+    pub fn history_since(&self, from: usize) -> String {
+        let h = self.exp.history();
+        Json::Arr(h[from.min(h.len())..].iter().map(measures_json).collect()).to_string()
+    }
+
+    /// Singular values and effective ranks of W_rec now.
+    pub fn spectrum(&self) -> String {
+        spectrum_json(&self.exp.spectrum()).to_string()
+    }
+
+    /// The whole run in the command line's `--json` shape.
+    pub fn report(&self) -> String {
+        run_json(&self.exp).to_string()
+    }
+}

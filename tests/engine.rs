@@ -1,0 +1,95 @@
+//! End-to-end checks of the engine through its public API.
+
+use richlazy::config::Config;
+use richlazy::experiment::{initial_network, Experiment, Status};
+use richlazy::init::InitSpec;
+use richlazy::linalg::singular_values;
+use richlazy::report::run_json;
+
+fn small(pairs: &[(&str, &str)]) -> Config {
+    let mut c = Config::default();
+    let errs = c.apply([("hidden", "40"), ("iters", "60"), ("every", "20")].into_iter().chain(pairs.iter().copied()));
+    assert!(errs.is_empty(), "{errs:?}");
+    c
+}
+
+#[test]
+fn one_seed_gives_identical_runs() {
+    let c = small(&[("task", "dms"), ("seed", "5")]);
+    let mut a = Experiment::new(c.clone()).unwrap();
+    let mut b = Experiment::new(c).unwrap();
+    a.run_to_end();
+    b.run_to_end();
+    assert_eq!(a.net(), b.net());
+    assert_eq!(run_json(&a).to_string(), run_json(&b).to_string());
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let mut a = Experiment::new(small(&[("seed", "1")])).unwrap();
+    let mut b = Experiment::new(small(&[("seed", "2")])).unwrap();
+    a.run_to_end();
+    b.run_to_end();
+    assert_ne!(a.net().w_rec, b.net().w_rec);
+}
+
+#[test]
+fn untrained_network_is_perfectly_aligned_with_itself() {
+    let exp = Experiment::new(small(&[("task", "cxt")])).unwrap();
+    let m = &exp.history()[0];
+    assert_eq!(m.iter, 0);
+    assert!((m.rep_alignment - 1.0).abs() < 1e-12, "{}", m.rep_alignment);
+    assert!((m.kernel_alignment - 1.0).abs() < 1e-12, "{}", m.kernel_alignment);
+    assert_eq!(m.weight_change, 0.0);
+    assert_eq!(m.sign_similarity, 1.0);
+}
+
+#[test]
+fn training_moves_weights_and_lowers_loss() {
+    let mut exp = Experiment::new(small(&[("iters", "200"), ("every", "200"), ("lr", "0.01")])).unwrap();
+    exp.run_to_end();
+    assert_eq!(exp.status(), Status::Done);
+    let (first, last) = (&exp.history()[0], exp.history().last().unwrap());
+    assert_eq!(last.iter, 200);
+    assert!(last.loss < 0.5 * first.loss, "{} -> {}", first.loss, last.loss);
+    assert!(last.weight_change > 0.0);
+    assert!(last.kernel_alignment < 1.0 && last.rep_alignment < 1.0);
+}
+
+#[test]
+fn rank_init_has_that_rank_and_the_gaussian_norm() {
+    let n = 60;
+    for rank in [1, 5, 30] {
+        let g = initial_network(&small(&[("hidden", "60"), ("init", "gaussian")]));
+        let r = initial_network(&small(&[("hidden", "60"), ("init", "rank"), ("rank", &rank.to_string())]));
+        let s = singular_values(&r.w_rec.to_f64());
+        let above = s.iter().filter(|&&x| x > 1e-4 * s[0]).count();
+        assert_eq!(above, rank, "rank {rank}: {:?}", &s[..rank + 1]);
+        let (ng, nr) = (g.w_rec.frob_norm(), r.w_rec.frob_norm());
+        assert!((ng - nr).abs() < 1e-4 * ng, "norms {ng} vs {nr}");
+        // Same seed, same W_in / W_out whatever the rank.
+        assert_eq!(g.w_in, r.w_in);
+        assert_eq!(r.w_rec.rows, n);
+    }
+}
+
+#[test]
+fn gaussian_init_has_the_expected_scale() {
+    // |g Z / sqrt(N)|_F^2 = g^2 N in expectation.
+    let net = initial_network(&small(&[("hidden", "200"), ("gain", "1.25")]));
+    let f = net.w_rec.frob_norm();
+    let want = 1.25 * 200f64.sqrt();
+    assert!((f - want).abs() < 0.02 * want, "{f} vs {want}");
+    assert_eq!(InitSpec::Gaussian { gain: 1.25 }.key(), "gaussian");
+}
+
+#[test]
+fn a_diverging_run_stops_and_reports_no_measures() {
+    let mut exp = Experiment::new(small(&[("init", "rank"), ("rank", "1"), ("gain", "60"), ("lr", "10"), ("iters", "50")])).unwrap();
+    exp.run_to_end();
+    assert!(matches!(exp.status(), Status::Diverged { .. }), "{:?}", exp.status());
+    assert!(exp.latest().is_none());
+    let j = run_json(&exp).to_string();
+    assert!(j.contains("\"status\":\"diverged\"") && j.contains("\"final\":null"), "{j}");
+    assert!(!j.contains("NaN") && !j.contains("inf"));
+}
