@@ -219,7 +219,11 @@ fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>
                     run_json(&exp)
                 });
                 let mut d = done.lock().unwrap();
-                eprintln!("[{}/{}] rank {:?} seed {} in {:.1}s", d.len() + 1, total, c.rank(), c.seed, t0.elapsed().as_secs_f64());
+                let summary = match &result {
+                    Ok(j) => field(j, "final").map_or("-".into(), |f| f.to_string()),
+                    Err(e) => e.clone(),
+                };
+                eprintln!("[{}/{}] rank {:?} seed {} in {:.1}s: {summary}", d.len() + 1, total, c.rank(), c.seed, t0.elapsed().as_secs_f64());
                 d.push((i, c, result));
             });
         }
