@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
-use crate::linalg::singular_values;
+use crate::linalg::{alignment, singular_values};
 use crate::metrics::tangent_kernel;
 use crate::report::{config_json, run_json};
 use crate::rules::Grads;
@@ -260,10 +260,19 @@ fn bench(args: &[String]) -> Result<(), String> {
     let per_iter = t0.elapsed().as_secs_f64() * 1e3 / iters as f64;
     println!("training iteration (BPTT + SGD): {per_iter:.3} ms  ({iters} iterations; 10,000 would take {:.1} s)", per_iter * 10.0);
 
+    // One alignment as the measures take it: the kernel now against a stored one.
     let probe_batch = TaskStream::new(config.task.build(), config.batch, config.seed, 1).next_batch();
+    let k0 = tangent_kernel(&crate::experiment::initial_network(&config), &probe_batch);
     let t0 = Instant::now();
     let k = tangent_kernel(&net, &probe_batch);
-    println!("tangent kernel ({}x{} over {} recurrent weights): {:.1} ms", k.rows, k.cols, config.hidden * config.hidden, t0.elapsed().as_secs_f64() * 1e3);
+    let a = alignment(&k, &k0);
+    println!(
+        "tangent-kernel alignment ({}x{} kernel over {} recurrent weights): {:.1} ms (alignment {a:.4})",
+        k.rows,
+        k.cols,
+        config.hidden * config.hidden,
+        t0.elapsed().as_secs_f64() * 1e3
+    );
 
     let w = net.w_rec.to_f64();
     let t0 = Instant::now();
