@@ -3,18 +3,14 @@
 use crate::config::Config;
 use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
-use crate::linalg::{alignment, singular_values};
-use crate::metrics::tangent_kernel;
 use crate::report::{config_json, run_json};
-use crate::rules::Grads;
-use crate::tasks::TaskStream;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
   richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank] [--rank R] [--gain G] [--hidden N]
                  [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--json]
   richlazy sweep [--ranks 1,30,100,300] [--seeds K] [run options] [--threads T] [--json]
-  richlazy bench [--hidden N] [--iters I]
+  richlazy bench [run options] [--iters I] [--json]
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
@@ -237,46 +233,16 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
     let iters: usize = flags.take("iters").map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
     let config = flags.config()?;
-    println!("bench: task {}, N {}, batch {}, native {}", config.task.key(), config.hidden, config.batch, std::env::consts::ARCH);
-
-    let net = crate::experiment::initial_network(&config);
-    let mut stream = TaskStream::new(config.task.build(), config.batch, config.seed, 0);
-    let decision = stream.task().decision_steps();
-    let mut rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
-    let mut grads = Grads::zeros_like(&net);
-    let mut opt = config.optimizer.build(&grads);
-    let mut net = net;
-    let mut batch = stream.new_batch();
-    let mut step = |net: &mut crate::model::Rnn<f32>| {
-        stream.fill(&mut batch);
-        rule.gradients(net, &batch, decision.clone(), &mut grads);
-        opt.step(net.params_mut(), &grads);
-    };
-    step(&mut net);
-    let t0 = Instant::now();
-    for _ in 0..iters {
-        step(&mut net);
+    let start = Instant::now();
+    let t = crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3);
+    if flags.has("json") {
+        println!("{}", t.to_json());
+        return Ok(());
     }
-    let per_iter = t0.elapsed().as_secs_f64() * 1e3 / iters as f64;
-    println!("training iteration (BPTT + SGD): {per_iter:.3} ms  ({iters} iterations; 10,000 would take {:.1} s)", per_iter * 10.0);
-
-    // One alignment as the measures take it: the kernel now against a stored one.
-    let probe_batch = TaskStream::new(config.task.build(), config.batch, config.seed, 1).next_batch();
-    let k0 = tangent_kernel(&crate::experiment::initial_network(&config), &probe_batch);
-    let t0 = Instant::now();
-    let k = tangent_kernel(&net, &probe_batch);
-    let a = alignment(&k, &k0);
-    println!(
-        "tangent-kernel alignment ({}x{} kernel over {} recurrent weights): {:.1} ms (alignment {a:.4})",
-        k.rows,
-        k.cols,
-        config.hidden * config.hidden,
-        t0.elapsed().as_secs_f64() * 1e3
-    );
-
-    let w = net.w_rec.to_f64();
-    let t0 = Instant::now();
-    let s = singular_values(&w);
-    println!("singular values of W_rec ({n}x{n}): {:.1} ms (largest {:.3})", t0.elapsed().as_secs_f64() * 1e3, s[0], n = config.hidden);
+    let n = config.hidden;
+    println!("bench: task {}, N {n}, batch {}, native {}", config.task.key(), config.batch, std::env::consts::ARCH);
+    println!("training iteration (BPTT + SGD): {:.3} ms over {iters} iterations (10,000 take {:.1} s)", t.iteration_ms, t.iteration_ms * 10.0);
+    println!("tangent-kernel alignment ({k}x{k} kernel over {} weights): {:.1} ms", n * n, t.kernel_alignment_ms, k = t.kernel_size);
+    println!("singular values of W_rec ({n}x{n}): {:.1} ms", t.svd_ms);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! richlazy: the paper's recurrent network, tasks, learning and rich/lazy measures,
 //! as a pure Rust core. The browser binding (`wasm`) is a thin layer on top.
 
+pub mod bench;
 pub mod config;
 pub mod experiment;
 pub mod init;

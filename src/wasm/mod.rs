@@ -128,3 +128,10 @@ impl Run {
         run_json(&self.exp).to_string()
     }
 }
+
+/// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`.
+#[wasm_bindgen]
+pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
+    let (c, _) = lenient(&keys, &values);
+    crate::bench::run(&c, iters.max(1), &js_sys::Date::now).to_json().to_string()
+}
