@@ -120,6 +120,9 @@ impl Config {
     /// Applies every pair; a bad pair leaves its field at its previous value
     /// and adds a message. Cross-field checks run last (e.g. rank <= hidden).
     pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+        // `init` goes last so that `rank` never turns a Gaussian into the rank family.
+        let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        pairs.sort_by_key(|(k, _)| *k == "init");
         let mut errors: Vec<String> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
         if let Err(e) = self.init.validate(self.hidden) {
             errors.push(e);
@@ -180,6 +183,16 @@ mod tests {
         assert_eq!(c.hidden, 300);
         assert_eq!(c.optimizer.lr(), 0.003);
         assert_eq!(c.seed, 7);
+    }
+
+    #[test]
+    fn init_family_wins_whatever_the_order() {
+        let mut c = Config::default();
+        assert!(c.apply([("init", "gaussian"), ("rank", "30")]).is_empty());
+        assert_eq!(c.init, InitSpec::Gaussian { gain: DEFAULT_GAIN });
+        let mut c = Config::default();
+        assert!(c.apply([("init", "rank"), ("rank", "30")]).is_empty());
+        assert_eq!(c.rank(), Some(30));
     }
 
     #[test]
