@@ -1,7 +1,7 @@
 //! A run's settings, parsed and written as `key=value` pairs: one format for
 //! the command line, the page's links and the JSON the engine prints.
 
-use crate::init::{InitSpec, DEFAULT_GAIN};
+use crate::init::{InitSpec, DEFAULT_ERANK, DEFAULT_GAIN};
 use crate::optim::OptimizerKind;
 use crate::rules::RuleKind;
 use crate::tasks::TaskKind;
@@ -47,7 +47,7 @@ pub const MAX_BATCH: usize = 512;
 pub const MAX_SEED: u64 = u32::MAX as u64;
 
 /// The keys `set` accepts, in the order `pairs` writes them.
-pub const KEYS: [&str; 12] = ["task", "init", "rank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch"];
+pub const KEYS: [&str; 13] = ["task", "init", "rank", "erank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch"];
 
 fn number<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("{key}: '{}' is not a number", clip(v)))
@@ -73,7 +73,8 @@ impl Config {
                 self.init = match value.to_ascii_lowercase().as_str() {
                     "gaussian" => InitSpec::Gaussian { gain },
                     "rank" => InitSpec::Rank { gain, rank: self.rank().unwrap_or(1) },
-                    _ => return Err(format!("init: '{}' is not one of gaussian, rank", clip(value))),
+                    "spectrum" => InitSpec::Spectrum { gain, erank: self.erank().unwrap_or(DEFAULT_ERANK) },
+                    _ => return Err(format!("init: '{}' is not one of gaussian, rank, spectrum", clip(value))),
                 }
             }
             "rank" => {
@@ -84,10 +85,18 @@ impl Config {
                     self.init = InitSpec::Rank { gain: self.init.gain(), rank: r };
                 }
             }
+            "erank" => {
+                let e = in_range(key, number::<f64>(key, value)?, 1.0, MAX_HIDDEN as f64)?;
+                if let InitSpec::Spectrum { erank, .. } = &mut self.init {
+                    *erank = e;
+                } else {
+                    self.init = InitSpec::Spectrum { gain: self.init.gain(), erank: e };
+                }
+            }
             "gain" => {
                 let g = in_range(key, number::<f64>(key, value)?, 1e-6, 100.0)?;
                 match &mut self.init {
-                    InitSpec::Gaussian { gain } | InitSpec::Rank { gain, .. } => *gain = g,
+                    InitSpec::Gaussian { gain } | InitSpec::Rank { gain, .. } | InitSpec::Spectrum { gain, .. } => *gain = g,
                 }
             }
             "hidden" => self.hidden = in_range(key, number(key, value)?, 2, MAX_HIDDEN)?,
@@ -117,6 +126,14 @@ impl Config {
         }
     }
 
+    /// The target effective rank, for the spectrum family.
+    pub fn erank(&self) -> Option<f64> {
+        match self.init {
+            InitSpec::Spectrum { erank, .. } => Some(erank),
+            _ => None,
+        }
+    }
+
     /// Applies every pair; a bad pair leaves its field at its previous value
     /// and adds a message. Cross-field checks run last (e.g. rank <= hidden).
     pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
@@ -126,7 +143,12 @@ impl Config {
         let mut errors: Vec<String> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
         if let Err(e) = self.init.validate(self.hidden) {
             errors.push(e);
-            self.init = InitSpec::Rank { gain: self.init.gain(), rank: self.rank().unwrap_or(1).min(self.hidden) };
+            let n = self.hidden;
+            self.init = match self.init {
+                InitSpec::Rank { gain, rank } => InitSpec::Rank { gain, rank: rank.min(n) },
+                InitSpec::Spectrum { gain, erank } => InitSpec::Spectrum { gain, erank: erank.min(n as f64) },
+                other => other,
+            };
         }
         errors
     }
@@ -139,6 +161,7 @@ impl Config {
                     "task" => self.task.key().to_string(),
                     "init" => self.init.key().to_string(),
                     "rank" => self.rank()?.to_string(),
+                    "erank" => self.erank()?.to_string(),
                     "gain" => self.init.gain().to_string(),
                     "hidden" => self.hidden.to_string(),
                     "iters" => self.iters.to_string(),
