@@ -2,6 +2,8 @@
 //! Settings cross as parallel arrays of keys and values (the page's URL
 //! parameters); results cross as JSON text built by `report`.
 
+mod charts;
+
 use crate::config::Config;
 use crate::experiment::{initial_network, Experiment, Status};
 use crate::json::{obj, Json};
