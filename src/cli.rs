@@ -7,8 +7,8 @@ use crate::report::{config_json, run_json};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank] [--rank R] [--gain G] [--hidden N]
-                 [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--json]
+  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum] [--rank R] [--erank E] [--gain G] [--hidden N]
+                 [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--alpha A] [--json]
   richlazy sweep [--ranks 1,30,100,300] [--seeds K] [run options] [--threads T] [--json]
   richlazy bench [run options] [--iters I] [--json]
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";

@@ -47,7 +47,7 @@ pub const MAX_BATCH: usize = 512;
 pub const MAX_SEED: u64 = u32::MAX as u64;
 
 /// The keys `set` accepts, in the order `pairs` writes them.
-pub const KEYS: [&str; 13] = ["task", "init", "rank", "erank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch"];
+pub const KEYS: [&str; 14] = ["task", "init", "rank", "erank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "alpha"];
 
 fn number<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("{key}: '{}' is not a number", clip(v)))
@@ -113,6 +113,7 @@ impl Config {
             "seed" => self.seed = in_range(key, number(key, value)?, 0, MAX_SEED)?,
             "every" => self.every = in_range(key, number(key, value)?, 1, MAX_ITERS)?,
             "batch" => self.batch = in_range(key, number(key, value)?, 1, MAX_BATCH)?,
+            "alpha" => self.alpha = in_range(key, number(key, value)?, 1e-3, 1.0)?,
             _ => return Err(format!("unknown setting '{}'", clip(key))),
         }
         Ok(())
@@ -171,6 +172,7 @@ impl Config {
                     "seed" => self.seed.to_string(),
                     "every" => self.every.to_string(),
                     "batch" => self.batch.to_string(),
+                    "alpha" => self.alpha.to_string(),
                     _ => unreachable!("every key in KEYS is written"),
                 };
                 Some((k, v))

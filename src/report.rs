@@ -7,7 +7,7 @@ use crate::json::{obj, Json};
 use crate::metrics::{erank_entropy, erank_pr, Measures};
 
 pub fn config_json(c: &Config) -> Json {
-    let mut pairs: Vec<(String, Json)> = c
+    let pairs: Vec<(String, Json)> = c
         .pairs()
         .into_iter()
         .map(|(k, v)| {
@@ -15,7 +15,6 @@ pub fn config_json(c: &Config) -> Json {
             (k.to_string(), j)
         })
         .collect();
-    pairs.push(("alpha".into(), c.alpha.into()));
     Json::Obj(pairs)
 }
 

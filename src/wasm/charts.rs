@@ -71,21 +71,18 @@ impl Scale {
     }
 }
 
-/// Formats an axis value compactly; on a log axis `v` is log10 of the value.
+/// Formats an axis value compactly (at most four decimals, no trailing
+/// zeros); on a log axis `v` is log10 of the value.
 fn tick(v: f64, log: bool) -> String {
     let x = if log { 10f64.powf(v) } else { v };
     let a = x.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{x:.0e}")
-    } else if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 1.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}").trim_end_matches('0').to_string()
+    if a != 0.0 && !(1e-3..1e5).contains(&a) {
+        return format!("{x:.1e}");
     }
+    let digits = if log { 3 } else { 4 };
+    let s = format!("{x:.digits$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;

@@ -54,7 +54,7 @@ pub fn preview(keys: Vec<String>, values: Vec<String>) -> String {
     j.to_string()
 }
 
-/// One trial of the chosen task: `{"seq_len", "n_in", "x": [t][i] flattened, "labels": [t]}`.
+/// One trial of the chosen task: `{"seq_len", "n_in", "names", "x": [t][i] flattened, "labels": [t]}`.
 #[wasm_bindgen]
 pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, _) = lenient(&keys, &values);
@@ -67,6 +67,7 @@ pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
         ("seq_len", t.into()),
         ("n_in", n_in.into()),
         ("n_out", task.n_out().into()),
+        ("names", Json::Arr(task.input_names().iter().map(|&n| Json::from(n)).collect())),
         ("x", Json::Arr(x.iter().map(|&v| Json::from(v as f64)).collect())),
         ("labels", Json::Arr(labels.iter().map(|&l| Json::from(l)).collect())),
     ])

@@ -1,0 +1,419 @@
+// Page logic: settings <-> URL, workers, charts. The engine and the charts are wasm (../pkg).
+import init, { settings, preview, sample_trial, line_chart, errorbar_chart, version } from '../pkg/richlazy.js';
+
+const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha'];
+const PAGE_KEYS = ['embed', 'compare', 'seeds'];
+const FAST = { hidden: '100', iters: '1000', every: '50' };
+const PAPER = { hidden: '300', iters: '10000', every: '500' };
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const $ = (s) => document.querySelector(s);
+const form = $('#settings');
+
+// What tests and curious readers can inspect: window.richlazy.
+const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [] };
+window.richlazy = app;
+
+function setPhase(p) {
+  app.phase = p;
+  document.body.dataset.phase = p;
+  $('#pause').disabled = p !== 'running' && p !== 'paused';
+  $('#pause').textContent = p === 'paused' ? 'Resume' : 'Pause';
+  $('#step').disabled = !(p === 'paused' && app.runs.length === 1);
+  $('#reset').disabled = p === 'idle' || p === 'loading';
+  const finished = app.runs.length > 0 && app.runs.every((r) => r.report);
+  $('#export-json').disabled = !finished;
+  $('#export-csv').disabled = !app.runs.some((r) => r.rows.length);
+}
+
+// ---- notices: always text, never HTML (URLs may carry anything) ----
+function notice(text, kind = 'info') {
+  const p = document.createElement('p');
+  p.className = `notice ${kind}`;
+  p.textContent = text;
+  const close = document.createElement('button');
+  close.textContent = '×';
+  close.title = 'dismiss';
+  close.onclick = () => p.remove();
+  p.append(close);
+  $('#notices').append(p);
+  if (kind === 'error') app.errors.push(text);
+}
+
+// ---- settings: the engine validates, the URL carries them ----
+function pairsOf(obj) {
+  const keys = [], values = [];
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) { keys.push(k); values.push(String(v)); }
+  return [keys, values];
+}
+
+function validate(obj) {
+  const [keys, values] = pairsOf(obj);
+  return JSON.parse(settings(keys, values));
+}
+
+function fillForm(config) {
+  for (const el of form.elements) if (el.name && config[el.name] !== undefined) el.value = config[el.name];
+  form.elements.rank.value = config.rank ?? form.elements.rank.value;
+  form.elements.erank.value = config.erank ?? form.elements.erank.value;
+  for (const l of form.querySelectorAll('[data-for]')) l.hidden = l.dataset.for !== config.init;
+}
+
+function formObject() {
+  const o = {};
+  for (const el of form.elements) if (el.name && ENGINE_KEYS.includes(el.name)) o[el.name] = el.value;
+  if (o.init !== 'rank') delete o.rank;
+  if (o.init !== 'spectrum') delete o.erank;
+  return o;
+}
+
+function linkFor(config, page = {}) {
+  const q = new URLSearchParams();
+  for (const k of ENGINE_KEYS) if (config[k] !== undefined) q.set(k, config[k]);
+  for (const [k, v] of Object.entries(page)) if (v !== undefined && v !== null) q.set(k, v);
+  return `${location.origin}${location.pathname}?${q}`;
+}
+
+function pageParams() {
+  return app.compare ? { compare: app.compare.ranks.join(','), seeds: app.compare.seeds } : {};
+}
+
+function updateLinks() {
+  const url = linkFor(app.config, pageParams());
+  history.replaceState(null, '', url);
+  $('#full-link').href = url.replace(/[?&]embed=1/, '');
+  const embed = linkFor(app.config, { ...pageParams(), embed: 1 });
+  $('#embed-snippet').value = `<iframe src="${embed}" width="820" height="640" style="border:0" loading="lazy" title="richlazy: rich and lazy learning"></iframe>`;
+}
+
+function parseCompare(text, seedsText, hidden) {
+  const ranks = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!ranks.length || ranks.some((r) => !Number.isInteger(r) || r < 1 || r > hidden) || ranks.length > 12) {
+    return { error: `compare: give up to 12 whole ranks between 1 and the hidden size ${hidden}` };
+  }
+  const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { error: 'seeds: give a whole number from 1 to 10' };
+  return { ranks, seeds };
+}
+
+// ---- charts: redrawn a few at a time per frame so no task runs long ----
+const dirty = new Set();
+let frame = 0;
+function invalidate(...names) {
+  names.forEach((n) => dirty.add(n));
+  if (!frame) frame = requestAnimationFrame(drawDirty);
+}
+function drawDirty() {
+  frame = 0;
+  const t0 = performance.now();
+  for (const name of [...dirty]) {
+    dirty.delete(name);
+    try { draw(name); } catch (e) { notice(`Chart ${name} could not be drawn: ${e.message ?? e}`, 'error'); }
+    if (performance.now() - t0 > 12) break;
+  }
+  if (dirty.size) frame = requestAnimationFrame(drawDirty);
+}
+
+function canvasOf(name) {
+  const c = document.querySelector(`[data-chart="${name}"] canvas`);
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
+  if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+  return [c, dpr];
+}
+
+function lines(name, title, xLabel, yLabel, series, opts = {}) {
+  const [c, dpr] = canvasOf(name);
+  const xs = [], ys = [], lens = [];
+  for (const s of series) { xs.push(...s.x); ys.push(...s.y); lens.push(s.x.length); }
+  line_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour),
+    Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lens),
+    !!opts.logY, opts.yMin ?? NaN, opts.yMax ?? NaN, !!opts.markers, dpr);
+}
+
+const historySeries = (key) => app.runs.map((r) => ({ name: r.label, colour: r.colour, x: r.rows.map((m) => m.iter), y: r.rows.map((m) => m[key]) }));
+
+function draw(name) {
+  const single = app.runs.length <= 1;
+  switch (name) {
+    case 'loss': return lines(name, 'Loss', 'iteration', 'cross-entropy', historySeries('loss'), { logY: true });
+    case 'accuracy': return lines(name, 'Decision accuracy', 'iteration', 'fraction correct', historySeries('accuracy'), { yMin: 0, yMax: 1.02 });
+    case 'weight': return lines(name, 'Weight change of W_rec', 'iteration', 'relative change', historySeries('weight_change_rel'), { yMin: 0 });
+    case 'kernel': return lines(name, 'Tangent-kernel alignment', 'iteration', 'alignment with start', historySeries('kernel_alignment'), { yMax: 1.005 });
+    case 'rep': return lines(name, 'Representation alignment', 'iteration', 'alignment with start', historySeries('rep_alignment'), { yMax: 1.005 });
+    case 'spectrum': {
+      const idx = (s) => s.map((_, i) => i + 1);
+      let series;
+      if (single) {
+        const r = app.runs[0];
+        series = [{ name: 'start', colour: '#7f7f7f', x: idx(app.preview.singular_values), y: app.preview.singular_values }];
+        if (r && r.spectrum) series.push({ name: `now (iteration ${r.spectrumIter})`, colour: COLOURS[0], x: idx(r.spectrum.singular_values), y: r.spectrum.singular_values });
+      } else {
+        series = app.runs.filter((r) => r.spectrum).map((r) => ({ name: `${r.label} now`, colour: r.colour, x: idx(r.spectrum.singular_values), y: r.spectrum.singular_values }));
+      }
+      return lines(name, 'Singular values of W_rec', 'index (largest first)', 'singular value', series, { logY: true });
+    }
+    case 'trial': {
+      const t = app.trial;
+      const series = t.names.map((n, i) => ({ name: n, colour: COLOURS[i % COLOURS.length], x: [...Array(t.seq_len).keys()], y: [...Array(t.seq_len).keys()].map((s) => t.x[s * t.n_in + i]) }));
+      return lines(name, `One ${app.config.task.toUpperCase()} trial: answer class ${t.labels[t.seq_len - 1]} at step ${t.seq_len - 1}`, 'step (100 ms each)', 'input', series, { markers: true });
+    }
+    case 'summary-align':
+    case 'summary-weight': return drawSummary(name);
+  }
+}
+
+function drawSummary(name) {
+  const done = app.runs.filter((r) => r.report && r.report.final);
+  const groups = new Map();
+  for (const r of done) {
+    const g = groups.get(r.rank) ?? { erank: r.report.initial.erank_entropy, finals: [] };
+    g.finals.push(r.report.final);
+    groups.set(r.rank, g);
+  }
+  const pts = [...groups.values()].sort((a, b) => a.erank - b.erank);
+  const stat = (key) => pts.map((g) => {
+    const v = g.finals.map((f) => f[key]);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+    return [m, sd];
+  });
+  const measures = name === 'summary-align'
+    ? [['kernel_alignment', 'tangent-kernel alignment', COLOURS[0]], ['rep_alignment', 'representation alignment', COLOURS[1]], ['sign_similarity', 'sign similarity', COLOURS[2]]]
+    : [['weight_change_rel', 'relative weight change', COLOURS[3]]];
+  const xs = [], means = [], sds = [], lens = [];
+  for (const [key] of measures) {
+    const s = stat(key);
+    xs.push(...pts.map((g) => g.erank)); means.push(...s.map((v) => v[0])); sds.push(...s.map((v) => v[1])); lens.push(pts.length);
+  }
+  const [c, dpr] = canvasOf(name);
+  errorbar_chart(c, name === 'summary-align' ? 'Final alignment vs initial effective rank' : 'Final weight change vs initial effective rank',
+    'initial effective rank (log scale)', name === 'summary-align' ? 'value at the end' : 'relative change',
+    measures.map((m) => m[1]), measures.map((m) => m[2]), Float64Array.from(xs), Float64Array.from(means), Float64Array.from(sds), Uint32Array.from(lens), true, dpr);
+}
+
+// ---- runs: one worker each, a pool as large as the reader's cores ----
+let queue = [];
+const poolSize = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
+
+function stopAll() {
+  for (const r of app.runs) if (r.worker) r.worker.terminate();
+  queue = [];
+}
+
+function startRun(r) {
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  r.worker = w;
+  r.status = 'starting';
+  r.t0 = performance.now();
+  w.onmessage = (e) => onWorkerMessage(r, e.data);
+  w.onerror = (e) => { e.preventDefault(); fail(r, `the training worker stopped: ${e.message || 'unknown error'}`); };
+  w.onmessageerror = () => fail(r, 'the training worker sent an unreadable message');
+  const [keys, values] = pairsOf(r.config);
+  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused' });
+}
+
+function fail(r, message) {
+  r.status = 'error';
+  if (r.worker) r.worker.terminate();
+  r.worker = null;
+  notice(`${r.label}: ${message}. The other runs and the page keep working; press Reset to try again.`, 'error');
+  next();
+}
+
+function next() {
+  const active = app.runs.filter((r) => r.status === 'starting' || r.status === 'running').length;
+  for (let i = active; i < poolSize() && queue.length; i++) startRun(queue.shift());
+  if (app.runs.every((r) => r.status !== 'starting' && r.status !== 'running' && r.status !== 'queued')) {
+    setPhase(app.runs.some((r) => r.status === 'error') && !app.runs.some((r) => r.report) ? 'error' : 'done');
+    if (app.runs.length > 1) invalidate('summary-align', 'summary-weight');
+  }
+  showProgress();
+}
+
+function onWorkerMessage(r, m) {
+  if (m.type === 'started') { r.iters = m.iters; r.status = 'running'; return; }
+  if (m.type === 'error') return fail(r, m.message);
+  if (m.type === 'progress') {
+    r.iter = m.iter;
+    r.trainLoss = m.trainLoss;
+    if (m.rows.length) { r.rows.push(...m.rows); invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep'); }
+    if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; invalidate('spectrum'); }
+    showProgress();
+  } else if (m.type === 'finished') {
+    r.status = m.status;
+    r.report = JSON.parse(m.report);
+    r.worker.terminate();
+    r.worker = null;
+    if (m.status === 'diverged') {
+      notice(`${r.label} diverged at iteration ${r.report.diverged_at}: the loss or the weights stopped being finite, so no final measures are reported. Lower the learning rate or the gain.`, 'error');
+    }
+    next();
+  }
+}
+
+function showProgress() {
+  if (!app.runs.length) return;
+  const iters = app.runs.reduce((a, r) => a + (r.iters || r.config.iters * 1), 0);
+  const done = app.runs.reduce((a, r) => a + (r.iter || 0), 0);
+  const elapsed = (performance.now() - app.startedAt) / 1000;
+  const rate = elapsed > 0 ? (done - app.startIter) / elapsed : 0;
+  const left = rate > 0 ? (iters - done) / rate : NaN;
+  const last = app.runs.length === 1 ? app.runs[0].rows.at(-1) : null;
+  let text = `${app.phase === 'done' ? 'Done' : app.phase === 'paused' ? 'Paused' : 'Training'}: ${done.toLocaleString('en')} of ${iters.toLocaleString('en')} iterations`;
+  if (app.phase === 'running') text += `, ${rate.toFixed(0)} it/s, ${Number.isFinite(left) ? `about ${Math.ceil(left)} s left` : 'estimating time left'}`;
+  if (app.runs.length > 1) text += ` across ${app.runs.length} runs (${app.runs.filter((r) => r.status === 'running').length} working)`;
+  if (last) text += `. Probe loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}, weight change ${last.weight_change_rel.toFixed(4)}, kernel alignment ${last.kernel_alignment.toFixed(4)}`;
+  $('#progress').textContent = text;
+  $('#progress').dataset.iter = String(done);
+}
+
+function launch(configs) {
+  stopAll();
+  app.runs = configs.map((c, i) => ({ ...c, colour: COLOURS[i % COLOURS.length], rows: [], status: 'queued', iter: 0 }));
+  queue = [...app.runs];
+  app.startedAt = performance.now();
+  app.startIter = 0;
+  document.body.classList.toggle('comparing', app.runs.length > 1);
+  setPhase('running');
+  next();
+  invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep', 'spectrum');
+}
+
+function train() {
+  app.compare = null;
+  updateLinks();
+  launch([{ label: 'this run', config: app.config, rank: app.config.rank }]);
+}
+
+function compare(c) {
+  app.compare = c;
+  updateLinks();
+  const runs = [];
+  for (const rank of c.ranks) for (let s = 0; s < c.seeds; s++) {
+    const seed = Number(app.config.seed) + s;
+    runs.push({ label: c.seeds > 1 ? `rank ${rank}, seed ${seed}` : `rank ${rank}`, rank, config: { ...app.config, init: 'rank', rank, erank: undefined, seed } });
+  }
+  launch(runs);
+}
+
+function reset() {
+  stopAll();
+  app.runs = [];
+  document.body.classList.remove('comparing');
+  setPhase('idle');
+  $('#progress').textContent = 'Ready. Press Train.';
+  refreshPreview();
+}
+
+// ---- settings changed: validate, show the initial spectrum, reset ----
+function applySettings(obj, { quiet = false } = {}) {
+  const s = validate(obj);
+  if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
+  app.config = s.config;
+  fillForm(s.config);
+  return s;
+}
+
+function refreshPreview() {
+  const [keys, values] = pairsOf(app.config);
+  app.preview = JSON.parse(preview(keys, values));
+  const t = JSON.parse(sample_trial(keys, values));
+  app.trial = t;
+  $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
+  invalidate('spectrum', 'trial');
+  updateLinks();
+}
+
+function onFormChange() {
+  applySettings(formObject());
+  reset();
+}
+
+function download(name, type, text) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function csv() {
+  const cols = ['iter', 'loss', 'accuracy', 'weight_change', 'weight_change_rel', 'sign_similarity', 'rep_alignment', 'kernel_alignment'];
+  const lines = [['run', ...cols].join(',')];
+  for (const r of app.runs) for (const m of r.rows) lines.push([JSON.stringify(r.label), ...cols.map((c) => m[c])].join(','));
+  return lines.join('\n') + '\n';
+}
+
+function wire() {
+  form.addEventListener('change', onFormChange);
+  form.addEventListener('submit', (e) => e.preventDefault());
+  $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...FAST }); reset(); };
+  $('#preset-paper').onclick = () => { applySettings({ ...app.config, ...PAPER }); reset(); };
+  $('#train').onclick = () => train();
+  $('#pause').onclick = () => {
+    const pausing = app.phase === 'running';
+    for (const r of app.runs) if (r.worker) r.worker.postMessage({ type: pausing ? 'pause' : 'resume' });
+    if (!pausing) { app.startedAt = performance.now(); app.startIter = app.runs.reduce((a, r) => a + (r.iter || 0), 0); }
+    setPhase(pausing ? 'paused' : 'running');
+    showProgress();
+  };
+  $('#step').onclick = () => app.runs[0]?.worker?.postMessage({ type: 'step', n: 1 });
+  $('#reset').onclick = () => reset();
+  $('#compare').onclick = () => {
+    const c = parseCompare($('#compare-ranks').value, $('#compare-seeds').value, Number(app.config.hidden));
+    if (c.error) return notice(c.error, 'warn');
+    compare(c);
+  };
+  $('#copy-link').onclick = async () => {
+    updateLinks();
+    try { await navigator.clipboard.writeText(location.href); notice('Link copied: it reproduces these settings and numbers exactly.'); }
+    catch { notice(`Copy this link: ${location.href}`); }
+  };
+  $('#export-json').onclick = () => download('richlazy-results.json', 'application/json', JSON.stringify(app.runs.length === 1 ? app.runs[0].report : app.runs.map((r) => r.report), null, 1));
+  $('#export-csv').onclick = () => download('richlazy-history.csv', 'text/csv', csv());
+  for (const fig of document.querySelectorAll('figure[data-chart]')) {
+    const b = document.createElement('button');
+    b.className = 'png';
+    b.textContent = 'PNG';
+    b.title = 'download this chart as PNG';
+    b.onclick = () => fig.querySelector('canvas').toBlob((blob) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `richlazy-${fig.dataset.chart}.png`;
+      a.click();
+    });
+    fig.append(b);
+  }
+  let resizeTimer;
+  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => invalidate(...Array.from(document.querySelectorAll('figure[data-chart]'), (f) => f.dataset.chart)), 150); });
+}
+
+async function main() {
+  await init();
+  $('#version').textContent = `Engine ${version()}.`;
+  const q = new URLSearchParams(location.search);
+  const obj = {};
+  for (const [k, v] of q) {
+    if (ENGINE_KEYS.includes(k)) obj[k] = v;
+    else if (!PAGE_KEYS.includes(k)) notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
+  }
+  const firstVisit = Object.keys(obj).length === 0;
+  applySettings(firstVisit ? FAST : obj);
+  if (firstVisit) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
+  if (q.get('embed') === '1') document.body.classList.add('embed');
+  let c = null;
+  if (q.has('compare')) {
+    c = parseCompare(q.get('compare'), q.get('seeds'), Number(app.config.hidden));
+    if (c.error) { notice(`Link: ${c.error}; showing a single run.`, 'warn'); c = null; }
+    else { $('#compare-ranks').value = c.ranks.join(','); $('#compare-seeds').value = c.seeds; }
+  }
+  wire();
+  refreshPreview();
+  setPhase('idle');
+  if (c) compare(c); else train();
+}
+
+main().catch((e) => {
+  setPhase('error');
+  notice(`The page could not start: ${e.message ?? e}. It needs a browser with WebAssembly and module workers.`, 'error');
+});

@@ -1,0 +1,62 @@
+// One training run, as wasm, off the main thread. Protocol:
+//   in:  {type: 'start', keys, values} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
+//   out: {type: 'started', iters, spectrum0} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum}
+//        | {type: 'finished', status, report} | {type: 'error', message}
+import init, { Run } from '../pkg/richlazy.js';
+
+const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
+let run = null;
+let running = false;
+let chunk = 1;
+let sent = 0; // history rows already posted
+
+function post(extra) {
+  const rows = JSON.parse(run.history_since(sent));
+  sent += rows.length;
+  const msg = { type: 'progress', iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows, ...extra };
+  if (rows.length) msg.spectrum = JSON.parse(run.spectrum());
+  self.postMessage(msg);
+  if (msg.status !== 'running') {
+    running = false;
+    self.postMessage({ type: 'finished', status: msg.status, report: run.report() });
+  }
+}
+
+function loop() {
+  if (!running || !run) return;
+  const t0 = performance.now();
+  run.advance(chunk);
+  const dt = performance.now() - t0;
+  // Aim for TARGET_MS per chunk, growing or shrinking smoothly.
+  chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+  post({ chunkMs: dt });
+  if (running) setTimeout(loop, 0);
+}
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  try {
+    if (m.type === 'start') {
+      await init();
+      run = new Run(m.keys, m.values);
+      sent = 0;
+      self.postMessage({ type: 'started', iters: run.iters() });
+      post({});
+      running = run.status() === 'running';
+      if (running && !m.paused) loop();
+      else running = false;
+    } else if (m.type === 'pause') {
+      running = false;
+    } else if (m.type === 'resume' && run && run.status() === 'running' && !running) {
+      running = true;
+      loop();
+    } else if (m.type === 'step' && run && run.status() === 'running') {
+      running = false;
+      run.advance(m.n || 1);
+      post({});
+    }
+  } catch (err) {
+    running = false;
+    self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
+  }
+};
