@@ -49,12 +49,21 @@ pub const MAX_SEED: u64 = u32::MAX as u64;
 /// The keys `set` accepts, in the order `pairs` writes them.
 pub const KEYS: [&str; 14] = ["task", "init", "rank", "erank", "gain", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "alpha"];
 
-fn number<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
-    v.trim().parse().map_err(|_| format!("{key}: '{}' is not a number", clip(v)))
+fn number(key: &str, v: &str) -> Result<f64, String> {
+    v.trim().parse::<f64>().ok().filter(|x| !x.is_nan()).ok_or_else(|| format!("{key}: '{}' is not a number", clip(v)))
 }
 
-fn in_range<T: PartialOrd + std::fmt::Display + Copy>(key: &str, x: T, lo: T, hi: T) -> Result<T, String> {
+fn in_range(key: &str, x: f64, lo: f64, hi: f64) -> Result<f64, String> {
     if x >= lo && x <= hi { Ok(x) } else { Err(format!("{key}: {x} is outside {lo}..{hi}")) }
+}
+
+/// A whole number in lo..=hi.
+fn whole(key: &str, v: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    let x = number(key, v)?;
+    if x.fract() != 0.0 {
+        return Err(format!("{key}: {x} is not a whole number"));
+    }
+    in_range(key, x, lo as f64, hi as f64).map(|x| x as u64)
 }
 
 /// Keeps error messages short when a link carries junk.
@@ -78,7 +87,7 @@ impl Config {
                 }
             }
             "rank" => {
-                let r = in_range(key, number::<usize>(key, value)?, 1, MAX_HIDDEN)?;
+                let r = whole(key, value, 1, MAX_HIDDEN as u64)? as usize;
                 if let InitSpec::Rank { rank, .. } = &mut self.init {
                     *rank = r;
                 } else {
@@ -86,7 +95,7 @@ impl Config {
                 }
             }
             "erank" => {
-                let e = in_range(key, number::<f64>(key, value)?, 1.0, MAX_HIDDEN as f64)?;
+                let e = in_range(key, number(key, value)?, 1.0, MAX_HIDDEN as f64)?;
                 if let InitSpec::Spectrum { erank, .. } = &mut self.init {
                     *erank = e;
                 } else {
@@ -94,15 +103,15 @@ impl Config {
                 }
             }
             "gain" => {
-                let g = in_range(key, number::<f64>(key, value)?, 1e-6, 100.0)?;
+                let g = in_range(key, number(key, value)?, 1e-6, 100.0)?;
                 match &mut self.init {
                     InitSpec::Gaussian { gain } | InitSpec::Rank { gain, .. } | InitSpec::Spectrum { gain, .. } => *gain = g,
                 }
             }
-            "hidden" => self.hidden = in_range(key, number(key, value)?, 2, MAX_HIDDEN)?,
-            "iters" => self.iters = in_range(key, number(key, value)?, 1, MAX_ITERS)?,
+            "hidden" => self.hidden = whole(key, value, 2, MAX_HIDDEN as u64)? as usize,
+            "iters" => self.iters = whole(key, value, 1, MAX_ITERS as u64)? as usize,
             "lr" => {
-                let lr = in_range(key, number::<f64>(key, value)?, 1e-9, 10.0)?;
+                let lr = in_range(key, number(key, value)?, 1e-9, 10.0)?;
                 self.optimizer = OptimizerKind::parse(self.optimizer.key(), lr).expect("known optimiser");
             }
             "opt" => {
@@ -110,9 +119,9 @@ impl Config {
                     .ok_or_else(|| format!("opt: '{}' is not one of sgd, adam", clip(value)))?
             }
             "rule" => self.rule = RuleKind::parse(value).ok_or_else(|| format!("rule: '{}' is not one of bptt", clip(value)))?,
-            "seed" => self.seed = in_range(key, number(key, value)?, 0, MAX_SEED)?,
-            "every" => self.every = in_range(key, number(key, value)?, 1, MAX_ITERS)?,
-            "batch" => self.batch = in_range(key, number(key, value)?, 1, MAX_BATCH)?,
+            "seed" => self.seed = whole(key, value, 0, MAX_SEED)?,
+            "every" => self.every = whole(key, value, 1, MAX_ITERS as u64)? as usize,
+            "batch" => self.batch = whole(key, value, 1, MAX_BATCH as u64)? as usize,
             "alpha" => self.alpha = in_range(key, number(key, value)?, 1e-3, 1.0)?,
             _ => return Err(format!("unknown setting '{}'", clip(key))),
         }

@@ -1,0 +1,107 @@
+// The page in headless Chromium: load, train in a worker, charts, links, bad input, embed, compare.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, waitPhase, inkOf, finals } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const SMALL = 'task=2af&hidden=40&iters=200&every=20&seed=3';
+
+test('loads without console errors, trains in a worker, and draws every chart', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?${SMALL}`);
+  await waitPhase(page, 'running');
+  const blank = await inkOf(page, 'weight');
+  await waitPhase(page, 'done');
+  const state = await page.evaluate(() => ({ runs: window.richlazy.runs.map((r) => ({ status: r.status, rows: r.rows.length, iter: r.iter })), progress: document.querySelector('#progress').textContent }));
+  assert.deepEqual(state.runs, [{ status: 'done', rows: 11, iter: 200 }]);
+  assert.match(state.progress, /200 of 200 iterations/);
+  assert.ok(log.workers >= 1, 'training ran in a Web Worker');
+  for (const chart of ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'spectrum', 'trial']) {
+    assert.ok((await inkOf(page, chart)) > 2000, `chart ${chart} is drawn`);
+  }
+  assert.ok((await inkOf(page, 'weight')) > blank, 'the weight-change chart grew as training ran');
+  const last = await page.evaluate(() => window.richlazy.runs[0].rows.at(-1));
+  assert.ok(last.weight_change > 0 && last.kernel_alignment < 1);
+  assert.deepEqual(log.errors, []);
+  const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, [], 'no request leaves the site');
+  await context.close();
+});
+
+test('a copied link, opened fresh, ends with identical final measures', async () => {
+  const { page, context } = await open(browser, `${server.url}?task=cxt&init=rank&rank=5&hidden=32&iters=120&every=40&seed=11&lr=0.01`);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await waitPhase(page, 'done');
+  const first = await finals(page);
+  await page.click('#copy-link');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /seed=11/);
+  await context.close();
+  const fresh = await open(browser, link);
+  await waitPhase(fresh.page, 'done');
+  const again = await finals(fresh.page);
+  assert.ok(first[0] && first[0].includes('kernel_alignment'));
+  assert.deepEqual(again, first);
+  await fresh.context.close();
+});
+
+test('a malformed link names its bad fields, falls back to defaults and runs no URL text as HTML', async () => {
+  const bad = encodeURIComponent('<img src=x onerror="window.pwned=1">');
+  const { page, context, log } = await open(browser, `${server.url}?task=${bad}&hidden=-5&lr=abc&bogus=1&iters=30&every=10`);
+  await waitPhase(page, ['done', 'running']);
+  const notices = await page.evaluate(() => [...document.querySelectorAll('#notices .notice')].map((n) => n.textContent));
+  const text = notices.join('\n');
+  assert.match(text, /task: '<img src=x onerror=/);
+  assert.match(text, /hidden: -5 is outside/);
+  assert.match(text, /lr: 'abc' is not a number/);
+  assert.match(text, /Unknown link parameter ignored: bogus/);
+  const state = await page.evaluate(() => ({ task: window.richlazy.config.task, hidden: window.richlazy.config.hidden, lr: window.richlazy.config.lr, iters: window.richlazy.config.iters, pwned: window.pwned ?? null, imgs: document.querySelectorAll('#notices img').length }));
+  assert.deepEqual(state, { task: '2af', hidden: 300, lr: 0.003, iters: 30, pwned: null, imgs: 0 });
+  assert.equal(log.dialogs, 0);
+  await context.close();
+});
+
+test('a diverging run stops with a clear message and the page keeps working', async () => {
+  const { page, context } = await open(browser, `${server.url}?init=rank&rank=1&gain=60&lr=10&hidden=30&iters=60&every=10`);
+  await waitPhase(page, 'done');
+  const notes = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
+  assert.match(notes, /diverged at iteration \d+/);
+  const report = await page.evaluate(() => window.richlazy.runs[0].report);
+  assert.equal(report.status, 'diverged');
+  assert.equal(report.final, null);
+  // Change a setting and train again: a healthy run completes.
+  await page.fill('input[name=lr]', '0.003');
+  await page.fill('input[name=gain]', '1.25');
+  await page.dispatchEvent('#settings', 'change');
+  await page.click('#train');
+  await waitPhase(page, 'done');
+  assert.equal(await page.evaluate(() => window.richlazy.runs[0].status), 'done');
+  await context.close();
+});
+
+test('embed mode renders compact charts without the controls', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?${SMALL}&embed=1`, { viewport: { width: 820, height: 640 } });
+  await waitPhase(page, 'done');
+  assert.equal(await page.evaluate(() => document.body.classList.contains('embed')), true);
+  assert.equal(await page.isVisible('#settings fieldset'), false);
+  assert.equal(await page.isVisible('.lede'), false);
+  assert.equal(await page.isVisible('[data-chart="loss"] canvas'), true);
+  assert.ok((await inkOf(page, 'kernel')) > 2000);
+  assert.match(await page.getAttribute('#full-link', 'href'), /hidden=40/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('compare mode runs one worker per rank and draws the summary against effective rank', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?task=dms&hidden=30&iters=80&every=40&compare=1,5,30`);
+  await waitPhase(page, 'done');
+  const runs = await page.evaluate(() => window.richlazy.runs.map((r) => [r.label, r.status, r.report.config.rank]));
+  assert.deepEqual(runs, [['rank 1', 'done', 1], ['rank 5', 'done', 5], ['rank 30', 'done', 30]]);
+  assert.ok(log.workers >= 3, `three workers, saw ${log.workers}`);
+  assert.ok((await inkOf(page, 'summary-align')) > 2000);
+  assert.ok((await inkOf(page, 'summary-weight')) > 2000);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});

@@ -1,0 +1,46 @@
+//! The command line: JSON shape, one-line errors with exit code 2, no panics.
+
+use std::process::Command;
+
+fn richlazy(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_richlazy")).args(args).output().expect("binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn run_prints_the_documented_json() {
+    let (code, out, _) = richlazy(&["run", "--task", "dms", "--hidden", "24", "--iters", "40", "--every", "20", "--json"]);
+    assert_eq!(code, 0);
+    for key in ["\"config\":{", "\"history\":[", "\"final\":{", "\"iter\":40", "\"weight_change_rel\"", "\"kernel_alignment\"", "\"erank_entropy\"", "\"erank_pr\"", "\"sign_similarity\""] {
+        assert!(out.contains(key), "missing {key} in {out}");
+    }
+    assert_eq!(out.matches("\"iter\":").count(), 4, "history at 0, 20, 40 plus final: {out}");
+}
+
+#[test]
+fn bad_arguments_give_one_line_and_exit_2() {
+    for args in [
+        vec!["run", "--task", "nope"],
+        vec!["run", "--hidden"],
+        vec!["run", "--rank", "500", "--init", "rank"],
+        vec!["run", "--lr", "-1"],
+        vec!["sweep", "--ranks", "1,x"],
+        vec!["frobnicate"],
+        vec!["run", "stray"],
+    ] {
+        let (code, out, err) = richlazy(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?} printed {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("richlazy: ") && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn sweep_prints_a_row_per_rank() {
+    let (code, out, _) = richlazy(&["sweep", "--ranks", "1,4", "--seeds", "2", "--hidden", "16", "--iters", "20", "--every", "10", "--threads", "2"]);
+    assert_eq!(code, 0);
+    let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(rows[0].trim_start().starts_with("1 ") && rows[1].trim_start().starts_with("4 "), "{out}");
+}
