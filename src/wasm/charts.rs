@@ -79,7 +79,9 @@ fn tick(v: f64, log: bool) -> String {
     if a != 0.0 && !(1e-3..1e5).contains(&a) {
         return format!("{x:.1e}");
     }
-    let digits = if log { 3 } else { 4 };
+    // Log axes tick at uneven values (10^0.5 = 3.162...): two significant digits suffice.
+    let digits = if log { (1 - a.log10().floor() as i32).clamp(0, 4) as usize } else { 4 };
+    let x = if log { format!("{x:.digits$}").parse::<f64>().unwrap_or(x) } else { x };
     let s = format!("{x:.digits$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
@@ -185,7 +187,8 @@ fn draw_lines(
     for (name, colour, pts) in data {
         let style = colour.stroke_width(s.px(2.0));
         let legend_style = style;
-        let len = s.px(16.0) as i32;
+        // Plotters places legend text a fixed number of device pixels to the right, so the swatch is not scaled.
+        let len = 14;
         chart
             .draw_series(LineSeries::new(pts.iter().copied(), style))?
             .label(name.as_str())
