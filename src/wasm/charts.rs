@@ -71,20 +71,23 @@ impl Scale {
     }
 }
 
-/// Formats an axis value compactly (at most four decimals, no trailing
-/// zeros); on a log axis `v` is log10 of the value.
+/// Formats an axis value compactly; on a log axis `v` is log10 of the value
+/// and the tick shows two significant digits (10^0.5 reads 3.2).
 fn tick(v: f64, log: bool) -> String {
     let x = if log { 10f64.powf(v) } else { v };
     let a = x.abs();
-    if a != 0.0 && !(1e-3..1e5).contains(&a) {
-        return format!("{x:.1e}");
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
+        let e = a.log10().floor();
+        let m = (x / 10f64.powf(e) * 10.0).round() / 10.0;
+        let (m, e) = if m.abs() >= 10.0 { (m / 10.0, e + 1.0) } else { (m, e) };
+        return if m.fract() == 0.0 { format!("{m}e{e}") } else { format!("{m:.1}e{e}") };
     }
-    // Log axes tick at uneven values (10^0.5 = 3.162...): two significant digits suffice.
-    let digits = if log { (1 - a.log10().floor() as i32).clamp(0, 4) as usize } else { 4 };
-    let x = if log { format!("{x:.digits$}").parse::<f64>().unwrap_or(x) } else { x };
-    let s = format!("{x:.digits$}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    let digits = if log && a != 0.0 { (1 - a.log10().floor() as i32).clamp(0, 4) as usize } else { 4 };
+    let mut s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if s == "-0" { "0".into() } else { s }
 }
 
 type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;

@@ -105,3 +105,46 @@ test('compare mode runs one worker per rank and draws the summary against effect
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test('pause, step, resume and reset control the worker', async () => {
+  const { page, context } = await open(browser, `${server.url}?task=2af&hidden=200&iters=5000&every=1000`);
+  await waitPhase(page, 'running');
+  await page.waitForFunction(() => window.richlazy.runs[0].iter > 0);
+  await page.click('#pause');
+  await waitPhase(page, 'paused');
+  await page.waitForTimeout(300); // a chunk in flight may still land
+  const paused = await page.evaluate(() => window.richlazy.runs[0].iter);
+  await page.waitForTimeout(700);
+  assert.equal(await page.evaluate(() => window.richlazy.runs[0].iter), paused, 'no iterations while paused');
+  await page.click('#step');
+  await page.waitForFunction((p) => window.richlazy.runs[0].iter === p + 1, paused);
+  await page.click('#pause'); // now reads "Resume"
+  await page.waitForFunction((p) => window.richlazy.runs[0].iter > p + 1, paused);
+  await page.click('#reset');
+  await waitPhase(page, 'idle');
+  assert.equal(await page.evaluate(() => window.richlazy.runs.length), 0);
+  await context.close();
+});
+
+test('exports the results as JSON and CSV and a chart as PNG', async () => {
+  const { page, context } = await open(browser, `${server.url}?task=dms&hidden=24&iters=40&every=20`);
+  await waitPhase(page, 'done');
+  const text = async (selector) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    return [download.suggestedFilename(), Buffer.concat(chunks)];
+  };
+  const [jsonName, json] = await text('#export-json');
+  assert.equal(jsonName, 'richlazy-results.json');
+  const report = JSON.parse(json.toString());
+  assert.deepEqual(report, await page.evaluate(() => window.richlazy.runs[0].report));
+  const [, csv] = await text('#export-csv');
+  const lines = csv.toString().trim().split('\n');
+  assert.equal(lines[0], 'run,iter,loss,accuracy,weight_change,weight_change_rel,sign_similarity,rep_alignment,kernel_alignment');
+  assert.equal(lines.length, 1 + 3);
+  const [pngName, png] = await text('[data-chart="loss"] .png');
+  assert.equal(pngName, 'richlazy-loss.png');
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  await context.close();
+});

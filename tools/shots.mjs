@@ -1,0 +1,35 @@
+// Screenshots of the page as a reader sees it: node tools/shots.mjs [outdir] (default /tmp/shots).
+// Needs ./build.sh first. Default view after ~10 s of the fast preset, a compare run, embed mode.
+import { mkdir } from 'node:fs/promises';
+import { serve, launch, open, waitPhase } from '../tests/browser/harness.mjs';
+
+const out = process.argv[2] ?? '/tmp/shots';
+await mkdir(out, { recursive: true });
+const server = await serve();
+const browser = await launch();
+try {
+  {
+    const { page, context, log } = await open(browser, server.url, { viewport: { width: 1400, height: 1100 }, deviceScaleFactor: 2 });
+    await page.waitForTimeout(10_000);
+    await page.screenshot({ path: `${out}/default.png`, fullPage: true });
+    console.log('default:', await page.evaluate(() => [window.richlazy.phase, document.querySelector('#progress').textContent]), log.errors);
+    await context.close();
+  }
+  {
+    const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=600&every=50&compare=1,10,30,100&seeds=2`, { viewport: { width: 1400, height: 1100 } });
+    await waitPhase(page, 'done', 300_000);
+    await page.screenshot({ path: `${out}/compare.png`, fullPage: true });
+    console.log('compare:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
+    await context.close();
+  }
+  {
+    const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=1000&every=50&embed=1`, { viewport: { width: 820, height: 640 } });
+    await waitPhase(page, 'done', 300_000);
+    await page.screenshot({ path: `${out}/embed.png` });
+    console.log('embed:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
