@@ -1,5 +1,5 @@
 // Page logic: settings <-> URL, workers, charts. The engine and the charts are wasm (../pkg).
-import init, { settings, preview, sample_trial, line_chart, errorbar_chart, version } from '../pkg/richlazy.js';
+import init, { settings, line_chart, errorbar_chart, version } from '../pkg/richlazy.js';
 
 const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha'];
 const PAGE_KEYS = ['embed', 'compare', 'seeds'];
@@ -145,6 +145,7 @@ function draw(name) {
       let series;
       if (single) {
         const r = app.runs[0];
+        if (!app.preview) return;
         series = [{ name: 'start', colour: '#7f7f7f', x: idx(app.preview.singular_values), y: app.preview.singular_values }];
         if (r && r.spectrum) series.push({ name: `now (iteration ${r.spectrumIter})`, colour: COLOURS[0], x: idx(r.spectrum.singular_values), y: r.spectrum.singular_values });
       } else {
@@ -154,6 +155,7 @@ function draw(name) {
     }
     case 'trial': {
       const t = app.trial;
+      if (!t) return;
       const series = t.names.map((n, i) => ({ name: n, colour: COLOURS[i % COLOURS.length], x: [...Array(t.seq_len).keys()], y: [...Array(t.seq_len).keys()].map((s) => t.x[s * t.n_in + i]) }));
       return lines(name, `One ${app.config.task.toUpperCase()} trial: answer class ${t.labels[t.seq_len - 1]} at step ${t.seq_len - 1}`, 'step (100 ms each)', 'input', series, { markers: true });
     }
@@ -314,14 +316,26 @@ function applySettings(obj, { quiet = false } = {}) {
   return s;
 }
 
+// The initial spectrum (an SVD) and a sample trial come from a worker, so settings changes never block the page.
+let previewWorker = null;
+let previewId = 0;
 function refreshPreview() {
-  const [keys, values] = pairsOf(app.config);
-  app.preview = JSON.parse(preview(keys, values));
-  const t = JSON.parse(sample_trial(keys, values));
-  app.trial = t;
-  $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
-  invalidate('spectrum', 'trial');
   updateLinks();
+  if (!previewWorker) {
+    previewWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    previewWorker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'error') return notice(`Preview failed: ${m.message}`, 'error');
+      if (m.id !== previewId) return; // superseded by newer settings
+      app.preview = JSON.parse(m.preview);
+      app.trial = JSON.parse(m.trial);
+      $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
+      invalidate('spectrum', 'trial');
+    };
+    previewWorker.onerror = (e) => { e.preventDefault(); notice(`The preview worker stopped: ${e.message || 'unknown error'}`, 'error'); previewWorker = null; };
+  }
+  const [keys, values] = pairsOf(app.config);
+  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId });
 }
 
 function onFormChange() {

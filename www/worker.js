@@ -1,8 +1,9 @@
-// One training run, as wasm, off the main thread. Protocol:
+// The engine off the main thread: one training run, or previews of a start. Protocol:
 //   in:  {type: 'start', keys, values} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
-//   out: {type: 'started', iters, spectrum0} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum}
-//        | {type: 'finished', status, report} | {type: 'error', message}
-import init, { Run } from '../pkg/richlazy.js';
+//        | {type: 'preview', keys, values, id}
+//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum}
+//        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial} | {type: 'error', message}
+import init, { Run, preview, sample_trial } from '../pkg/richlazy.js';
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
 let run = null;
@@ -45,6 +46,9 @@ self.onmessage = async (e) => {
       running = run.status() === 'running';
       if (running && !m.paused) loop();
       else running = false;
+    } else if (m.type === 'preview') {
+      await init();
+      self.postMessage({ type: 'preview', id: m.id, preview: preview(m.keys, m.values), trial: sample_trial(m.keys, m.values) });
     } else if (m.type === 'pause') {
       running = false;
     } else if (m.type === 'resume' && run && run.status() === 'running' && !running) {

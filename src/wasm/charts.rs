@@ -6,6 +6,7 @@
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -36,12 +37,14 @@ fn series(names: &[String], colours: &[String], xs: &[f64], ys: &[f64], lens: &[
         .collect()
 }
 
-/// A padded range covering `values`, or `fixed` bounds where given (non-NaN).
+/// A padded range covering `values`, or `fixed` bounds where given (non-NaN)
+/// and not cutting off a value (nothing is drawn outside the axes).
 fn range(values: impl Iterator<Item = f64>, fixed: (f64, f64)) -> (f64, f64) {
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
+    let (data_lo, data_hi) = (lo, hi);
     if hi - lo < 1e-12 {
         let pad = if lo.abs() > 1e-12 { lo.abs() * 0.05 } else { 0.5 };
         lo -= pad;
@@ -51,7 +54,9 @@ fn range(values: impl Iterator<Item = f64>, fixed: (f64, f64)) -> (f64, f64) {
         lo -= pad;
         hi += pad;
     }
-    (if fixed.0.is_nan() { lo } else { fixed.0 }, if fixed.1.is_nan() { hi } else { fixed.1 })
+    let lo = if fixed.0.is_nan() || fixed.0 > data_lo { lo } else { fixed.0 };
+    let hi = if fixed.1.is_nan() || fixed.1 < data_hi { hi } else { fixed.1 };
+    if hi > lo { (lo, hi) } else { (lo, lo + 1.0) }
 }
 
 fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
@@ -126,22 +131,97 @@ fn axes<'a>(
     Ok(chart)
 }
 
-/// The legend box, when several series share a chart.
-fn legend(chart: &mut Chart, n_series: usize, position: SeriesLabelPosition, s: &Scale) -> DrawResult {
-    if n_series > 1 {
+/// Where the legend goes: the corner (or edge middle) of the plotting area
+/// that covers the fewest drawn points, sampled along each line in pixels.
+fn legend_spot(chart: &Chart, labels: &[&str], data: &[&[(f64, f64)]], s: &Scale) -> Result<SeriesLabelPosition, Box<dyn std::error::Error>> {
+    use SeriesLabelPosition::*;
+    let font = s.font(LEGEND_FONT);
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
+    for l in labels {
+        text.push_line(*l);
+    }
+    let (tw, th) = text.estimate_dimension()?;
+    let margin = s.px(LEGEND_MARGIN) as i32;
+    let (w, h) = (tw + s.px(LEGEND_SWATCH) as i32 + 2 * margin, th + 2 * margin);
+    let area = chart.plotting_area();
+    let (aw, ah) = area.dim_in_pixel();
+    let (aw, ah) = (aw as i32, ah as i32);
+    let base = area.get_base_pixel();
+    let pad = s.px(3.0) as i32;
+    let step = s.px(2.0) as f64;
+    let mut pixels = Vec::new();
+    for pts in data {
+        let px: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|p| {
+                let (x, y) = chart.backend_coord(p);
+                ((x - base.0) as f64, (y - base.1) as f64)
+            })
+            .collect();
+        if px.len() == 1 {
+            pixels.push(px[0]);
+        }
+        for seg in px.windows(2) {
+            let (a, b) = (seg[0], seg[1]);
+            let n = (((b.0 - a.0).hypot(b.1 - a.1) / step).ceil() as usize).clamp(1, 400);
+            pixels.extend((0..=n).map(|i| {
+                let t = i as f64 / n as f64;
+                (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+            }));
+        }
+    }
+    let candidates = [UpperRight, UpperLeft, LowerRight, LowerLeft, MiddleRight, UpperMiddle, LowerMiddle, MiddleLeft];
+    let mut best = (usize::MAX, UpperRight);
+    for c in candidates {
+        let x = match c {
+            UpperLeft | MiddleLeft | LowerLeft => 5,
+            UpperMiddle | LowerMiddle => (aw - w) / 2,
+            _ => aw - w - 5,
+        };
+        let y = match c {
+            UpperLeft | UpperMiddle | UpperRight => 5,
+            MiddleLeft | MiddleRight => (ah - h) / 2,
+            _ => ah - h - 5,
+        };
+        let (x0, x1, y0, y1) = ((x - pad) as f64, (x + w + pad) as f64, (y - pad) as f64, (y + h + pad) as f64);
+        let hits = pixels.iter().filter(|p| p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1).count();
+        if hits < best.0 {
+            best = (hits, c);
+        }
+        if hits == 0 {
+            break;
+        }
+    }
+    Ok(best.1)
+}
+
+const LEGEND_FONT: f64 = 11.0;
+const LEGEND_MARGIN: f64 = 6.0;
+const LEGEND_SWATCH: f64 = 26.0;
+
+/// The legend box, when several series share a chart; series with an empty name have no entry.
+fn legend(chart: &mut Chart, data: &[(String, RGBColor, Vec<(f64, f64)>)], s: &Scale) -> DrawResult {
+    let labels: Vec<&str> = data.iter().map(|d| d.0.as_str()).filter(|n| !n.is_empty()).collect();
+    if labels.len() > 1 {
+        let pts: Vec<&[(f64, f64)]> = data.iter().map(|d| d.2.as_slice()).collect();
+        let spot = legend_spot(chart, &labels, &pts, s)?;
         chart
             .configure_series_labels()
-            .label_font(s.font(11.0))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .position(position)
+            .label_font(s.font(LEGEND_FONT))
+            .margin(s.px(LEGEND_MARGIN))
+            .legend_area_size(s.px(LEGEND_SWATCH))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(200, 200, 200).stroke_width(s.px(1.0)))
+            .position(spot)
             .draw()?;
     }
     Ok(())
 }
 
 /// Line chart of several series; `log_y` plots log10 of positive values.
-/// `y_min`/`y_max` fix the axis (NaN = automatic); `markers` adds dots at each point.
+/// `dashed[i] != 0` draws series i dashed; a series with an empty name gets
+/// no legend entry (and one with no points only a legend entry).
+/// `y_min`/`y_max` fix the axis in data units (NaN = automatic); `markers` adds dots at each point.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn line_chart(
@@ -151,6 +231,7 @@ pub fn line_chart(
     y_label: &str,
     names: Vec<String>,
     colours: Vec<String>,
+    dashed: Vec<u8>,
     xs: Vec<f64>,
     ys: Vec<f64>,
     lens: Vec<u32>,
@@ -161,22 +242,24 @@ pub fn line_chart(
     dpr: f64,
 ) -> Result<(), JsError> {
     let mut data = series(&names, &colours, &xs, &ys, &lens);
+    let mut fixed = (y_min, y_max);
     if log_y {
         for (_, _, pts) in &mut data {
             *pts = pts.iter().filter(|p| p.1 > 0.0).map(|&(x, y)| (x, y.log10())).collect();
         }
+        let lg = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
+        fixed = (lg(y_min), lg(y_max));
     }
     let root = area(canvas)?;
-    draw_lines(&root, title, x_label, y_label, &data, log_y, (y_min, y_max), markers, &Scale(dpr)).map_err(|e| JsError::new(&e.to_string()))
+    draw_lines(&root, (title, x_label, y_label), &data, &dashed, log_y, fixed, markers, &Scale(dpr)).map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn draw_lines(
     root: &DrawingArea<CanvasBackend, Shift>,
-    title: &str,
-    x_label: &str,
-    y_label: &str,
+    (title, x_label, y_label): (&str, &str, &str),
     data: &[(String, RGBColor, Vec<(f64, f64)>)],
+    dashed: &[u8],
     log_y: bool,
     y_fixed: (f64, f64),
     markers: bool,
@@ -184,24 +267,33 @@ fn draw_lines(
 ) -> DrawResult {
     let all = || data.iter().flat_map(|(_, _, p)| p.iter());
     let (x0, x1) = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
-    let fixed = if log_y { (f64::NAN, f64::NAN) } else { y_fixed };
-    let (y0, y1) = range(all().map(|p| p.1), fixed);
+    let (y0, y1) = range(all().map(|p| p.1), y_fixed);
     let mut chart = axes(root, title, (x_label, y_label), (x0..x1, y0..y1), (false, log_y), s)?;
-    for (name, colour, pts) in data {
+    // Dashed series (references such as a starting state) go underneath.
+    let order = (0..data.len()).filter(|&i| dashed.get(i).copied().unwrap_or(0) != 0).chain((0..data.len()).filter(|&i| dashed.get(i).copied().unwrap_or(0) == 0));
+    let (dash, gap) = (s.px(6.0), s.px(4.0));
+    let swatch = s.px(LEGEND_SWATCH - 6.0) as i32;
+    for i in order {
+        let (name, colour, pts) = &data[i];
         let style = colour.stroke_width(s.px(2.0));
-        let legend_style = style;
-        // Plotters places legend text a fixed number of device pixels to the right, so the swatch is not scaled.
-        let len = 14;
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), style))?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], legend_style));
+        let anno = if dashed.get(i).copied().unwrap_or(0) != 0 {
+            let a = chart.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))?;
+            if !name.is_empty() {
+                a.label(name.as_str()).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
+            }
+            continue;
+        } else {
+            chart.draw_series(LineSeries::new(pts.iter().copied(), style))?
+        };
+        if !name.is_empty() {
+            anno.label(name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + swatch, y)], style));
+        }
         if markers {
             let r = s.px(3.0);
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
         }
     }
-    legend(&mut chart, data.len(), SeriesLabelPosition::UpperRight, s)?;
+    legend(&mut chart, data, s)?;
     root.present()?;
     Ok(())
 }
@@ -226,30 +318,40 @@ pub fn errorbar_chart(
     let tx = |x: f64| if log_x { x.max(1e-12).log10() } else { x };
     let txs: Vec<f64> = xs.iter().map(|&x| tx(x)).collect();
     let data = series(&names, &colours, &txs, &means, &lens);
-    let sd_of = |x: f64, m: f64| -> f64 {
-        txs.iter().zip(&means).position(|(&a, &b)| a == x && b == m).and_then(|i| sds.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0)
-    };
+    // The sd of each kept point, in the same order as `data`'s points.
+    let mut at = 0;
+    let sd_data: Vec<Vec<f64>> = lens
+        .iter()
+        .map(|&len| {
+            let end = (at + len as usize).min(txs.len()).min(means.len());
+            let v = (at..end)
+                .filter(|&j| txs[j].is_finite() && means[j].is_finite())
+                .map(|j| sds.get(j).copied().filter(|v| v.is_finite()).unwrap_or(0.0))
+                .collect();
+            at = end;
+            v
+        })
+        .collect();
     let root = area(canvas)?;
     let s = Scale(dpr);
     (|| -> DrawResult {
+        let bounds = data.iter().zip(&sd_data).flat_map(|((_, _, p), sd)| p.iter().zip(sd).flat_map(|(&(_, m), &d)| [m - d, m + d]));
         let all = || data.iter().flat_map(|(_, _, p)| p.iter());
         let (x0, x1) = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
-        let (y0, y1) = range(all().flat_map(|&(x, m)| [m - sd_of(x, m), m + sd_of(x, m)]), (f64::NAN, f64::NAN));
+        let (y0, y1) = range(bounds, (f64::NAN, f64::NAN));
         let mut chart = axes(&root, title, (x_label, y_label), (x0..x1, y0..y1), (log_x, false), &s)?;
-        for (name, colour, pts) in &data {
+        for ((name, colour, pts), sd) in data.iter().zip(&sd_data) {
             let style = colour.stroke_width(s.px(2.0));
             let r = s.px(4.0);
             chart.draw_series(LineSeries::new(pts.iter().copied(), colour.mix(0.5).stroke_width(s.px(1.0))))?;
-            chart.draw_series(pts.iter().map(|&(x, m)| {
-                let sd = sd_of(x, m);
-                ErrorBar::new_vertical(x, m - sd, m, m + sd, style, s.px(8.0))
-            }))?;
-            chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?
-                .label(name.as_str())
-                .legend(move |(x, y)| Circle::new((x + 6, y), r, colour.filled()));
+            chart.draw_series(pts.iter().zip(sd).map(|(&(x, m), &d)| ErrorBar::new_vertical(x, m - d, m, m + d, style, s.px(8.0))))?;
+            let anno = chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
+            if !name.is_empty() {
+                let cx = s.px(LEGEND_SWATCH / 2.0 - 3.0) as i32;
+                anno.label(name.as_str()).legend(move |(x, y)| Circle::new((x + cx, y), r, colour.filled()));
+            }
         }
-        legend(&mut chart, data.len(), SeriesLabelPosition::LowerRight, &s)?;
+        legend(&mut chart, &data, &s)?;
         root.present()?;
         Ok(())
     })()
