@@ -12,6 +12,8 @@ try {
     const { page, context, log } = await open(browser, server.url, { viewport: { width: 1400, height: 1100 }, deviceScaleFactor: 2 });
     await page.waitForTimeout(10_000);
     await page.screenshot({ path: `${out}/default.png`, fullPage: true });
+    await page.locator('#controls').screenshot({ path: `${out}/default-controls.png` });
+    for (const chart of ['loss', 'spectrum', 'trial']) await page.locator(`[data-chart="${chart}"]`).screenshot({ path: `${out}/default-${chart}.png` });
     console.log('default:', await page.evaluate(() => [window.richlazy.phase, document.querySelector('#progress').textContent]), log.errors);
     await context.close();
   }
@@ -19,6 +21,7 @@ try {
     const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=600&every=50&compare=1,10,30,100&seeds=2`, { viewport: { width: 1400, height: 1100 } });
     await waitPhase(page, 'done', 300_000);
     await page.screenshot({ path: `${out}/compare.png`, fullPage: true });
+    for (const chart of ['summary-align', 'spectrum', 'kernel']) await page.locator(`[data-chart="${chart}"]`).screenshot({ path: `${out}/compare-${chart}.png` });
     console.log('compare:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
     await context.close();
   }

@@ -85,6 +85,9 @@ function updateLinks() {
   $('#embed-snippet').value = `<iframe src="${embed}" width="820" height="640" style="border:0" loading="lazy" title="richlazy: rich and lazy learning"></iframe>`;
 }
 
+// The paper's sweep 1, 30, 100, 300 at N 300, scaled to other hidden sizes.
+const defaultRanks = (n) => [...new Set([1, Math.round(n / 10), Math.round(n / 3), n])].filter((r) => r >= 1).join(',');
+
 function parseCompare(text, seedsText, hidden) {
   const ranks = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (!ranks.length || ranks.some((r) => !Number.isInteger(r) || r < 1 || r > hidden) || ranks.length > 12) {
@@ -121,16 +124,26 @@ function canvasOf(name) {
   return [c, dpr];
 }
 
+// Series: {name ('' = no legend entry), colour, x, y, dashed}.
 function lines(name, title, xLabel, yLabel, series, opts = {}) {
   const [c, dpr] = canvasOf(name);
   const xs = [], ys = [], lens = [];
   for (const s of series) { xs.push(...s.x); ys.push(...s.y); lens.push(s.x.length); }
-  line_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour),
+  line_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour), Uint8Array.from(series, (s) => (s.dashed ? 1 : 0)),
     Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lens),
     !!opts.logY, opts.yMin ?? NaN, opts.yMax ?? NaN, !!opts.markers, dpr);
 }
 
-const historySeries = (key) => app.runs.map((r) => ({ name: r.label, colour: r.colour, x: r.rows.map((m) => m.iter), y: r.rows.map((m) => m[key]) }));
+// One colour per compared rank; only the first seed of a rank names it in the legend.
+const historySeries = (key) => app.runs.map((r) => ({ name: r.legend, colour: r.colour, x: r.rows.map((m) => m.iter), y: r.rows.map((m) => m[key]) }));
+
+// Singular values largest first, those below 1e-6 of the largest left out (a log axis cannot show zeros).
+function spectrumSeries(sv, props) {
+  const floor = (sv[0] || 0) * 1e-6;
+  const x = [], y = [];
+  sv.forEach((v, i) => { if (v > floor) { x.push(i + 1); y.push(v); } });
+  return { x, y, ...props };
+}
 
 function draw(name) {
   const single = app.runs.length <= 1;
@@ -141,15 +154,20 @@ function draw(name) {
     case 'kernel': return lines(name, 'Tangent-kernel alignment', 'iteration', 'alignment with start', historySeries('kernel_alignment'), { yMax: 1.005 });
     case 'rep': return lines(name, 'Representation alignment', 'iteration', 'alignment with start', historySeries('rep_alignment'), { yMax: 1.005 });
     case 'spectrum': {
-      const idx = (s) => s.map((_, i) => i + 1);
       let series;
       if (single) {
         const r = app.runs[0];
-        if (!app.preview) return;
-        series = [{ name: 'start', colour: '#7f7f7f', x: idx(app.preview.singular_values), y: app.preview.singular_values }];
-        if (r && r.spectrum) series.push({ name: `now (iteration ${r.spectrumIter})`, colour: COLOURS[0], x: idx(r.spectrum.singular_values), y: r.spectrum.singular_values });
+        const start = r?.spectrum0 ?? app.preview;
+        if (!start) return;
+        series = [spectrumSeries(start.singular_values, { name: 'start', colour: '#555555', dashed: true })];
+        if (r && r.spectrum && r.spectrumIter > 0) series.push(spectrumSeries(r.spectrum.singular_values, { name: `now (iteration ${r.spectrumIter})`, colour: COLOURS[0] }));
       } else {
-        series = app.runs.filter((r) => r.spectrum).map((r) => ({ name: `${r.label} now`, colour: r.colour, x: idx(r.spectrum.singular_values), y: r.spectrum.singular_values }));
+        const ready = app.runs.filter((r) => r.spectrum);
+        series = [
+          ...ready.map((r) => spectrumSeries(r.spectrum0.singular_values, { name: '', colour: r.colour, dashed: true })),
+          ...ready.map((r) => spectrumSeries(r.spectrum.singular_values, { name: r.legend, colour: r.colour })),
+          { name: 'dashed: start', colour: '#555555', dashed: true, x: [], y: [] },
+        ];
       }
       return lines(name, 'Singular values of W_rec', 'index (largest first)', 'singular value', series, { logY: true });
     }
@@ -226,6 +244,7 @@ function next() {
   const active = app.runs.filter((r) => r.status === 'starting' || r.status === 'running').length;
   for (let i = active; i < poolSize() && queue.length; i++) startRun(queue.shift());
   if (app.runs.every((r) => r.status !== 'starting' && r.status !== 'running' && r.status !== 'queued')) {
+    app.stoppedAt ??= performance.now();
     setPhase(app.runs.some((r) => r.status === 'error') && !app.runs.some((r) => r.report) ? 'error' : 'done');
     if (app.runs.length > 1) invalidate('summary-align', 'summary-weight');
   }
@@ -239,7 +258,8 @@ function onWorkerMessage(r, m) {
     r.iter = m.iter;
     r.trainLoss = m.trainLoss;
     if (m.rows.length) { r.rows.push(...m.rows); invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep'); }
-    if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; invalidate('spectrum'); }
+    if (m.spectrum && r.erank0 === undefined) r.erank0 = m.spectrum.erank_entropy;
+    if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; r.spectrum0 ??= m.spectrum; invalidate('spectrum'); }
     showProgress();
   } else if (m.type === 'finished') {
     r.status = m.status;
@@ -257,21 +277,58 @@ function showProgress() {
   if (!app.runs.length) return;
   const iters = app.runs.reduce((a, r) => a + (r.iters || r.config.iters * 1), 0);
   const done = app.runs.reduce((a, r) => a + (r.iter || 0), 0);
-  const elapsed = (performance.now() - app.startedAt) / 1000;
+  const now = app.phase === 'running' ? performance.now() : (app.stoppedAt ?? performance.now());
+  const elapsed = (now - app.startedAt) / 1000;
   const rate = elapsed > 0 ? (done - app.startIter) / elapsed : 0;
   const left = rate > 0 ? (iters - done) / rate : NaN;
   const last = app.runs.length === 1 ? app.runs[0].rows.at(-1) : null;
-  let text = `${app.phase === 'done' ? 'Done' : app.phase === 'paused' ? 'Paused' : 'Training'}: ${done.toLocaleString('en')} of ${iters.toLocaleString('en')} iterations`;
-  if (app.phase === 'running') text += `, ${rate.toFixed(0)} it/s, ${Number.isFinite(left) ? `about ${Math.ceil(left)} s left` : 'estimating time left'}`;
-  if (app.runs.length > 1) text += ` across ${app.runs.length} runs (${app.runs.filter((r) => r.status === 'running').length} working)`;
+  const phase = { done: 'Done', paused: 'Paused', error: 'Stopped' }[app.phase] ?? 'Training';
+  let text = `${phase}: ${done.toLocaleString('en')} of ${iters.toLocaleString('en')} iterations`;
+  if (app.runs.length > 1) text += ` across ${app.runs.length} runs`;
+  if (app.phase === 'running') {
+    text += `, ${rate.toFixed(0)} it/s, ${Number.isFinite(left) && done > app.startIter ? `about ${Math.ceil(left)} s left` : 'estimating time left'}`;
+    if (app.runs.length > 1) text += ` (${app.runs.filter((r) => r.status === 'running').length} at a time, ${poolSize()} cores)`;
+  } else if (app.phase === 'done' && app.startIter === 0 && elapsed > 0) {
+    text += ` in ${elapsed.toFixed(1)} s (${rate.toFixed(0)} it/s)`;
+  }
   if (last) text += `. Probe loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}, weight change ${last.weight_change_rel.toFixed(4)}, kernel alignment ${last.kernel_alignment.toFixed(4)}`;
   $('#progress').textContent = text;
   $('#progress').dataset.iter = String(done);
+  showTable();
+}
+
+// The latest measures of every compared run, as text in a table.
+const TABLE = [['loss', 'probe loss', 4], ['accuracy', 'accuracy', 3], ['weight_change_rel', 'weight change', 4], ['sign_similarity', 'sign similarity', 3], ['rep_alignment', 'repr. alignment', 4], ['kernel_alignment', 'kernel alignment', 4]];
+function showTable() {
+  const table = $('#runs-table');
+  table.hidden = app.runs.length < 2;
+  if (table.hidden) return;
+  const row = (cells, tag = 'td') => {
+    const tr = document.createElement('tr');
+    for (const c of cells) { const td = document.createElement(tag); td.textContent = c; tr.append(td); }
+    return tr;
+  };
+  const head = row(['run', 'initial erank', 'status', 'iteration', ...TABLE.map((t) => t[1])], 'th');
+  const body = app.runs.map((r) => {
+    const m = r.rows.at(-1);
+    const tr = row([r.label, r.erank0 === undefined ? '' : r.erank0.toFixed(1), r.status, (r.iter ?? 0).toLocaleString('en'), ...TABLE.map(([k, , d]) => (m ? m[k].toFixed(d) : ''))]);
+    tr.firstChild.style.color = r.colour;
+    return tr;
+  });
+  table.replaceChildren(head, ...body);
 }
 
 function launch(configs) {
   stopAll();
-  app.runs = configs.map((c, i) => ({ ...c, colour: COLOURS[i % COLOURS.length], rows: [], status: 'queued', iter: 0 }));
+  const ranks = [...new Set(configs.map((c) => c.rank))];
+  const named = new Set();
+  app.runs = configs.map((c, i) => {
+    const group = configs.length > 1 ? ranks.indexOf(c.rank) : i;
+    const legend = named.has(group) ? '' : (c.group ?? c.label);
+    named.add(group);
+    return { ...c, legend, colour: COLOURS[group % COLOURS.length], rows: [], status: 'queued', iter: 0 };
+  });
+  app.stoppedAt = null;
   queue = [...app.runs];
   app.startedAt = performance.now();
   app.startIter = 0;
@@ -293,7 +350,7 @@ function compare(c) {
   const runs = [];
   for (const rank of c.ranks) for (let s = 0; s < c.seeds; s++) {
     const seed = Number(app.config.seed) + s;
-    runs.push({ label: c.seeds > 1 ? `rank ${rank}, seed ${seed}` : `rank ${rank}`, rank, config: { ...app.config, init: 'rank', rank, erank: undefined, seed } });
+    runs.push({ label: c.seeds > 1 ? `rank ${rank}, seed ${seed}` : `rank ${rank}`, group: `rank ${rank}`, rank, config: { ...app.config, init: 'rank', rank, erank: undefined, seed } });
   }
   launch(runs);
 }
@@ -304,7 +361,9 @@ function reset() {
   document.body.classList.remove('comparing');
   setPhase('idle');
   $('#progress').textContent = 'Ready. Press Train.';
+  showTable();
   refreshPreview();
+  invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep');
 }
 
 // ---- settings changed: validate, show the initial spectrum, reset ----
@@ -313,6 +372,8 @@ function applySettings(obj, { quiet = false } = {}) {
   if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
   app.config = s.config;
   fillForm(s.config);
+  const ranks = $('#compare-ranks');
+  if (!ranks.dataset.touched) ranks.value = defaultRanks(Number(s.config.hidden));
   return s;
 }
 
@@ -373,6 +434,7 @@ function wire() {
   };
   $('#step').onclick = () => app.runs[0]?.worker?.postMessage({ type: 'step', n: 1 });
   $('#reset').onclick = () => reset();
+  $('#compare-ranks').addEventListener('input', (e) => { e.target.dataset.touched = '1'; });
   $('#compare').onclick = () => {
     const c = parseCompare($('#compare-ranks').value, $('#compare-seeds').value, Number(app.config.hidden));
     if (c.error) return notice(c.error, 'warn');
@@ -419,7 +481,7 @@ async function main() {
   if (q.has('compare')) {
     c = parseCompare(q.get('compare'), q.get('seeds'), Number(app.config.hidden));
     if (c.error) { notice(`Link: ${c.error}; showing a single run.`, 'warn'); c = null; }
-    else { $('#compare-ranks').value = c.ranks.join(','); $('#compare-seeds').value = c.seeds; }
+    else { $('#compare-ranks').value = c.ranks.join(','); $('#compare-ranks').dataset.touched = '1'; $('#compare-seeds').value = c.seeds; }
   }
   wire();
   refreshPreview();

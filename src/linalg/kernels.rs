@@ -58,30 +58,34 @@ fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) 
 }
 
 fn tiled<T: Real, const NR: usize>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
-    let n_full = n - n % NR;
     for i0 in (0..m).step_by(MC) {
         let i1 = (i0 + MC).min(m);
-        let i_full = i1 - (i1 - i0) % MR;
-        for j0 in (0..n_full).step_by(NR) {
-            for i in (i0..i_full).step_by(MR) {
-                tile::<T, MR, NR>(c, a, b, k, n, i, j0);
-            }
-            for i in i_full..i1 {
-                tile::<T, 1, NR>(c, a, b, k, n, i, j0);
-            }
+        let mut j = 0;
+        while j + NR <= n {
+            strip::<T, NR>(c, a, b, k, n, i0..i1, j);
+            j += NR;
         }
-        // The last n % NR columns: the same per-element order, just narrower.
-        if n_full < n {
-            for i in i0..i1 {
-                let cr = &mut c[i * n + n_full..(i + 1) * n];
-                for p in 0..k {
-                    let ap = a.a[i * a.row + p * a.col];
-                    for (cj, &bj) in cr.iter_mut().zip(&b[p * n + n_full..(p + 1) * n]) {
-                        *cj += ap * bj;
-                    }
-                }
-            }
+        // The leftover columns in narrower strips: one vector, then single columns.
+        if NR > 4 && j + 4 <= n {
+            strip::<T, 4>(c, a, b, k, n, i0..i1, j);
+            j += 4;
         }
+        while j < n {
+            strip::<T, 1>(c, a, b, k, n, i0..i1, j);
+            j += 1;
+        }
+    }
+}
+
+/// Columns `j..j+W` of the rows `rows` of C, in tiles of `MR` rows.
+#[inline(always)]
+fn strip<T: Real, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], k: usize, n: usize, rows: std::ops::Range<usize>, j: usize) {
+    let full = rows.end - rows.len() % MR;
+    for i in (rows.start..full).step_by(MR) {
+        tile::<T, MR, W>(c, a, b, k, n, i, j);
+    }
+    for i in full..rows.end {
+        tile::<T, 1, W>(c, a, b, k, n, i, j);
     }
 }
 
@@ -93,17 +97,33 @@ fn tile<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T]
     for (r, row) in acc.iter_mut().enumerate() {
         row.copy_from_slice(&c[(i + r) * n + j..][..W]);
     }
-    for p in 0..k {
-        let bp: &[T; W] = b[p * n + j..][..W].try_into().unwrap();
-        for (r, row) in acc.iter_mut().enumerate() {
-            let ap = a.a[(i + r) * a.row + p * a.col];
-            for (x, &bj) in row.iter_mut().zip(bp) {
-                *x += ap * bj;
-            }
+    if a.col == 1 {
+        // Plain layout: row r of the tile reads row i + r of A.
+        let rows: [&[T]; R] = std::array::from_fn(|r| &a.a[(i + r) * a.row..][..k]);
+        for p in 0..k {
+            let bp: &[T; W] = b[p * n + j..][..W].try_into().unwrap();
+            fma_free_update(&mut acc, std::array::from_fn(|r| rows[r][p]), bp);
+        }
+    } else {
+        // Transposed layout: the tile's R values for one p sit side by side.
+        for p in 0..k {
+            let bp: &[T; W] = b[p * n + j..][..W].try_into().unwrap();
+            let ap: &[T; R] = a.a[p * a.col + i..][..R].try_into().unwrap();
+            fma_free_update(&mut acc, *ap, bp);
         }
     }
     for (r, row) in acc.iter().enumerate() {
         c[(i + r) * n + j..][..W].copy_from_slice(row);
+    }
+}
+
+/// One step of the tile's sums: `acc[r][j] += a[r] * b[j]`, a multiply then an add.
+#[inline(always)]
+fn fma_free_update<T: Real, const R: usize, const W: usize>(acc: &mut [[T; W]; R], a: [T; R], b: &[T; W]) {
+    for r in 0..R {
+        for j in 0..W {
+            acc[r][j] += a[r] * b[j];
+        }
     }
 }
 

@@ -10,18 +10,32 @@ after(async () => { await browser?.close(); await server?.close(); });
 const SMALL = 'task=2af&hidden=40&iters=200&every=20&seed=3';
 
 test('loads without console errors, trains in a worker, and draws every chart', async () => {
-  const { page, context, log } = await open(browser, `${server.url}?${SMALL}`);
-  await waitPhase(page, 'running');
-  const blank = await inkOf(page, 'weight');
+  const { page, context, log } = await open(browser, `${server.url}?task=2af&hidden=40&iters=2000&every=200&seed=3`);
+  // Pause early to catch the charts mid-run, then let the run finish.
+  await page.waitForFunction(() => window.richlazy.runs[0]?.rows.length >= 2);
+  await page.click('#pause');
+  await waitPhase(page, 'paused');
+  await page.waitForTimeout(300);
+  const snapshot = () => page.evaluate(() => ({
+    rows: window.richlazy.runs[0].rows.length,
+    progress: document.querySelector('#progress').textContent,
+    chart: document.querySelector('[data-chart="weight"] canvas').toDataURL(),
+  }));
+  const mid = await snapshot();
+  await page.click('#pause');
   await waitPhase(page, 'done');
-  const state = await page.evaluate(() => ({ runs: window.richlazy.runs.map((r) => ({ status: r.status, rows: r.rows.length, iter: r.iter })), progress: document.querySelector('#progress').textContent }));
-  assert.deepEqual(state.runs, [{ status: 'done', rows: 11, iter: 200 }]);
-  assert.match(state.progress, /200 of 200 iterations/);
+  await page.waitForTimeout(300); // the last frame of charts
+  const end = await snapshot();
+  const state = await page.evaluate(() => window.richlazy.runs.map((r) => ({ status: r.status, rows: r.rows.length, iter: r.iter })));
+  assert.deepEqual(state, [{ status: 'done', rows: 11, iter: 2000 }]);
+  assert.ok(mid.rows < end.rows, `${mid.rows} rows mid-run`);
+  assert.notEqual(mid.progress, end.progress);
+  assert.match(end.progress, /2,000 of 2,000 iterations/);
+  assert.notEqual(mid.chart, end.chart, 'the weight-change chart changed as training ran');
   assert.ok(log.workers >= 1, 'training ran in a Web Worker');
   for (const chart of ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'spectrum', 'trial']) {
     assert.ok((await inkOf(page, chart)) > 2000, `chart ${chart} is drawn`);
   }
-  assert.ok((await inkOf(page, 'weight')) > blank, 'the weight-change chart grew as training ran');
   const last = await page.evaluate(() => window.richlazy.runs[0].rows.at(-1));
   assert.ok(last.weight_change > 0 && last.kernel_alignment < 1);
   assert.deepEqual(log.errors, []);
