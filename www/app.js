@@ -10,7 +10,7 @@ const $ = (s) => document.querySelector(s);
 const form = $('#settings');
 
 // What tests and curious readers can inspect: window.richlazy.
-const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [] };
+const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [], drawMs: {} };
 window.richlazy = app;
 
 function setPhase(p) {
@@ -110,7 +110,10 @@ function drawDirty() {
   const t0 = performance.now();
   for (const name of [...dirty]) {
     dirty.delete(name);
+    const t1 = performance.now();
     try { draw(name); } catch (e) { notice(`Chart ${name} could not be drawn: ${e.message ?? e}`, 'error'); }
+    const ms = performance.now() - t1;
+    app.drawMs[name] = Math.max(app.drawMs[name] ?? 0, ms);
     if (performance.now() - t0 > 12) break;
   }
   if (dirty.size) frame = requestAnimationFrame(drawDirty);

@@ -162,3 +162,20 @@ test('exports the results as JSON and CSV and a chart as PNG', async () => {
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
   await context.close();
 });
+
+test('a worker that fails reports it and leaves the page working', async () => {
+  const { page, context } = await open(browser, `${server.url}?task=2af&hidden=100&iters=20000&every=1000`);
+  await waitPhase(page, 'running');
+  await page.waitForFunction(() => window.richlazy.runs[0]?.status === 'running');
+  // Make the engine inside the worker throw, as a crash would.
+  await page.evaluate(() => window.richlazy.runs[0].worker.postMessage({ type: 'start', keys: ['hidden'], values: ['x'] }));
+  await waitPhase(page, ['error', 'done']);
+  const text = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
+  assert.match(text, /this run: .*hidden: 'x' is not a number.*keep working/);
+  await page.fill('input[name=iters]', '30');
+  await page.dispatchEvent('#settings', 'change');
+  await page.click('#train');
+  await waitPhase(page, 'done');
+  assert.equal(await page.evaluate(() => window.richlazy.runs[0].status), 'done');
+  await context.close();
+});
