@@ -2,9 +2,8 @@
 //! delay 500, decision 100 ms: two modalities on steps 0-1, a context cue
 //! throughout says which one to report, the answer on step 7.
 
-use super::{answer_labels, write_step, Task, DECISION, INPUT_NOISE_SD, SEQ_LEN};
+use super::{answer_labels, write_step, Task, INPUT_NOISE_SD, SEQ_LEN};
 use crate::rng::Rng;
-use std::ops::Range;
 
 pub struct ContextDecision;
 
@@ -24,15 +23,6 @@ impl Task for ContextDecision {
     }
     fn input_names(&self) -> &'static [&'static str] {
         &["fixation", "mod 1a", "mod 1b", "mod 2a", "mod 2b", "context 1", "context 2"]
-    }
-    fn n_out(&self) -> usize {
-        3
-    }
-    fn seq_len(&self) -> usize {
-        SEQ_LEN
-    }
-    fn decision_steps(&self) -> Range<usize> {
-        DECISION
     }
 
     /// Draws: answer, other choice, context, coherence of modality 1, of

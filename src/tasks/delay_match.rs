@@ -1,10 +1,9 @@
 //! DMS: neurogym DelayMatchSample-v0 with fixation 0, sample 100, delay 500,
 //! test 100, decision 100 ms: sample on step 0, test on step 6, answer on 7.
 
-use super::{answer_labels, direction_pair, write_step, Task, DECISION, INPUT_NOISE_SD, SEQ_LEN};
+use super::{answer_labels, direction_pair, write_step, Task, INPUT_NOISE_SD, SEQ_LEN};
 use crate::rng::Rng;
 use std::f64::consts::PI;
-use std::ops::Range;
 
 pub struct DelayMatchSample;
 
@@ -17,15 +16,6 @@ impl Task for DelayMatchSample {
     }
     fn input_names(&self) -> &'static [&'static str] {
         &["fixation", "stim 1", "stim 2"]
-    }
-    fn n_out(&self) -> usize {
-        3
-    }
-    fn seq_len(&self) -> usize {
-        SEQ_LEN
-    }
-    fn decision_steps(&self) -> Range<usize> {
-        DECISION
     }
 
     /// Draws: answer (1 match, 2 non-match), sample angle, then the noise of

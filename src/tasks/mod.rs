@@ -52,11 +52,18 @@ pub trait Task: Send + Sync {
     fn n_in(&self) -> usize {
         self.input_names().len()
     }
-    fn n_out(&self) -> usize;
+    /// Output classes: fixate plus two answers for the neurogym tasks.
+    fn n_out(&self) -> usize {
+        3
+    }
     /// Steps per trial (8 for all three tasks at dt = 100 ms).
-    fn seq_len(&self) -> usize;
+    fn seq_len(&self) -> usize {
+        SEQ_LEN
+    }
     /// The steps on which the answer is given and scored for accuracy.
-    fn decision_steps(&self) -> Range<usize>;
+    fn decision_steps(&self) -> Range<usize> {
+        DECISION
+    }
     /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),
     /// `labels` is `seq_len` class indices (0 = fixate).
     fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]);

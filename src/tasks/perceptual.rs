@@ -1,9 +1,8 @@
 //! 2AF: neurogym PerceptualDecisionMaking-v0 with fixation 0, stimulus 700,
 //! delay 0, decision 100 ms: seven noisy stimulus steps, then the answer.
 
-use super::{answer_labels, direction_pair, write_step, Task, DECISION, INPUT_NOISE_SD, SEQ_LEN};
+use super::{answer_labels, direction_pair, write_step, Task, INPUT_NOISE_SD, SEQ_LEN};
 use crate::rng::Rng;
-use std::ops::Range;
 
 pub struct PerceptualDecision;
 
@@ -15,15 +14,6 @@ impl Task for PerceptualDecision {
     }
     fn input_names(&self) -> &'static [&'static str] {
         &["fixation", "stim 1", "stim 2"]
-    }
-    fn n_out(&self) -> usize {
-        3
-    }
-    fn seq_len(&self) -> usize {
-        SEQ_LEN
-    }
-    fn decision_steps(&self) -> Range<usize> {
-        DECISION
     }
 
     /// Draws: choice, coherence, then the noise of steps 0-6, channel s1 then s2.
