@@ -9,7 +9,8 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum] [--rank R] [--erank E] [--gain G] [--hidden N]
                  [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--alpha A] [--json]
-  richlazy sweep [--ranks 1,30,100,300] [--seeds K] [run options] [--threads T] [--json]
+  richlazy sweep [--ranks 1,30,100,300 | --inits gaussian,rank:R,spectrum:E,...] [--seeds K]
+                 [run options] [--threads T] [--json]
   richlazy bench [run options] [--iters I] [--json]
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
@@ -117,34 +118,62 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 
 const SUMMARY: [&str; 8] = ["loss", "accuracy", "weight_change", "weight_change_rel", "sign_similarity", "rep_alignment", "kernel_alignment", "erank_entropy"];
 
+/// One initial structure of a sweep: a label and the settings that make it.
+struct Variant {
+    label: String,
+    pairs: Vec<(&'static str, String)>,
+}
+
+/// `--inits gaussian,rank:30,spectrum:12.5` or `--ranks 1,30` (the rank family).
+fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
+    if let Some(list) = flags.take("inits") {
+        return list
+            .split(',')
+            .map(|item| {
+                let (family, param) = item.trim().split_once(':').map_or((item.trim(), None), |(f, p)| (f, Some(p.to_string())));
+                let mut pairs = vec![("init", family.to_string())];
+                match (family, param) {
+                    ("gaussian", None) => {}
+                    ("rank", Some(p)) => pairs.push(("rank", p)),
+                    ("spectrum", Some(p)) => pairs.push(("erank", p)),
+                    _ => return Err(format!("--inits: '{item}' is not one of gaussian, rank:R, spectrum:E")),
+                }
+                Ok(Variant { label: item.trim().to_string(), pairs })
+            })
+            .collect();
+    }
+    let ranks = parse_list("ranks", &flags.take("ranks").unwrap_or_else(|| "1,30,100,300".into()))?;
+    Ok(ranks.into_iter().map(|r| Variant { label: format!("rank:{r}"), pairs: vec![("init", "rank".into()), ("rank", r.to_string())] }).collect())
+}
+
 fn sweep(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
-    let ranks = parse_list("ranks", &flags.take("ranks").unwrap_or_else(|| "1,30,100,300".into()))?;
+    let variants = variants(&mut flags)?;
     let seeds = flags.take("seeds").map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number"))).transpose()?.unwrap_or(3);
     let threads = match flags.take("threads") {
         Some(t) => t.parse::<usize>().map_err(|_| format!("--threads: '{t}' is not a whole number"))?.max(1),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let base = flags.config()?;
-    let first_seed = base.seed;
     let mut jobs = Vec::new();
-    for &r in &ranks {
+    for v in &variants {
         for s in 0..seeds {
             let mut c = base.clone();
-            c.apply([("rank", r.to_string().as_str()), ("seed", (first_seed + s).to_string().as_str())])
-                .first()
-                .map_or(Ok(()), |e| Err(e.clone()))?;
+            let seed = (base.seed + s).to_string();
+            let pairs = v.pairs.iter().map(|(k, val)| (*k, val.as_str())).chain([("seed", seed.as_str())]);
+            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.clone()))?;
             jobs.push(c);
         }
     }
     let results = run_parallel(jobs, threads)?;
 
+    let per_variant = results.chunks(seeds.max(1) as usize);
     let mut rows = Vec::new();
-    for &r in &ranks {
-        let runs: Vec<&Json> = results.iter().filter(|(c, _)| c.rank() == Some(r)).map(|(_, j)| j).collect();
+    for (v, chunk) in variants.iter().zip(per_variant) {
+        let runs: Vec<&Json> = chunk.iter().map(|(_, j)| j).collect();
         let finals: Vec<&Json> = runs.iter().filter_map(|j| field(j, "final")).filter(|f| **f != Json::Null).collect();
         let initial_erank: Vec<f64> = runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, "erank_entropy"))).collect();
-        let mut stats = vec![("rank".to_string(), Json::from(r)), ("runs".into(), runs.len().into()), ("diverged".into(), (runs.len() - finals.len()).into())];
+        let mut stats = vec![("init".to_string(), Json::from(v.label.as_str())), ("runs".into(), runs.len().into()), ("diverged".into(), (runs.len() - finals.len()).into())];
         stats.push(("initial_erank_entropy".into(), mean_sd(&initial_erank).0.into()));
         for key in SUMMARY {
             let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
@@ -178,15 +207,18 @@ fn num(j: &Json, key: &str) -> Option<f64> {
 
 fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
     println!("sweep: task {}, N {}, {} iterations, lr {}, {} seeds from {} (mean +- sd over non-diverged seeds)", base.task.key(), base.hidden, base.iters, base.optimizer.lr(), seeds, base.seed);
-    println!("{:>5} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}", "rank", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align");
+    println!("{:>12} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}", "init", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align");
     for r in rows {
         let cell = |k: &str| match field(r, k) {
             Some(s) => format!("{:.4} +- {:.4}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
             None => "-".into(),
         };
         println!(
-            "{:>5} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
-            num(r, "rank").unwrap_or(0.0),
+            "{:>12} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+            match field(r, "init") {
+                Some(Json::Str(s)) => s.as_str(),
+                _ => "?",
+            },
             num(r, "initial_erank_entropy").unwrap_or(f64::NAN),
             num(r, "diverged").unwrap_or(0.0),
             cell("loss"),

@@ -40,7 +40,19 @@ fn bad_arguments_give_one_line_and_exit_2() {
 fn sweep_prints_a_row_per_rank() {
     let (code, out, _) = richlazy(&["sweep", "--ranks", "1,4", "--seeds", "2", "--hidden", "16", "--iters", "20", "--every", "10", "--threads", "2"]);
     assert_eq!(code, 0);
-    let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).collect();
+    let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("rank:")).collect();
     assert_eq!(rows.len(), 2, "{out}");
-    assert!(rows[0].trim_start().starts_with("1 ") && rows[1].trim_start().starts_with("4 "), "{out}");
+    assert!(rows[0].trim_start().starts_with("rank:1 ") && rows[1].trim_start().starts_with("rank:4 "), "{out}");
+}
+
+#[test]
+fn sweep_over_init_families() {
+    let (code, out, err) = richlazy(&["sweep", "--inits", "gaussian,rank:2,spectrum:5", "--seeds", "1", "--hidden", "16", "--iters", "10", "--every", "10", "--threads", "2"]);
+    assert_eq!(code, 0, "{err}");
+    for label in ["gaussian", "rank:2", "spectrum:5"] {
+        assert!(out.lines().any(|l| l.trim_start().starts_with(label)), "{label} missing: {out}");
+    }
+    let (code, _, err) = richlazy(&["sweep", "--inits", "wishful:3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--inits"), "{err}");
 }
