@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Every test: the native engine, then the wasm build against native, then the page in headless Chromium.
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")"
+echo "test.sh: cargo test --release" >&2
 cargo test --release
+echo "test.sh: cargo build --release (the native CLI the parity tests compare against)" >&2
 cargo build --release
 ./build.sh
-node --test tests/wasm/ tests/browser/
+# Explicit file lists: Node 20 searches a directory argument, but Node 21+ take globs instead.
+js_tests=(tests/wasm/*.test.mjs tests/browser/*.test.mjs)
+if [ ${#js_tests[@]} -gt 0 ]; then
+  echo "test.sh: node --test ${js_tests[*]}" >&2
+  node --test "${js_tests[@]}"
+fi
+echo "test.sh: all passed" >&2

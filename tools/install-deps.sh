@@ -1,30 +1,40 @@
 #!/usr/bin/env bash
-# Installs what building and testing need, skipping what is already there:
-# a wasm32 Rust toolchain (rustup's target if present, else Debian's
-# rustc-web with the std source, built with -Zbuild-std), the wasm-bindgen
-# CLI matching Cargo.lock, Debian's chromium, and the npm test packages.
+# Installs what building and testing need, skipping what is already there (safe to rerun):
+#   - a wasm32 Rust toolchain: nothing if rustup's wasm32-unknown-unknown target is installed, else
+#     Debian's rustc-web, cargo-web, rust-web-src and lld (build.sh then builds std with -Zbuild-std);
+#   - Debian's chromium (headless browser tests);
+#   - the wasm-bindgen CLI at exactly the wasm-bindgen version in Cargo.lock;
+#   - the npm packages of package-lock.json (playwright-core, driving /usr/bin/chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+say() { echo "install-deps: $*" >&2; }
 
 apt_pkgs=()
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   for p in rustc-web cargo-web rust-web-src lld; do dpkg -s "$p" >/dev/null 2>&1 || apt_pkgs+=("$p"); done
 fi
-command -v chromium >/dev/null || apt_pkgs+=(chromium)
+[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
-  echo "install-deps: apt-get install ${apt_pkgs[*]}"
+  say "apt-get install ${apt_pkgs[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
 fi
 
 want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$want" != "$have" ]; then
-  echo "install-deps: cargo install wasm-bindgen-cli $want (a few minutes)"
-  # Not --locked: the CLI's own lock file pins a webpki-roots release that the registry no longer serves.
-  cargo install -q wasm-bindgen-cli --version "$want"
+  say "cargo install wasm-bindgen-cli --version $want (about 3-5 minutes on 2 cores)"
+  # --locked first; it fails at once here because the CLI's own lock file pins webpki-roots 1.0.11,
+  # which this registry does not serve, so fall back to resolving the CLI's dependencies afresh.
+  cargo install -q wasm-bindgen-cli --version "$want" --locked 2>/dev/null ||
+    cargo install -q wasm-bindgen-cli --version "$want"
 fi
 
-[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
-echo "install-deps: ready"
+pw_want=$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")
+pw_have=$(node -p "require('./node_modules/playwright-core/package.json').version" 2>/dev/null || true)
+if [ "$pw_want" != "$pw_have" ]; then
+  say "npm ci (playwright-core $pw_want)"
+  npm ci --no-audit --no-fund
+fi
+say "ready: $(wasm-bindgen --version), $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium ?'), playwright-core $pw_want"
