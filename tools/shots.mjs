@@ -32,6 +32,21 @@ try {
     console.log('embed:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
     await context.close();
   }
+  {
+    const bad = encodeURIComponent('<img src=x onerror=alert(1)>');
+    const { page, context, log } = await open(browser, `${server.url}?task=${bad}&hidden=-5&lr=abc&bogus=1&iters=200&every=20`, { viewport: { width: 1300, height: 700 } });
+    await waitPhase(page, 'done', 300_000);
+    await page.screenshot({ path: `${out}/badlink.png` });
+    console.log('badlink:', log.errors);
+    await context.close();
+  }
+  {
+    const { page, context, log } = await open(browser, `${server.url}?hidden=60&iters=300&every=20`, { viewport: { width: 420, height: 900 }, deviceScaleFactor: 3 });
+    await waitPhase(page, 'done', 300_000);
+    await page.screenshot({ path: `${out}/phone.png`, fullPage: true });
+    console.log('phone:', log.errors);
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.close();

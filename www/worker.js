@@ -23,14 +23,23 @@ function post(extra) {
   }
 }
 
+function fail(err) {
+  running = false;
+  self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
+}
+
 function loop() {
   if (!running || !run) return;
-  const t0 = performance.now();
-  run.advance(chunk);
-  const dt = performance.now() - t0;
-  // Aim for TARGET_MS per chunk, growing or shrinking smoothly.
-  chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
-  post({ chunkMs: dt });
+  try {
+    const t0 = performance.now();
+    run.advance(chunk);
+    const dt = performance.now() - t0;
+    // Aim for TARGET_MS per chunk, growing or shrinking smoothly.
+    chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+    post({ chunkMs: dt });
+  } catch (err) {
+    return fail(err); // a trapped engine (a Rust panic) or a thrown JsError
+  }
   if (running) setTimeout(loop, 0);
 }
 
@@ -60,7 +69,6 @@ self.onmessage = async (e) => {
       post({});
     }
   } catch (err) {
-    running = false;
-    self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
+    fail(err);
   }
 };

@@ -281,6 +281,9 @@ fn draw_lines(
             if !name.is_empty() {
                 a.label(name.as_str()).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
             }
+            if pts.len() == 1 {
+                chart.draw_series(pts.iter().map(|&p| Circle::new(p, s.px(3.0), colour.stroke_width(s.px(1.5)))))?;
+            }
             continue;
         } else {
             chart.draw_series(LineSeries::new(pts.iter().copied(), style))?
@@ -288,7 +291,7 @@ fn draw_lines(
         if !name.is_empty() {
             anno.label(name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + swatch, y)], style));
         }
-        if markers {
+        if markers || pts.len() == 1 {
             let r = s.px(3.0);
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
         }

@@ -179,3 +179,102 @@ test('a worker that fails reports it and leaves the page working', async () => {
   assert.equal(await page.evaluate(() => window.richlazy.runs[0].status), 'done');
   await context.close();
 });
+
+// Serves a patched worker.js to this page: `patch(source)` returns the new source.
+async function patchWorker(page, patch) {
+  await page.route('**/www/worker.js', async (route) => {
+    const res = await route.fetch();
+    route.fulfill({ response: res, body: patch(await res.text()) });
+  });
+}
+
+test('a worker that throws (a JsError or an uncaught error) shows a clear message and the page keeps working', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  // The engine refuses the run (Run's constructor throws a JsError) ...
+  await patchWorker(page, (src) => src.replace('new Run(m.keys, m.values)', "new Run(m.keys, m.values.map((v, i) => (m.keys[i] === 'hidden' ? '-1' : v)))"));
+  await page.goto(`${server.url}?${SMALL}`);
+  await waitPhase(page, 'error');
+  let notes = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
+  assert.match(notes, /this run: hidden: -1 is outside/);
+  assert.match(notes, /page keep working/);
+  // ... or the worker dies of an uncaught error: the Worker's onerror.
+  await page.unroute('**/www/worker.js');
+  await patchWorker(page, (src) => src.replace('function loop() {', "function loop() { setTimeout(() => { throw new Error('crashed on purpose'); }); return;"));
+  await page.click('#train');
+  await waitPhase(page, 'error');
+  notes = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
+  assert.match(notes, /the training worker stopped: .*crashed on purpose/);
+  // The real worker again: training works.
+  await page.unroute('**/www/worker.js');
+  await page.click('#train');
+  await waitPhase(page, 'done');
+  assert.equal(await page.evaluate(() => window.richlazy.runs[0].status), 'done');
+  await context.close();
+});
+
+test('compare mode fills a worker pool sized to the cores, one run per worker', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
+  const page = await context.newPage();
+  let workers = 0, closed = 0;
+  page.on('worker', (w) => { workers += 1; w.on('close', () => { closed += 1; }); });
+  await page.goto(`${server.url}?task=2af&hidden=20&iters=40&every=20&compare=1,2,5,10,20`);
+  await waitPhase(page, 'done');
+  const state = await page.evaluate(() => ({ pool: window.richlazy.poolSize, peak: window.richlazy.peakWorkers, runs: window.richlazy.runs.map((r) => r.status) }));
+  assert.deepEqual(state, { pool: 3, peak: 3, runs: ['done', 'done', 'done', 'done', 'done'] });
+  assert.equal(workers, 1 + 5, 'one preview worker and one worker per run');
+  await page.waitForFunction(() => true);
+  await page.waitForTimeout(200);
+  assert.equal(closed, 5, 'every finished run\'s worker is terminated');
+  const table = await page.evaluate(() => [...document.querySelectorAll('#runs-table tr')].map((tr) => tr.firstChild.textContent));
+  assert.deepEqual(table, ['run', 'rank 1', 'rank 2', 'rank 5', 'rank 10', 'rank 20']);
+  await context.close();
+});
+
+test('new settings stop the running worker and preview the new start before training', async () => {
+  const { page, context } = await open(browser, `${server.url}?task=2af&hidden=150&iters=20000&every=1000`);
+  let closed = 0;
+  page.on('worker', (w) => w.on('close', () => { closed += 1; }));
+  await waitPhase(page, 'running');
+  await page.waitForFunction(() => window.richlazy.runs[0]?.iter > 0);
+  const before = await page.textContent('#init-summary');
+  await page.selectOption('select[name=init]', 'rank');
+  await page.fill('input[name=rank]', '5');
+  await page.dispatchEvent('#settings', 'change');
+  await waitPhase(page, 'idle');
+  // The preview (an SVD, in a worker) arrives shortly: a start of rank exactly 5.
+  const rank = () => window.richlazy.preview?.singular_values.filter((s, _, a) => s > a[0] * 1e-6).length;
+  await page.waitForFunction(`(${rank})() === 5`, null, { timeout: 10_000 });
+  const state = await page.evaluate(() => ({ runs: window.richlazy.runs.length, rank: window.richlazy.config.rank, url: location.search, summary: document.querySelector('#init-summary').textContent }));
+  assert.equal(state.runs, 0);
+  assert.equal(state.rank, 5);
+  assert.match(state.url, /init=rank&rank=5/);
+  assert.notEqual(state.summary, before);
+  assert.match(state.summary, /Effective rank of this start: [1-5]\.\d \(entropy\)/);
+  await page.waitForTimeout(300);
+  assert.ok(closed >= 1, 'the old run\'s worker was terminated');
+  await context.close();
+});
+
+test('the main thread stays responsive while a run trains', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  await context.addInitScript(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}?task=2af&hidden=100&iters=100000&every=20`);
+  await waitPhase(page, 'running');
+  await page.waitForFunction(() => window.richlazy.runs[0]?.rows.length > 1);
+  await page.evaluate(() => { window.__long = []; window.__t0 = performance.now(); });
+  await page.waitForTimeout(4000);
+  const r = await page.evaluate(() => ({ long: window.__long, ms: performance.now() - window.__t0, rows: window.richlazy.runs[0].rows.length, draws: window.richlazy.drawMs }));
+  const blocked = r.long.reduce((a, d) => a + d, 0);
+  console.log(`# long tasks while training: ${r.long.map(Math.round).join(', ') || 'none'} (${Math.round(blocked)} of ${Math.round(r.ms)} ms); slowest draws ${JSON.stringify(r.draws, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  assert.ok(r.rows > 5, 'charts had new rows to draw');
+  // Not a speed test: training on the main thread would block it nearly all the time, while the
+  // page's own work is a few ms per frame. The bound leaves room for a busy shared machine.
+  assert.ok(blocked < 0.2 * r.ms, `main thread blocked ${Math.round(blocked)} of ${Math.round(r.ms)} ms`);
+  await context.close();
+});
