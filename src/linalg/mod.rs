@@ -6,7 +6,7 @@ mod mat;
 mod real;
 mod svd;
 
-pub use eig::{sym_eigen, sym_eigenvalues};
+pub use eig::sym_eigen;
 pub use kernels::{gemm_nn, gemm_tn};
 pub use mat::{alignment, Mat};
 pub use real::Real;
