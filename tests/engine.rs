@@ -93,3 +93,14 @@ fn a_diverging_run_stops_and_reports_no_measures() {
     assert!(j.contains("\"status\":\"diverged\"") && j.contains("\"final\":null"), "{j}");
     assert!(!j.contains("NaN") && !j.contains("inf"));
 }
+
+#[test]
+fn paper_sized_rank_starts_have_their_rank() {
+    // N 300, seed 0: the rank-30 start is where a faster eigensolver once stalled.
+    for rank in ["1", "30", "100"] {
+        let mut c = Config::default();
+        assert!(c.apply([("init", "rank"), ("rank", rank)]).is_empty());
+        let s = singular_values(&initial_network(&c).w_rec.to_f64());
+        assert_eq!(s.iter().filter(|&&x| x > 1e-6 * s[0]).count(), rank.parse::<usize>().unwrap());
+    }
+}
