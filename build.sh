@@ -14,6 +14,8 @@ case "${1:-}" in
 esac
 
 step() { echo "build.sh: $*" >&2; }
+# Installs the wasm toolchain and wasm-bindgen CLI where missing (a no-op once they are there).
+tools/install-deps.sh build
 target=wasm32-unknown-unknown
 # Its own target dir: the wasm build's flags differ from the native build's, so sharing one would
 # make each rebuild the other's dependencies.

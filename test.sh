@@ -3,6 +3,8 @@
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
+# Chromium, the wasm toolchain, wasm-bindgen and playwright-core where missing (a no-op once installed).
+tools/install-deps.sh
 echo "test.sh: cargo test --release" >&2
 cargo test --release
 echo "test.sh: cargo build --release (the native CLI the parity tests compare against)" >&2

@@ -5,7 +5,11 @@
 #   - Debian's chromium (headless browser tests);
 #   - the wasm-bindgen CLI at exactly the wasm-bindgen version in Cargo.lock;
 #   - the npm packages of package-lock.json (playwright-core, driving /usr/bin/chromium).
+# `tools/install-deps.sh build` installs only what ./build.sh needs (no browser, no npm).
+# build.sh and test.sh call it, so a fresh machine needs nothing beyond the README's two commands.
 set -euo pipefail
+only_build=false
+[ "${1:-}" = build ] && only_build=true
 cd "$(dirname "$0")/.."
 say() { echo "install-deps: $*" >&2; }
 
@@ -13,7 +17,7 @@ apt_pkgs=()
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   for p in rustc-web cargo-web rust-web-src lld; do dpkg -s "$p" >/dev/null 2>&1 || apt_pkgs+=("$p"); done
 fi
-[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+$only_build || [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   say "apt-get install ${apt_pkgs[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -29,6 +33,11 @@ if [ "$want" != "$have" ]; then
   # which this registry does not serve, so fall back to resolving the CLI's dependencies afresh.
   cargo install -q wasm-bindgen-cli --version "$want" --locked 2>/dev/null ||
     cargo install -q wasm-bindgen-cli --version "$want"
+fi
+
+if $only_build; then
+  say "ready to build: $(wasm-bindgen --version)"
+  exit 0
 fi
 
 pw_want=$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")
