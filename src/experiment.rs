@@ -25,6 +25,17 @@ pub enum Status {
     Diverged { iter: usize },
 }
 
+impl Status {
+    /// "running", "done" or "diverged", as reports and the page spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Diverged { .. } => "diverged",
+        }
+    }
+}
+
 pub struct Experiment {
     config: Config,
     net: Rnn<f32>,

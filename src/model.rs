@@ -43,10 +43,6 @@ impl<T: Real> Rnn<T> {
     pub fn params_mut(&mut self) -> [&mut Mat<T>; 3] {
         [&mut self.w_in, &mut self.w_rec, &mut self.w_out]
     }
-
-    pub fn cast<U: Real>(&self) -> Rnn<U> {
-        Rnn { w_in: self.w_in.cast(), w_rec: self.w_rec.cast(), w_out: self.w_out.cast(), alpha: U::from_f64(self.alpha.to_f64()) }
-    }
 }
 
 fn uniform_linear<T: Real>(fan_out: usize, fan_in: usize, rng: &mut Rng) -> Mat<T> {

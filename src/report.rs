@@ -31,14 +31,6 @@ pub fn measures_json(m: &Measures) -> Json {
     ])
 }
 
-pub fn status_json(s: Status) -> Json {
-    match s {
-        Status::Running => "running".into(),
-        Status::Done => "done".into(),
-        Status::Diverged { .. } => "diverged".into(),
-    }
-}
-
 /// The latest measures plus the spectrum of W_rec now; null if the run diverged.
 pub fn final_json(exp: &Experiment) -> Json {
     let Some(m) = exp.latest() else { return Json::Null };
@@ -60,7 +52,7 @@ pub fn run_json(exp: &Experiment) -> Json {
     };
     obj([
         ("config", config_json(exp.config())),
-        ("status", status_json(exp.status())),
+        ("status", exp.status().key().into()),
         ("diverged_at", diverged_at),
         ("initial", obj([("erank_entropy", erank_entropy(s0).into()), ("erank_pr", erank_pr(s0).into())])),
         ("history", Json::Arr(exp.history().iter().map(measures_json).collect())),

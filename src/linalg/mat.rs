@@ -49,10 +49,6 @@ impl<T: Real> Mat<T> {
         &self.data[r * self.cols..(r + 1) * self.cols]
     }
 
-    pub fn row_mut(&mut self, r: usize) -> &mut [T] {
-        &mut self.data[r * self.cols..(r + 1) * self.cols]
-    }
-
     pub fn transpose(&self) -> Self {
         let mut t = Mat::zeros(self.cols, self.rows);
         self.transpose_into(&mut t);

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::experiment::{initial_network, Experiment, Status};
 use crate::json::{obj, Json};
 use crate::metrics::Spectrum;
-use crate::report::{config_json, measures_json, run_json, status_json};
+use crate::report::{config_json, measures_json, run_json};
 use crate::rng::Rng;
 use wasm_bindgen::prelude::*;
 
@@ -108,7 +108,7 @@ impl Run {
 
     /// "running", "done" or "diverged".
     pub fn status(&self) -> String {
-        status_json(self.exp.status()).to_string().trim_matches('"').to_string()
+        self.exp.status().key().to_string()
     }
 
     pub fn train_loss(&self) -> f64 {
