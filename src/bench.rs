@@ -36,7 +36,7 @@ impl Timings {
 /// Runs the benchmark; `now_ms` is a monotonic clock in milliseconds.
 pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
     let mut net = initial_network(config);
-    let mut stream = TaskStream::new(config.task.build(), config.batch, config.seed, 0);
+    let mut stream = TaskStream::new(config.task(), config.batch, config.seed, 0);
     let decision = stream.task().decision_steps();
     let mut rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
     let mut grads = Grads::zeros_like(&net);
@@ -61,7 +61,7 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
     }));
 
     // As the measures take it: the kernel now against a stored one.
-    let probe = TaskStream::new(config.task.build(), config.batch, config.seed, 1).next_batch();
+    let probe = TaskStream::new(config.task(), config.batch, config.seed, 1).next_batch();
     let k0 = tangent_kernel(&initial_network(config), &probe);
     let mut size = 0;
     let kernel_alignment_ms = median((0..3).map(|_| {

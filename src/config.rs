@@ -2,9 +2,10 @@
 //! the command line, the page's links and the JSON the engine prints.
 
 use crate::init::{Family, InitSpec, Scale, DEFAULT_ERANK};
+use crate::lyap::{FlossMode, FlossSpec, FlossWhen};
 use crate::optim::OptimizerKind;
 use crate::rules::RuleKind;
-use crate::tasks::TaskKind;
+use crate::tasks::{Task, TaskKind, DT_CHOICES, DT_DEFAULT, TAU_MS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -18,8 +19,12 @@ pub struct Config {
     /// Measure every this many iterations.
     pub every: usize,
     pub batch: usize,
-    /// Leak a = dt / tau.
+    /// The time step in ms (100: the paper's 8 steps a trial).
+    pub dt: u32,
+    /// Leak a = dt / tau unless set on its own.
     pub alpha: f64,
+    /// Gradient flossing (none by default).
+    pub floss: FlossSpec,
 }
 
 /// The paper's settings.
@@ -35,7 +40,9 @@ impl Default for Config {
             seed: 0,
             every: 500,
             batch: 32,
+            dt: DT_DEFAULT,
             alpha: 1.0,
+            floss: FlossSpec::default(),
         }
     }
 }
@@ -46,8 +53,14 @@ pub const MAX_BATCH: usize = 512;
 /// Seeds stay below 2^32 so that they survive a trip through JavaScript and URLs.
 pub const MAX_SEED: u64 = u32::MAX as u64;
 
+pub const MAX_FLOSS_K: usize = 64;
+pub const MAX_FLOSS_ITERS: usize = 10_000;
+
 /// The keys `set` accepts, in the order `pairs` writes them.
-pub const KEYS: [&str; 16] = ["task", "init", "rank", "erank", "gain", "scale", "signed", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "alpha"];
+pub const KEYS: [&str; 22] = [
+    "task", "init", "rank", "erank", "gain", "scale", "signed", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
+    "floss", "floss_k", "floss_mode", "floss_iters", "floss_every",
+];
 
 pub(crate) fn number(key: &str, v: &str) -> Result<f64, String> {
     v.trim().parse::<f64>().ok().filter(|x| !x.is_nan()).ok_or_else(|| format!("{key}: '{}' is not a number", clip(v)))
@@ -111,14 +124,37 @@ impl Config {
                 self.optimizer = OptimizerKind::parse(value, self.optimizer.lr())
                     .ok_or_else(|| format!("opt: '{}' is not one of sgd, adam", clip(value)))?
             }
-            "rule" => self.rule = RuleKind::parse(value).ok_or_else(|| format!("rule: '{}' is not one of bptt", clip(value)))?,
+            "rule" => self.rule = RuleKind::parse(value).ok_or_else(|| format!("rule: '{}' is not one of {}", clip(value), RuleKind::KEYS.join(", ")))?,
             "seed" => self.seed = whole(key, value, 0, MAX_SEED)?,
             "every" => self.every = whole(key, value, 1, MAX_ITERS as u64)? as usize,
             "batch" => self.batch = whole(key, value, 1, MAX_BATCH as u64)? as usize,
+            "dt" => {
+                let dt = number(key, value)?;
+                self.dt = DT_CHOICES.iter().copied().find(|&c| c as f64 == dt).ok_or_else(|| {
+                    format!("dt: {dt} is not one of {} (ms)", DT_CHOICES.map(|c| c.to_string()).join(", "))
+                })?;
+                self.alpha = self.dt as f64 / TAU_MS;
+            }
             "alpha" => self.alpha = in_range(key, number(key, value)?, 1e-3, 1.0)?,
+            "floss" => {
+                self.floss.when = FlossWhen::parse(value)
+                    .ok_or_else(|| format!("floss: '{}' is not one of {}", clip(value), FlossWhen::KEYS.join(", ")))?
+            }
+            "floss_k" => self.floss.k = whole(key, value, 1, MAX_FLOSS_K as u64)? as usize,
+            "floss_mode" => {
+                self.floss.mode = FlossMode::parse(value)
+                    .ok_or_else(|| format!("floss_mode: '{}' is not one of {}", clip(value), FlossMode::KEYS.join(", ")))?
+            }
+            "floss_iters" => self.floss.iters = whole(key, value, 1, MAX_FLOSS_ITERS as u64)? as usize,
+            "floss_every" => self.floss.every = whole(key, value, 1, MAX_ITERS as u64)? as usize,
             _ => return Err(format!("unknown setting '{}'", clip(key))),
         }
         Ok(())
+    }
+
+    /// The task at this configuration's time step.
+    pub fn task(&self) -> Box<dyn Task> {
+        self.task.build_at(self.dt)
     }
 
     /// The rank, for the rank and aligned families.
@@ -138,14 +174,15 @@ impl Config {
     /// and adds a message. Cross-field checks run last (e.g. rank <= hidden);
     /// a connectome sets the hidden size to its neuron count.
     pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
-        // `init` goes last so that `rank` never turns a Gaussian into the rank family.
+        // `init` goes last so that `rank` never turns a Gaussian into the rank family;
+        // `alpha` after `dt`, which sets it to dt / tau, so that an explicit leak wins.
         let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-        pairs.sort_by_key(|(k, _)| *k == "init");
+        pairs.sort_by_key(|(k, _)| (*k == "init", *k == "alpha"));
         let mut errors: Vec<String> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
         if let Some(n) = self.init.fixed_hidden() {
             self.hidden = n;
         }
-        let task = self.task.build();
+        let task = self.task();
         let (n, n_in, n_out) = (self.hidden, task.n_in(), task.n_out());
         if let Err(e) = self.init.validate(n, n_in, n_out) {
             errors.push(e);
@@ -160,7 +197,8 @@ impl Config {
     }
 
     /// Every setting as `key=value` pairs (`rank`, `erank` and `signed` only
-    /// for the families that use them).
+    /// for the families that use them; `dt` only off its default and the
+    /// flossing keys only when flossing is on, so that older results keep their bytes).
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         KEYS.iter()
             .filter_map(|&k| {
@@ -180,7 +218,13 @@ impl Config {
                     "seed" => self.seed.to_string(),
                     "every" => self.every.to_string(),
                     "batch" => self.batch.to_string(),
+                    "dt" => (self.dt != DT_DEFAULT).then(|| self.dt.to_string())?,
                     "alpha" => self.alpha.to_string(),
+                    "floss" => self.floss.on().then(|| self.floss.when.key().to_string())?,
+                    "floss_k" => self.floss.on().then(|| self.floss.k.to_string())?,
+                    "floss_mode" => self.floss.on().then(|| self.floss.mode.key().to_string())?,
+                    "floss_iters" => self.floss.pre().then(|| self.floss.iters.to_string())?,
+                    "floss_every" => self.floss.interleaved().then(|| self.floss.every.to_string())?,
                     _ => unreachable!("every key in KEYS is written"),
                 };
                 Some((k, v))
@@ -226,6 +270,36 @@ mod tests {
         let mut c = Config::default();
         assert!(c.apply([("init", "rank"), ("rank", "30")]).is_empty());
         assert_eq!(c.rank(), Some(30));
+    }
+
+    #[test]
+    fn dt_sets_the_leak_unless_alpha_is_given() {
+        let mut c = Config::default();
+        assert!(c.apply([("alpha", "0.5"), ("dt", "20")]).is_empty());
+        assert_eq!((c.dt, c.alpha), (20, 0.5));
+        let mut c = Config::default();
+        assert!(c.apply([("dt", "20")]).is_empty());
+        assert_eq!((c.dt, c.alpha), (20, 0.2));
+        assert!(c.apply([("dt", "30")])[0].starts_with("dt:"));
+        assert_eq!(c.dt, 20);
+        // dt and flossing keys appear only when used, so dt = 100 configurations keep their bytes.
+        let keys = |c: &Config| c.pairs().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert!(!keys(&Config::default()).contains(&"dt"));
+        assert!(!keys(&Config::default()).iter().any(|k| k.starts_with("floss")));
+        assert!(keys(&c).contains(&"dt"));
+    }
+
+    #[test]
+    fn floss_settings_round_trip() {
+        let mut c = Config::default();
+        let errs = c.apply([("rule", "eprop"), ("dt", "20"), ("floss", "both"), ("floss_k", "8"), ("floss_mode", "local"), ("floss_iters", "50"), ("floss_every", "20")]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let mut d = Config::default();
+        assert!(d.apply(c.pairs().iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+        assert_eq!(c, d);
+        for (k, v) in [("floss", "sometimes"), ("floss_k", "0"), ("floss_mode", "magic"), ("floss_iters", "1e9"), ("rule", "hebb")] {
+            assert!(Config::default().apply([(k, v)])[0].starts_with(k), "{k}={v}");
+        }
     }
 
     #[test]

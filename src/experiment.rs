@@ -58,9 +58,9 @@ pub struct Experiment {
 
 /// Builds the initial network of a configuration (also used to preview an initialisation).
 pub fn initial_network(config: &Config) -> Rnn<f32> {
-    let (task, n) = (config.task.build(), config.hidden);
+    let (task, n) = (config.task(), config.hidden);
     let mut net = Rnn::new(Mat::zeros(n, n), task.n_in(), task.n_out(), config.alpha, &mut Rng::new(config.seed, STREAM_W_IN_OUT));
-    let mut stats = TaskStream::new(config.task.build(), config.batch, config.seed, STREAM_TASK_STATS);
+    let mut stats = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TASK_STATS);
     let io_cov = io_covariance(&(0..PROBE_BATCHES).map(|_| stats.next_batch()).collect::<Vec<_>>(), task.n_out());
     let axes = TaskAxes { w_in: &net.w_in.to_f64(), w_out: &net.w_out.to_f64(), io_cov: &io_cov };
     net.w_rec = config.init.build(n, &mut Rng::new(config.seed, STREAM_W_REC), &axes).cast();
@@ -69,11 +69,11 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
 
 impl Experiment {
     pub fn new(config: Config) -> Result<Self, String> {
-        let task = config.task.build();
+        let task = config.task();
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;
         let net = initial_network(&config);
-        let stream = TaskStream::new(config.task.build(), config.batch, config.seed, STREAM_TRAIN);
-        let probe = Probe::draw(TaskStream::new(config.task.build(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES);
+        let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
+        let probe = Probe::draw(TaskStream::new(config.task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES);
         let baseline = Baseline::take(&net, &probe);
         let grads = Grads::zeros_like(&net);
         let rule = config.rule.build(&net, stream.task().seq_len(), config.batch);

@@ -7,6 +7,7 @@ pub mod experiment;
 pub mod init;
 pub mod json;
 pub mod linalg;
+pub mod lyap;
 pub mod metrics;
 pub mod model;
 pub mod optim;

@@ -54,6 +54,8 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    pub const KEYS: [&'static str; 1] = ["bptt"];
+
     pub fn key(self) -> &'static str {
         match self {
             RuleKind::Bptt => "bptt",

@@ -14,6 +14,13 @@ pub use perceptual::PerceptualDecision;
 use crate::rng::Rng;
 use std::ops::Range;
 
+/// The time steps a task can take, in ms: divisors of 100, so that every period is whole steps.
+pub const DT_CHOICES: [u32; 5] = [100, 50, 25, 20, 10];
+/// The paper's time step.
+pub const DT_DEFAULT: u32 = 100;
+/// The units' time constant; the leak is a = dt / tau.
+pub const TAU_MS: f64 = 100.0;
+
 /// Input noise: sigma / sqrt(dt) with sigma = 1 and dt = 100 ms.
 pub const INPUT_NOISE_SD: f64 = 0.1;
 
@@ -86,6 +93,12 @@ impl TaskKind {
 
     pub fn parse(s: &str) -> Option<TaskKind> {
         Self::ALL.into_iter().find(|k| k.key().eq_ignore_ascii_case(s))
+    }
+
+    /// The task at time step `dt` ms (one of `DT_CHOICES`).
+    pub fn build_at(self, dt: u32) -> Box<dyn Task> {
+        assert_eq!(dt, DT_DEFAULT, "TODO: time steps other than 100 ms");
+        self.build()
     }
 
     pub fn build(self) -> Box<dyn Task> {

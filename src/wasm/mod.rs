@@ -98,7 +98,7 @@ pub fn variants(list: &str) -> String {
 #[wasm_bindgen]
 pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, _) = lenient(&keys, &values);
-    let task = c.task.build();
+    let task = c.task();
     let (t, n_in) = (task.seq_len(), task.n_in());
     let mut x = vec![0f32; t * n_in];
     let mut labels = vec![0usize; t];
