@@ -2,7 +2,7 @@
 //! module (which has no std clock, so the caller passes one).
 
 use crate::config::Config;
-use crate::experiment::initial_network;
+use crate::experiment::{initial_network, learning_rule};
 use crate::json::{obj, Json};
 use crate::linalg::{alignment, singular_values};
 use crate::metrics::tangent_kernel;
@@ -38,7 +38,7 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
     let mut net = initial_network(config);
     let mut stream = TaskStream::new(config.task(), config.batch, config.seed, 0);
     let decision = stream.task().decision_steps();
-    let mut rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
+    let mut rule = learning_rule(config, &net, stream.task().seq_len());
     let mut grads = Grads::zeros_like(&net);
     let mut opt = config.optimizer.build(&grads);
     let mut batch = stream.new_batch();

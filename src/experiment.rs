@@ -16,6 +16,7 @@ use crate::tasks::{Batch, TaskStream};
 /// the rank) leaves every other random draw of the seed as it was.
 const STREAM_W_REC: u64 = 1;
 const STREAM_W_IN_OUT: u64 = 2;
+const STREAM_FEEDBACK: u64 = 3;
 const STREAM_TRAIN: u64 = 1 << 16;
 const STREAM_PROBE: u64 = 2 << 16;
 const STREAM_TASK_STATS: u64 = 3 << 16;
@@ -67,6 +68,11 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
     net
 }
 
+/// The configuration's learning rule for `net` (random feedback drawn from the seed).
+pub fn learning_rule(config: &Config, net: &Rnn<f32>, seq_len: usize) -> Box<dyn LearningRule<f32>> {
+    config.rule.build(net, seq_len, config.batch, &mut Rng::new(config.seed, STREAM_FEEDBACK))
+}
+
 impl Experiment {
     pub fn new(config: Config) -> Result<Self, String> {
         let task = config.task();
@@ -76,7 +82,7 @@ impl Experiment {
         let probe = Probe::draw(TaskStream::new(config.task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES);
         let baseline = Baseline::take(&net, &probe);
         let grads = Grads::zeros_like(&net);
-        let rule = config.rule.build(&net, stream.task().seq_len(), config.batch);
+        let rule = learning_rule(&config, &net, stream.task().seq_len());
         let opt = config.optimizer.build(&grads);
         let batch = stream.new_batch();
         let mut exp = Experiment { config, net, rule, opt, stream, batch, grads, probe, baseline, iter: 0, status: Status::Running, train_loss: f64::NAN, history: Vec::new() };

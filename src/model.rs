@@ -45,7 +45,7 @@ impl<T: Real> Rnn<T> {
     }
 }
 
-fn uniform_linear<T: Real>(fan_out: usize, fan_in: usize, rng: &mut Rng) -> Mat<T> {
+pub fn uniform_linear<T: Real>(fan_out: usize, fan_in: usize, rng: &mut Rng) -> Mat<T> {
     let bound = 1.0 / (fan_in as f64).sqrt();
     Mat::from_fn(fan_out, fan_in, |_, _| T::from_f64(rng.uniform_in(-bound, bound)))
 }

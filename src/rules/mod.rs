@@ -1,14 +1,21 @@
 //! Learning rules: how a batch turns into a weight update direction.
 //!
-//! Backpropagation through time is the paper's rule. Others (e-prop, RFLO,
-//! node perturbation) implement the same trait in a module of their own.
+//! Backpropagation through time is the paper's rule; e-prop and random
+//! feedback are the local rules of the second study. Each is a module of its
+//! own over the shared backward pass.
 
+mod backward;
 mod bptt;
+mod eprop;
+mod rflo;
 
 pub use bptt::Bptt;
+pub use eprop::Eprop;
+pub use rflo::Rflo;
 
 use crate::linalg::{Mat, Real};
 use crate::model::Rnn;
+use crate::rng::Rng;
 use crate::tasks::Batch;
 use std::ops::Range;
 
@@ -41,7 +48,6 @@ pub struct BatchStats {
 }
 
 pub trait LearningRule<T: Real>: Send {
-    fn name(&self) -> &'static str;
     /// Overwrites `grads` with the update direction for `batch` (to be
     /// descended), and reports the batch's loss and accuracy.
     fn gradients(&mut self, net: &Rnn<T>, batch: &Batch, decision: Range<usize>, grads: &mut Grads<T>) -> BatchStats;
@@ -51,25 +57,26 @@ pub trait LearningRule<T: Real>: Send {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
     Bptt,
+    Eprop,
+    Rflo,
 }
 
 impl RuleKind {
-    pub const KEYS: [&'static str; 1] = ["bptt"];
+    pub const KEYS: [&'static str; 3] = ["bptt", "eprop", "rflo"];
+    const ALL: [RuleKind; 3] = [RuleKind::Bptt, RuleKind::Eprop, RuleKind::Rflo];
 
     pub fn key(self) -> &'static str {
-        match self {
-            RuleKind::Bptt => "bptt",
-        }
+        Self::KEYS[self as usize]
     }
     pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "bptt" => Some(RuleKind::Bptt),
-            _ => None,
-        }
+        Self::KEYS.iter().position(|k| k.eq_ignore_ascii_case(s.trim())).map(|i| Self::ALL[i])
     }
-    pub fn build<T: Real>(self, net: &Rnn<T>, seq_len: usize, batch: usize) -> Box<dyn LearningRule<T>> {
+    /// The rule for `net`; `feedback_rng` draws random feedback (used only by `rflo`).
+    pub fn build<T: Real>(self, net: &Rnn<T>, seq_len: usize, batch: usize, feedback_rng: &mut Rng) -> Box<dyn LearningRule<T>> {
         match self {
             RuleKind::Bptt => Box::new(Bptt::new(net, seq_len, batch)),
+            RuleKind::Eprop => Box::new(Eprop::new(net, seq_len, batch)),
+            RuleKind::Rflo => Box::new(Rflo::new(net, seq_len, batch, feedback_rng)),
         }
     }
 }
