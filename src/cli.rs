@@ -5,14 +5,18 @@ use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::metrics::mean_sd;
 use crate::report::{config_json, run_json};
-use crate::sweep::{parse_variants, Variant, PAPER_FIGURE};
+use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
   richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum]
-                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B] [--alpha A] [--json]
-  richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...] [--seeds K]
+                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
+                 [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
+                 [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
+  richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...]
+                 [--rules bptt,eprop,rflo] [--gains 0.5,1,2] [--flosses none,pre] [--figure paper|local] [--seeds K]
                  [run options] [--threads T] [--json]
+                 every combination of the lists; an item may also join parts: rank:30+rule:eprop+gain:0.5
   richlazy bench [run options] [--iters I] [--json]
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
@@ -109,16 +113,34 @@ fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-const SUMMARY: [&str; 8] = ["loss", "accuracy", "weight_change", "weight_change_rel", "sign_similarity", "rep_alignment", "kernel_alignment", "erank_entropy"];
+const SUMMARY: [&str; 9] = ["loss", "accuracy", "weight_change", "weight_change_rel", "sign_similarity", "rep_alignment", "kernel_alignment", "erank_entropy", "lyap_max"];
 
-/// `--inits rank:30,aligned:1,connectome`, `--inits paper` (the paper's
-/// figure) or `--ranks 1,30` (bare numbers are ranks).
+/// The sweep's items: `--figure paper|local` (a named figure, which also
+/// sets its base settings under the command line's), or every combination of
+/// `--inits rank:30,aligned:1` (`--inits paper`: the paper's starts; `--ranks
+/// 1,30`: bare ranks), `--rules`, `--gains` and `--flosses`.
 fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
-    let list = match (flags.take("inits"), flags.take("ranks")) {
-        (Some(l), _) if l == "paper" => PAPER_FIGURE.to_string(),
-        (Some(l), _) | (None, Some(l)) => l,
-        (None, None) => "1,30,100,300".into(),
+    let figure = match flags.take("figure") {
+        Some(name) => Some(named(&name).ok_or_else(|| format!("--figure: '{name}' is not one of paper, local"))?),
+        None => None,
     };
+    let inits = match (flags.take("inits"), flags.take("ranks")) {
+        (Some(l), _) if l == "paper" => named("paper").unwrap().0,
+        (Some(l), _) | (None, Some(l)) => l,
+        (None, None) => String::new(),
+    };
+    let lists = [inits, prefixed("rule", &flags.take("rules").unwrap_or_default()), prefixed("gain", &flags.take("gains").unwrap_or_default()), prefixed("floss", &flags.take("flosses").unwrap_or_default())];
+    let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
+    if let Some((figure_list, base)) = figure {
+        // The figure's base goes first, so that the command line's own settings win.
+        let mut pairs: Vec<(String, String)> = base.iter().filter(|(k, _)| !flags.pairs.iter().any(|(g, _)| g == k)).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        pairs.append(&mut flags.pairs);
+        flags.pairs = pairs;
+        list = if list.is_empty() { figure_list } else { grid(&[&figure_list, &list]) };
+    }
+    if list.is_empty() {
+        list = "1,30,100,300".into();
+    }
     parse_variants(&list).map_err(|e| format!("sweep: {e}"))
 }
 
@@ -148,9 +170,11 @@ fn sweep(args: &[String]) -> Result<(), String> {
     for (v, chunk) in variants.iter().zip(per_variant) {
         let runs: Vec<&Json> = chunk.iter().map(|(_, j)| j).collect();
         let finals: Vec<&Json> = runs.iter().filter_map(|j| field(j, "final")).filter(|f| **f != Json::Null).collect();
-        let initial_erank: Vec<f64> = runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, "erank_entropy"))).collect();
+        let initial = |key: &str| -> Vec<f64> { runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, key))).collect() };
         let mut stats = vec![("init".to_string(), Json::from(v.label.as_str())), ("runs".into(), runs.len().into()), ("diverged".into(), (runs.len() - finals.len()).into())];
-        stats.push(("initial_erank_entropy".into(), mean_sd(&initial_erank).0.into()));
+        stats.push(("initial_erank_entropy".into(), mean_sd(&initial("erank_entropy")).0.into()));
+        let (m, sd) = mean_sd(&initial("lyap_max"));
+        stats.push(("initial_lyap_max".into(), obj([("mean", m.into()), ("sd", sd.into())])));
         for key in SUMMARY {
             let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
             let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
@@ -181,25 +205,45 @@ fn num(j: &Json, key: &str) -> Option<f64> {
     }
 }
 
-/// "rank:30", "spectrum:12.5", "connectome": a run's start, as `--inits` writes it.
-fn init_label(c: &Config) -> String {
-    match (c.rank(), c.erank()) {
+/// "rank:30 bptt g 1.25", "connectome eprop g 0.5 floss pre": a run's start, rule and gain, for progress lines.
+fn run_label(c: &Config) -> String {
+    let start = match (c.rank(), c.erank()) {
         (Some(r), _) => format!("{}:{r}", c.init.key()),
         (_, Some(e)) => format!("{}:{e}", c.init.key()),
         _ => c.init.key().to_string(),
-    }
+    };
+    let floss = if c.floss.on() { format!(" floss {}", c.floss.when.key()) } else { String::new() };
+    format!("{start} {} g {}{floss}", c.rule.key(), c.init.gain)
 }
 
 fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
-    println!("sweep: task {}, N {}, {} iterations, lr {}, {} seeds from {} (mean +- sd over non-diverged seeds)", base.task.key(), base.hidden, base.iters, base.optimizer.lr(), seeds, base.seed);
-    println!("{:>20} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}", "init", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align");
+    println!(
+        "sweep: task {}, dt {} ms, N {}, {} iterations, {} lr {}, {} seeds from {} (mean +- sd over non-diverged seeds; lambda per step)",
+        base.task.key(),
+        base.dt,
+        base.hidden,
+        base.iters,
+        base.optimizer.key(),
+        base.optimizer.lr(),
+        seeds,
+        base.seed
+    );
+    let w = rows.iter().filter_map(|r| match field(r, "init") {
+        Some(Json::Str(s)) => Some(s.len()),
+        _ => None,
+    });
+    let w = w.max().unwrap_or(4).max(4);
+    println!(
+        "{:>w$} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+        "init", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align", "lyap_max 0", "lyap_max end"
+    );
     for r in rows {
         let cell = |k: &str| match field(r, k) {
             Some(s) => format!("{:.4} +- {:.4}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
             None => "-".into(),
         };
         println!(
-            "{:>20} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+            "{:>w$} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
             match field(r, "init") {
                 Some(Json::Str(s)) => s.as_str(),
                 _ => "?",
@@ -212,7 +256,9 @@ fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
             cell("weight_change_rel"),
             cell("sign_similarity"),
             cell("rep_alignment"),
-            cell("kernel_alignment")
+            cell("kernel_alignment"),
+            cell("initial_lyap_max"),
+            cell("lyap_max")
         );
     }
 }
@@ -236,7 +282,7 @@ fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>
                     Ok(j) => field(j, "final").map_or("-".into(), |f| f.to_string()),
                     Err(e) => e.clone(),
                 };
-                eprintln!("[{}/{}] {} seed {} in {:.1}s: {summary}", d.len() + 1, total, init_label(&c), c.seed, t0.elapsed().as_secs_f64());
+                eprintln!("[{}/{}] {} seed {} in {:.1}s: {summary}", d.len() + 1, total, run_label(&c), c.seed, t0.elapsed().as_secs_f64());
                 d.push((i, c, result));
             });
         }

@@ -1,7 +1,9 @@
-//! The starts a sweep compares, written as a short list that the command line
+//! What a sweep compares, written as a short list that the command line
 //! (`--inits`) and the page's links share: `rank:30,aligned:1,connectome`.
+//! An item may join several parts with `+` (`rank:30+rule:eprop+gain:0.5`):
+//! a start, a learning rule, a gain, flossing, a time step.
 
-/// One initial structure of a sweep: a label and the settings that make it.
+/// One run setting of a sweep: a label and the settings that make it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     pub label: String,
@@ -11,28 +13,46 @@ pub struct Variant {
 /// The paper's comparison: the rank sweep, a task-aligned start of the
 /// lowest rank, and the connectome with its two controls.
 pub const PAPER_FIGURE: &str = "rank:1,rank:30,rank:100,rank:300,aligned:1,connectome,connectome_shuffled,connectome_spectrum";
+/// The settings the paper's figure runs at (on a Gaussian base, so that N is 300 for the rank sweep).
+pub const PAPER_BASE: [(&str, &str); 5] = [("init", "gaussian"), ("hidden", "300"), ("iters", "10000"), ("every", "500"), ("dt", "100")];
+
+/// The local-rules study's gains and rules (our choice of grid: the paper's is unknown).
+pub const LOCAL_GAINS: &str = "0.5,0.75,1,1.25,1.5,2";
+pub const LOCAL_RULES: &str = "bptt,eprop,rflo";
+/// Its settings (ours): 40-step trials, a network small enough that the 36
+/// runs take minutes in a browser, Adam because the rules' updates differ in scale.
+pub const LOCAL_BASE: [(&str, &str); 8] = [("init", "gaussian"), ("dt", "20"), ("hidden", "100"), ("iters", "1000"), ("every", "50"), ("opt", "adam"), ("lr", "0.001"), ("floss_iters", "100")];
 
 /// The most variants one list may hold.
-pub const MAX_VARIANTS: usize = 16;
+pub const MAX_VARIANTS: usize = 64;
+
+const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, rule:R, gain:G, floss:W, dt:D, joined by +";
+
+/// One part of an item: the settings it stands for.
+fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
+    let (name, param) = p.split_once(':').map_or((p, None), |(f, v)| (f.trim(), Some(v.trim().to_string())));
+    let param = param.filter(|v| !v.is_empty());
+    // A bare number is a rank (the page's older compare links).
+    if param.is_none() && name.parse::<usize>().is_ok() {
+        return Some(vec![("init", "rank".into()), ("rank", name.into())]);
+    }
+    Some(match (name, param) {
+        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum", None) => vec![("init", name.into())],
+        ("rank" | "aligned", Some(v)) => vec![("init", name.into()), ("rank", v)],
+        ("spectrum", Some(v)) => vec![("init", "spectrum".into()), ("erank", v)],
+        ("rule", Some(v)) => vec![("rule", v)],
+        ("gain", Some(v)) => vec![("gain", v)],
+        ("floss", Some(v)) => vec![("floss", v)],
+        ("dt", Some(v)) => vec![("dt", v)],
+        _ => return None,
+    })
+}
 
 fn variant(item: &str) -> Result<Variant, String> {
-    let (family, param) = item.split_once(':').map_or((item, None), |(f, p)| (f.trim(), Some(p.trim().to_string())));
-    let param = param.filter(|p| !p.is_empty());
-    // A bare number is a rank (the page's older compare links).
-    if param.is_none() && family.parse::<usize>().is_ok() {
-        return variant(&format!("rank:{family}"));
-    }
-    let mut pairs = vec![("init", family.to_string())];
-    match (family, param) {
-        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum", None) => {}
-        ("rank" | "aligned", Some(p)) => pairs.push(("rank", p)),
-        ("spectrum", Some(p)) => pairs.push(("erank", p)),
-        _ => {
-            return Err(format!(
-                "'{}' is not one of gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum",
-                item.chars().take(40).collect::<String>()
-            ))
-        }
+    let mut pairs = Vec::new();
+    for p in item.split('+').map(str::trim) {
+        let mut ps = part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
+        pairs.append(&mut ps);
     }
     Ok(Variant { label: item.to_string(), pairs })
 }
@@ -41,9 +61,35 @@ fn variant(item: &str) -> Result<Variant, String> {
 pub fn parse_variants(list: &str) -> Result<Vec<Variant>, String> {
     let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if items.is_empty() || items.len() > MAX_VARIANTS {
-        return Err(format!("give between 1 and {MAX_VARIANTS} starts, separated by commas"));
+        return Err(format!("give between 1 and {MAX_VARIANTS} items, separated by commas"));
     }
     items.into_iter().map(variant).collect()
+}
+
+/// Every combination of the given lists (each comma-separated; an empty list is left out):
+/// `grid(&["rank:1,rank:30", "rule:bptt,rule:eprop"])` is four items, the first list outermost.
+pub fn grid(lists: &[&str]) -> String {
+    let mut items = vec![String::new()];
+    for list in lists.iter().filter(|l| !l.trim().is_empty()) {
+        let parts: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        items = items.iter().flat_map(|i| parts.iter().map(move |p| if i.is_empty() { p.to_string() } else { format!("{i}+{p}") })).collect();
+    }
+    items.join(",")
+}
+
+/// Prefixes every item of a comma-separated list: `prefixed("rule", "bptt,eprop")` is `rule:bptt,rule:eprop`.
+pub fn prefixed(name: &str, list: &str) -> String {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|v| format!("{name}:{v}")).collect::<Vec<_>>().join(",")
+}
+
+/// A named figure: its list and the base settings it runs at.
+pub fn named(name: &str) -> Option<(String, &'static [(&'static str, &'static str)])> {
+    match name.trim() {
+        "paper" => Some((PAPER_FIGURE.to_string(), &PAPER_BASE)),
+        // Each rule and gain without and with pre-flossing (the exact gradient, one exponent).
+        "local" => Some((grid(&[&prefixed("rule", LOCAL_RULES), &prefixed("gain", LOCAL_GAINS), "floss:none,floss:pre"]), &LOCAL_BASE)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -55,7 +101,8 @@ mod tests {
     fn every_family_parses_and_applies() {
         let vs = parse_variants(&format!("{PAPER_FIGURE}, gaussian, spectrum:12.5, 30")).unwrap();
         assert_eq!(vs.len(), 11);
-        assert_eq!(vs[10].label, "rank:30");
+        assert_eq!(vs[10].label, "30");
+        assert_eq!(vs[10].pairs, vec![("init", "rank".to_string()), ("rank", "30".to_string())]);
         for v in &vs {
             let mut c = Config::default();
             let errors = c.apply(v.pairs.iter().map(|(k, v)| (*k, v.as_str())));
@@ -65,8 +112,34 @@ mod tests {
     }
 
     #[test]
+    fn joined_parts_set_rule_gain_and_flossing() {
+        let vs = parse_variants("rank:30+rule:eprop+gain:0.5, rule:rflo+floss:pre+dt:20").unwrap();
+        let mut c = Config::default();
+        assert!(c.apply(vs[0].pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+        assert_eq!((c.rank(), c.rule.key(), c.init.gain), (Some(30), "eprop", 0.5));
+        let mut c = Config::default();
+        assert!(c.apply(vs[1].pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+        assert_eq!((c.init.key(), c.rule.key(), c.floss.pre(), c.dt), ("gaussian", "rflo", true, 20));
+    }
+
+    #[test]
+    fn named_figures_apply_cleanly() {
+        let (list, base) = named("local").unwrap();
+        let vs = parse_variants(&list).unwrap();
+        assert_eq!(vs.len(), 36);
+        assert_eq!(vs[1].label, "rule:bptt+gain:0.5+floss:pre");
+        for v in &vs {
+            let mut c = Config::default();
+            let errors = c.apply(base.iter().copied().chain(v.pairs.iter().map(|(k, v)| (*k, v.as_str()))));
+            assert!(errors.is_empty(), "{}: {errors:?}", v.label);
+        }
+        assert_eq!(parse_variants(&named("paper").unwrap().0).unwrap().len(), 8);
+        assert_eq!(grid(&["a,b", "", "c"]), "a+c,b+c");
+    }
+
+    #[test]
     fn bad_lists_are_named() {
-        for bad in ["", "rank", "spectrum:", "bogus:3", "gaussian:2", &["rank:1"; 17].join(",")] {
+        for bad in ["", "rank", "spectrum:", "bogus:3", "gaussian:2", "rank:1+", "rule", &["rank:1"; 65].join(",")] {
             assert!(parse_variants(bad).is_err(), "{bad}");
         }
     }
