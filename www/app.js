@@ -1,13 +1,15 @@
 // Page logic: settings <-> URL, workers, charts. The engine and the charts are wasm (../pkg).
-import init, { settings, variants, line_chart, errorbar_chart, heatmap_axes, version } from '../pkg/richlazy.js';
+import init, { settings, variants, heatmap_axes, version } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
+import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { LINK_KEYS as THEORY_KEYS, linkParams as theoryParams } from './theory.js'; // the theory panel (section#theory)
+import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 
-const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha'];
+const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
 const PAGE_KEYS = ['embed', 'compare', 'seeds', ...THEORY_KEYS];
 const FAST = { hidden: '100', iters: '1000', every: '50' };
-const PAPER = { hidden: '300', iters: '10000', every: '500' };
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
+const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
 const $ = (s) => document.querySelector(s);
 const form = $('#settings');
 
@@ -60,6 +62,7 @@ function fillForm(config) {
   form.elements.erank.value = config.erank ?? form.elements.erank.value;
   for (const l of form.querySelectorAll('[data-for]')) l.hidden = !l.dataset.for.split(' ').includes(config.init);
   form.elements.hidden.disabled = isConnectome(config.init);
+  local.fillControls(form, config);
 }
 
 const isConnectome = (init) => String(init).startsWith('connectome');
@@ -70,12 +73,13 @@ function formObject() {
   if (o.init !== 'rank' && o.init !== 'aligned') delete o.rank;
   if (o.init !== 'spectrum') delete o.erank;
   if (!isConnectome(o.init)) delete o.signed;
-  return o;
+  return local.tidyForm(o, app.config);
 }
 
 function linkFor(config, page = {}) {
   const q = new URLSearchParams();
-  for (const k of ENGINE_KEYS) if (config[k] !== undefined) q.set(k, config[k]);
+  const c = local.withoutImpliedAlpha(config); // dt sets the leak
+  for (const k of ENGINE_KEYS) if (c[k] !== undefined) q.set(k, c[k]);
   for (const [k, v] of Object.entries(page)) if (v !== undefined && v !== null) q.set(k, v);
   return `${location.origin}${location.pathname}?${q}`;
 }
@@ -95,9 +99,11 @@ function updateLinks() {
 // The paper's sweep 1, 30, 100, 300 at N 300, scaled to other hidden sizes.
 const defaultRanks = (n) => [...new Set([1, Math.round(n / 10), Math.round(n / 3), n])].filter((r) => r >= 1).join(',');
 
-// The settings a compared start runs with: the page's, its own family on top.
+// The settings a compared run uses: the page's, its own parts on top (a part list without an
+// init keeps the page's start; a new dt brings its own leak unless the page set one).
 function startConfig(pairs, seed) {
-  const { init, rank, erank, ...base } = app.config;
+  const base = local.withoutImpliedAlpha(app.config);
+  if ('init' in pairs) { delete base.init; delete base.rank; delete base.erank; }
   return validate({ ...base, ...pairs, seed });
 }
 
@@ -134,16 +140,6 @@ function drawDirty() {
     if (performance.now() - t0 > 8) break; // the rest next frame: no task near 50 ms
   }
   if (dirty.size) frame = requestAnimationFrame(drawDirty);
-}
-
-// Series: {name ('' = no legend entry), colour, x, y, dashed}.
-function lines(name, title, xLabel, yLabel, series, opts = {}) {
-  const [c, dpr] = canvasOf(name);
-  const xs = [], ys = [], lens = [];
-  for (const s of series) { xs.push(...s.x); ys.push(...s.y); lens.push(s.x.length); }
-  line_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour), Uint8Array.from(series, (s) => (s.dashed ? 1 : 0)),
-    Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lens),
-    !!opts.logY, opts.yMin ?? NaN, opts.yMax ?? NaN, !!opts.markers, dpr);
 }
 
 // One colour per compared start; only its first seed names it in the legend.
@@ -187,11 +183,12 @@ function draw(name) {
       const t = app.trial;
       if (!t) return;
       const series = t.names.map((n, i) => ({ name: n, colour: COLOURS[i % COLOURS.length], x: [...Array(t.seq_len).keys()], y: [...Array(t.seq_len).keys()].map((s) => t.x[s * t.n_in + i]) }));
-      return lines(name, `One ${app.config.task.toUpperCase()} trial: answer class ${t.labels[t.seq_len - 1]} at step ${t.seq_len - 1}`, 'step (100 ms each)', 'input', series, { markers: true });
+      return lines(name, `One ${app.config.task.toUpperCase()} trial: answer class ${t.labels[t.seq_len - 1]} at step ${t.seq_len - 1}`, `step (${app.config.dt ?? 100} ms each)`, 'input', series, { markers: true });
     }
     case 'matrix': return drawMatrix();
-    case 'summary-align':
-    case 'summary-weight': return drawSummary(name);
+    case 'lyap':
+    case 'lyap-spectrum': return local.draw(name, app);
+    default: if (SUMMARY_CHARTS.includes(name)) return drawSummary(name);
   }
 }
 
@@ -214,23 +211,23 @@ function drawMatrix() {
 function summaryGroups() {
   const groups = new Map();
   for (const r of app.runs.filter((x) => x.report && x.report.final)) {
-    const g = groups.get(r.group) ?? { label: r.group, family: r.config.init, colour: r.colour, eranks: [], finals: [] };
+    const g = groups.get(r.group) ?? { label: r.group, family: r.config.init, config: r.config, colour: r.colour, eranks: [], finals: [], reports: [] };
     g.eranks.push(r.report.initial.erank_entropy); // seeds differ where a start draws random directions
     g.finals.push(r.report.final);
+    g.reports.push(r.report);
     groups.set(r.group, g);
   }
   for (const g of groups.values()) g.erank = g.eranks.reduce((a, b) => a + b, 0) / g.eranks.length;
-  const stat = (g, key) => {
-    const v = g.finals.map((f) => f[key]);
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    return [m, v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0];
-  };
+  const stat = (g, key) => meanSd(g.finals.map((f) => f[key]));
   return [...groups.values()].sort((a, b) => a.erank - b.erank).map((g) => ({ ...g, stat: (key) => stat(g, key) }));
 }
 
 // The rank sweep as joined dots; every other start as its own marker shape.
+// A grid over rules, gains, flossing or time steps has its own summary (localrules.js).
 function drawSummary(name) {
   const groups = summaryGroups();
+  if (local.isGrid(groups)) return local.drawGrid(name, groups);
+  if (!['summary-align', 'summary-weight'].includes(name)) return;
   const swept = groups.filter((g) => g.family === 'rank');
   const others = groups.filter((g) => g.family !== 'rank');
   const measures = name === 'summary-align'
@@ -238,17 +235,14 @@ function drawSummary(name) {
     : [['weight_change_rel', 'relative weight change', COLOURS[3]]];
   const series = [];
   for (const [key, label, colour] of measures) {
-    series.push({ name: swept.length ? label : '', colour, shape: 0, joined: 1, pts: swept.map((g) => [g.erank, ...g.stat(key)]) });
-    others.forEach((g, i) => series.push({ name: '', colour, shape: 1 + i, joined: 0, pts: [[g.erank, ...g.stat(key)]] }));
+    series.push({ name: swept.length ? label : '', colour, shape: 0, joined: true, pts: swept.map((g) => [g.erank, ...g.stat(key)]) });
+    others.forEach((g, i) => series.push({ name: '', colour, shape: 1 + i, joined: false, pts: [[g.erank, ...g.stat(key)]] }));
   }
-  if (!swept.length) measures.forEach(([, label, colour]) => series.push({ name: label, colour, shape: 0, joined: 0, pts: [] }));
-  others.forEach((g, i) => series.push({ name: g.label, colour: '#555555', shape: 1 + i, joined: 0, pts: [] }));
-  const flat = (k) => Float64Array.from(series.flatMap((s) => s.pts.map((p) => p[k])));
-  const [c, dpr] = canvasOf(name);
-  errorbar_chart(c, name === 'summary-align' ? 'Final alignment vs initial effective rank' : 'Final weight change vs initial effective rank',
+  if (!swept.length) measures.forEach(([, label, colour]) => series.push({ name: label, colour, shape: 0, joined: false, pts: [] }));
+  others.forEach((g, i) => series.push({ name: g.label, colour: '#555555', shape: 1 + i, joined: false, pts: [] }));
+  errorbars(name, name === 'summary-align' ? 'Final alignment vs initial effective rank' : 'Final weight change vs initial effective rank',
     'initial effective rank (log scale)', name === 'summary-align' ? 'value at the end' : 'relative change (log scale)',
-    series.map((s) => s.name), series.map((s) => s.colour), flat(0), flat(1), flat(2), Uint32Array.from(series, (s) => s.pts.length),
-    Uint8Array.from(series, (s) => s.shape), Uint8Array.from(series, (s) => s.joined), true, name === 'summary-weight', dpr);
+    series, { logX: true, logY: name === 'summary-weight' });
 }
 
 // ---- runs: one worker each, a pool as large as the reader's cores ----
@@ -294,7 +288,7 @@ function next() {
   if (app.runs.every((r) => r.status !== 'starting' && r.status !== 'running' && r.status !== 'queued')) {
     app.stoppedAt ??= performance.now();
     setPhase(app.runs.some((r) => r.status === 'error') && !app.runs.some((r) => r.report) ? 'error' : 'done');
-    if (app.runs.length > 1) invalidate('summary-align', 'summary-weight');
+    if (app.runs.length > 1) invalidate(...SUMMARY_CHARTS);
     showSummary();
   }
   showProgress();
@@ -307,13 +301,17 @@ function onWorkerMessage(r, m) {
   if (m.type === 'progress') {
     r.iter = m.iter;
     r.trainLoss = m.trainLoss;
-    if (m.rows.length) { r.rows.push(...m.rows); invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep'); }
+    if (m.rows.length) { r.rows.push(...m.rows); invalidate(...RUN_CHARTS); }
+    local.onProgress(r, m);
+    if (m.lyap) invalidate('lyap-spectrum');
     if (m.spectrum && r.erank0 === undefined) r.erank0 = m.spectrum.erank_entropy;
     if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; r.spectrum0 ??= m.spectrum; invalidate('spectrum'); }
     showProgress();
   } else if (m.type === 'finished') {
     r.status = m.status;
     r.report = JSON.parse(m.report);
+    local.onFinished(r);
+    invalidate('lyap', 'lyap-spectrum');
     r.worker.terminate();
     r.worker = null;
     if (m.status === 'diverged') {
@@ -350,7 +348,7 @@ function showProgress() {
 }
 
 // The latest measures of every compared run, as text in a table.
-const TABLE = [['loss', 'probe loss', 4], ['accuracy', 'accuracy', 3], ['weight_change_rel', 'weight change', 4], ['sign_similarity', 'sign similarity', 3], ['rep_alignment', 'repr. alignment', 4], ['kernel_alignment', 'kernel alignment', 4]];
+const TABLE = [['loss', 'probe loss', 4], ['accuracy', 'accuracy', 3], ['weight_change_rel', 'weight change', 4], ['sign_similarity', 'sign similarity', 3], ['rep_alignment', 'repr. alignment', 4], ['kernel_alignment', 'kernel alignment', 4], ['lyap_max', 'λ_max', 3]];
 function showTable() {
   const table = $('#runs-table');
   table.hidden = app.runs.length < 2;
@@ -380,13 +378,15 @@ function showSummary() {
   const caption = document.createElement('caption');
   caption.textContent = 'Final measures by start (mean ± sd over seeds)';
   const head = document.createElement('tr');
-  head.append(...['start', 'initial erank', 'runs', ...TABLE.map((t) => t[1])].map((t) => cell(t, 'th')));
+  const extra = local.summaryColumns(groups, fix); // the exponents at the start and the end
+  const measures = TABLE.filter(([k]) => k !== 'lyap_max' || !extra.length);
+  head.append(...['start', 'initial erank', 'runs', ...measures.map((t) => t[1]), ...extra.map((t) => t[0])].map((t) => cell(t, 'th')));
   const body = groups.map((g) => {
     const tr = document.createElement('tr');
-    tr.append(cell(g.label), cell(g.erank.toFixed(1)), cell(String(g.finals.length)), ...TABLE.map(([k, , d]) => {
+    tr.append(cell(g.label), cell(g.erank.toFixed(1)), cell(String(g.finals.length)), ...measures.map(([k, , d]) => {
       const [m, sd] = g.stat(k);
       return cell(`${fix(m, d)} ± ${fix(sd, d)}`);
-    }));
+    }), ...extra.map(([, f]) => cell(f(g))));
     tr.firstChild.style.color = g.colour;
     return tr;
   });
@@ -410,9 +410,11 @@ function launch(configs) {
   app.startedAt = performance.now();
   app.startIter = 0;
   document.body.classList.toggle('comparing', app.runs.length > 1);
+  const starts = groups.map((g) => ({ config: configs.find((c) => c.group === g).config }));
+  document.body.classList.toggle('grid', local.isGrid(starts));
   setPhase('running');
   next();
-  invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep', 'spectrum');
+  invalidate(...RUN_CHARTS, 'spectrum', 'lyap-spectrum');
 }
 
 function train() {
@@ -435,13 +437,13 @@ function compare(c) {
 function reset() {
   stopAll();
   app.runs = [];
-  document.body.classList.remove('comparing');
+  document.body.classList.remove('comparing', 'grid');
   setPhase('idle');
   $('#progress').textContent = 'Ready. Press Train.';
   showTable();
   showSummary();
   refreshPreview();
-  invalidate('loss', 'accuracy', 'weight', 'kernel', 'rep');
+  invalidate(...RUN_CHARTS, 'lyap-spectrum');
 }
 
 // ---- settings changed: validate, show the initial spectrum, reset ----
@@ -452,6 +454,7 @@ function applySettings(obj, { quiet = false } = {}) {
   fillForm(s.config);
   const ranks = $('#compare-ranks');
   if (!ranks.dataset.touched) ranks.value = defaultRanks(Number(s.config.hidden));
+  figure?.refresh(); // the local-rules figure's cost follows the page's task and batch
   return s;
 }
 
@@ -493,9 +496,30 @@ function download(name, type, text) {
 
 function csv() {
   const cols = ['iter', 'loss', 'accuracy', 'weight_change', 'weight_change_rel', 'sign_similarity', 'rep_alignment', 'kernel_alignment'];
+  if (app.runs.some((r) => r.rows.some((m) => 'lyap_max' in m))) cols.push('lyap_max');
   const lines = [['run', ...cols].join(',')];
   for (const r of app.runs) for (const m of r.rows) lines.push([JSON.stringify(r.label), ...cols.map((c) => m[c])].join(','));
   return lines.join('\n') + '\n';
+}
+
+// A named comparison (variants('paper'), variants('local')): the page takes the figure's base settings,
+// keeping what the base does not name (the task, ...), then runs the list.
+let figure = null;
+function figureSettings(base) {
+  const { rank, erank, signed, ...keep } = local.withoutImpliedAlpha(app.config);
+  return { ...keep, ...base };
+}
+
+function runFigure(named, seeds) {
+  if (named.error) return notice(`figure: ${named.error}`, 'error');
+  applySettings(figureSettings(named.base));
+  const c = parseCompare(named.variants.map((v) => v.label).join(','), seeds);
+  if (c.error) return notice(c.error, 'error');
+  $('#compare-ranks').value = c.text;
+  $('#compare-ranks').dataset.touched = '1';
+  $('#compare-seeds').value = c.seeds;
+  refreshPreview();
+  compare(c);
 }
 
 function wire() {
@@ -503,7 +527,11 @@ function wire() {
   form.addEventListener('change', onFormChange);
   form.addEventListener('submit', (e) => e.preventDefault());
   $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...FAST }); reset(); };
-  $('#preset-paper').onclick = () => { applySettings({ ...app.config, ...PAPER }); reset(); };
+  $('#preset-paper').onclick = () => {
+    const { hidden, iters, every } = JSON.parse(variants('paper')).base; // the paper's size and length, from the engine
+    applySettings({ ...app.config, hidden, iters, every });
+    reset();
+  };
   $('#train').onclick = () => train();
   $('#pause').onclick = () => {
     const pausing = app.phase === 'running';
@@ -520,18 +548,14 @@ function wire() {
     if (c.error) return notice(c.error, 'warn');
     compare(c);
   };
-  $('#figure').onclick = () => {
-    // Every start is set by the list; a Gaussian base keeps N at 300 for the rank sweep.
-    const { rank, erank, signed, ...base } = app.config;
-    applySettings({ ...base, ...PAPER, init: 'gaussian' });
-    const c = parseCompare(JSON.parse(variants('paper')).variants.map((v) => v.label).join(','), 3);
-    if (c.error) return notice(c.error, 'error');
-    $('#compare-ranks').value = c.text;
-    $('#compare-ranks').dataset.touched = '1';
-    $('#compare-seeds').value = c.seeds;
-    refreshPreview();
-    compare(c);
-  };
+  // The paper's figure: every start set by the list; its base (a Gaussian at N 300, ...) keeps N at 300 for the rank sweep.
+  $('#figure').onclick = () => runFigure(JSON.parse(variants('paper')), 3);
+  figure = local.wireFigure({
+    settingsFor: (base) => validate(figureSettings(base)).config,
+    poolSize,
+    worker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    run: (named) => runFigure(named, 1),
+  });
   $('#copy-link').onclick = async () => {
     updateLinks();
     try { await navigator.clipboard.writeText(location.href); notice('Link copied: it reproduces these settings and numbers exactly.'); }
@@ -580,7 +604,7 @@ async function main() {
   setPhase('idle');
   // Empty axes first, one chart per task: the first call of the chart code compiles it,
   // which should happen now rather than in the middle of training.
-  for (const name of ['loss', 'accuracy', 'weight', 'kernel', 'rep']) {
+  for (const name of RUN_CHARTS) {
     draw(name);
     await new Promise((r) => setTimeout(r, 0));
   }

@@ -2,22 +2,29 @@
 //   in:  {type: 'start', keys, values} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
 //        | {type: 'preview', keys, values, id}
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
-//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum}
+//        | {type: 'bench', keys, values, iters}  (the engine's timings, for a figure's cost)
+//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0}
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
-//        | {type: 'theory', id, result, ms}
-import init, { Run, Preview, sample_trial, theory } from '../pkg/richlazy.js';
+//        | {type: 'theory', id, result, ms} | {type: 'bench', result}
+import init, { Run, Preview, sample_trial, theory, bench } from '../pkg/richlazy.js';
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
 let run = null;
 let running = false;
 let chunk = 1;
 let sent = 0; // history rows already posted
+let lyapSent = false; // the initial exponents went out
 
 function post(extra) {
   const rows = JSON.parse(run.history_since(sent));
   sent += rows.length;
   const msg = { type: 'progress', iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows, ...extra };
-  if (rows.length) msg.spectrum = JSON.parse(run.spectrum());
+  if (rows.length) {
+    msg.spectrum = JSON.parse(run.spectrum());
+    // The top Lyapunov exponents now, and at the start (sent once).
+    msg.lyap = JSON.parse(run.lyap_spectrum());
+    if (!lyapSent) { msg.lyap0 = JSON.parse(run.initial_lyap_spectrum()); lyapSent = true; }
+  }
   self.postMessage(msg);
   if (msg.status !== 'running') {
     running = false;
@@ -52,6 +59,7 @@ self.onmessage = async (e) => {
       await init();
       run = new Run(m.keys, m.values);
       sent = 0;
+      lyapSent = false;
       self.postMessage({ type: 'started', iters: run.iters() });
       post({});
       running = run.status() === 'running';
@@ -68,6 +76,9 @@ self.onmessage = async (e) => {
       const t0 = performance.now();
       const result = theory(m.keys, m.values);
       self.postMessage({ type: 'theory', id: m.id, result, ms: performance.now() - t0 });
+    } else if (m.type === 'bench') {
+      await init();
+      self.postMessage({ type: 'bench', result: bench(m.keys, m.values, m.iters) });
     } else if (m.type === 'pause') {
       running = false;
     } else if (m.type === 'resume' && run && run.status() === 'running' && !running) {

@@ -11,7 +11,7 @@ use crate::json::{obj, Json};
 use crate::metrics::Spectrum;
 use crate::report::{config_json, measures_json, run_json};
 use crate::rng::Rng;
-use crate::sweep::{parse_variants, PAPER_FIGURE};
+use crate::sweep::{named, parse_variants};
 use wasm_bindgen::prelude::*;
 
 /// The engine's version, so the page can show what it runs.
@@ -74,21 +74,38 @@ impl Preview {
     }
 }
 
-/// The starts of a sweep from a list such as `rank:30,aligned:1,connectome`
-/// ("paper" for the paper's figure): `{"variants": [{"label", "pairs": {key: value}}]}`
-/// or `{"error": "..."}`.
+/// A bare number is a rank: the page's older links say `compare=1,30`. Written out
+/// (`rank:30`) so that the page's labels name the start.
+fn ranks_named(list: &str) -> String {
+    list.split(',')
+        .map(|item| item.split('+').map(|p| if p.trim().parse::<usize>().is_ok() { format!("rank:{}", p.trim()) } else { p.to_string() }).collect::<Vec<_>>().join("+"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The runs of a comparison from a list such as `rank:30,aligned:1,connectome` or
+/// `rule:eprop+gain:0.5,rank:30+rule:rflo`, or a named figure ("paper", "local", see `sweep::named`):
+/// `{"variants": [{"label", "pairs": {key: value}}], "base": {key: value}}` ("base" for
+/// named lists only) or `{"error": "..."}`.
 #[wasm_bindgen]
 pub fn variants(list: &str) -> String {
-    let list = if list.trim() == "paper" { PAPER_FIGURE } else { list };
-    match parse_variants(list) {
-        Ok(vs) => obj([(
-            "variants",
-            Json::Arr(
-                vs.into_iter()
-                    .map(|v| obj([("label", Json::from(v.label.as_str())), ("pairs", Json::Obj(v.pairs.into_iter().map(|(k, v)| (k.to_string(), Json::from(v.as_str()))).collect()))]))
-                    .collect(),
-            ),
-        )]),
+    let named = named(list);
+    let list = named.as_ref().map_or_else(|| ranks_named(list), |(l, _)| l.clone());
+    match parse_variants(&list) {
+        Ok(vs) => {
+            let mut out = vec![(
+                "variants".to_string(),
+                Json::Arr(
+                    vs.into_iter()
+                        .map(|v| obj([("label", Json::from(v.label.as_str())), ("pairs", Json::Obj(v.pairs.into_iter().map(|(k, v)| (k.to_string(), Json::from(v.as_str()))).collect()))]))
+                        .collect(),
+                ),
+            )];
+            if let Some((_, base)) = named {
+                out.push(("base".to_string(), Json::Obj(base.iter().map(|&(k, v)| (k.to_string(), Json::from(v))).collect())));
+            }
+            Json::Obj(out)
+        }
         Err(e) => obj([("error", Json::from(e.as_str()))]),
     }
     .to_string()
@@ -159,6 +176,16 @@ impl Run {
     pub fn history_since(&self, from: usize) -> String {
         let h = self.exp.history();
         Json::Arr(h[from.min(h.len())..].iter().map(measures_json).collect()).to_string()
+    }
+
+    /// The leading Lyapunov exponents (per time step) at the latest measurement, as a JSON array.
+    pub fn lyap_spectrum(&self) -> String {
+        Json::from(self.exp.latest().map_or(&[][..], |m| m.lyap_spectrum.as_slice())).to_string()
+    }
+
+    /// ... and at iteration 0 (after any pre-flossing), as a JSON array.
+    pub fn initial_lyap_spectrum(&self) -> String {
+        Json::from(self.exp.initial_lyap_spectrum()).to_string()
     }
 
     /// Singular values and effective ranks of W_rec now.

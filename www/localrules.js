@@ -1,0 +1,266 @@
+// The local-rules study on the page (shared/spec/bio-rules.md): its settings (rule, time step,
+// flossing), the Lyapunov charts, the summary of a rule x gain grid, and the one-click figure with
+// its cost stated first. app.js calls in through the exports below; everything else stays here.
+import { variants } from '../pkg/richlazy.js';
+import { lines, errorbars, meanSd, COLOURS } from './plot.js';
+
+/** The study's engine keys (`rule` is older and already among the page's). */
+export const KEYS = ['dt', 'floss', 'floss_k', 'floss_mode', 'floss_iters', 'floss_every'];
+/** Its charts: one run's (or every compared run's) exponents, and the grid's summaries. */
+export const CHARTS = ['lyap', 'lyap-spectrum'];
+export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
+
+const $ = (s) => document.querySelector(s);
+const RULE_COLOURS = { bptt: '#1f77b4', eprop: '#d62728', rflo: '#2ca02c' };
+const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'random feedback' };
+const SHAPES = [0, 1, 4, 3]; // dot, triangle, square, ring: cross (2) marks "before training"
+const TAU_MS = 100;
+const STEPS_AT_100 = 8; // every task: 8 steps of 100 ms (tasks.md)
+
+const dtOf = (c) => Number(c.dt ?? 100);
+const flossOf = (c) => c.floss ?? 'none';
+
+// ---- settings ----
+
+/** The form's controls for a validated config (keys the config leaves out are at their defaults). */
+export function fillControls(form, config) {
+  form.elements.dt.value = String(dtOf(config));
+  form.elements.floss.value = flossOf(config);
+  for (const k of ['floss_k', 'floss_mode', 'floss_iters', 'floss_every']) if (config[k] !== undefined) form.elements[k].value = config[k];
+  for (const l of form.querySelectorAll('[data-floss]')) l.hidden = !l.dataset.floss.split(' ').includes(flossOf(config));
+}
+
+/** The leak is dt / tau unless set on its own: drop an `alpha` that only repeats it, so that a new
+ * dt (from the form, a compared run or a figure's base) sets its own leak. */
+export function withoutImpliedAlpha(obj) {
+  const o = { ...obj };
+  if (o.alpha !== undefined && Number(o.alpha) === dtOf(o) / TAU_MS) delete o.alpha;
+  return o;
+}
+
+/** The form's values as settings: flossing fields only where flossing uses them, alpha only where
+ * it is not implied by the config's dt (the form's dt may have changed). */
+export function tidyForm(o, config) {
+  if (o.floss === 'none') for (const k of ['floss_k', 'floss_mode']) delete o[k];
+  if (o.floss !== 'pre' && o.floss !== 'both') delete o.floss_iters;
+  if (o.floss !== 'inter' && o.floss !== 'both') delete o.floss_every;
+  if (o.alpha !== undefined && Number(o.alpha) === dtOf(config) / TAU_MS) delete o.alpha;
+  return o;
+}
+
+// ---- Lyapunov charts ----
+
+/** One run's or every compared run's lambda_max over training, and the top exponents start against now. */
+export function draw(name, app) {
+  const runs = app.runs;
+  if (name === 'lyap') {
+    const series = runs.map((r) => {
+      const rows = r.rows.filter((m) => typeof m.lyap_max === 'number');
+      return { name: runs.length > 1 ? r.legend : '', colour: r.colour, x: rows.map((m) => m.iter), y: rows.map((m) => m.lyap_max) };
+    });
+    const last = Math.max(1, ...runs.map((r) => r.rows.at(-1)?.iter ?? 0), ...runs.map((r) => r.iters ?? 0));
+    series.unshift({ name: '', colour: '#888888', dashed: true, x: [0, last], y: [0, 0] });
+    return lines(name, 'Largest Lyapunov exponent', 'iteration', 'λ_max per time step', series, { markers: runs.length === 1 });
+  }
+  if (name === 'lyap-spectrum') {
+    const index = (v) => v.map((_, i) => i + 1);
+    const ready = runs.filter((r) => r.lyap0);
+    let series;
+    if (runs.length <= 1) {
+      const r = ready[0];
+      series = r ? [{ name: 'start', colour: '#555555', dashed: true, x: index(r.lyap0), y: r.lyap0 }] : [];
+      if (r?.lyap && r.lyapIter > 0) series.push({ name: `now (iteration ${r.lyapIter})`, colour: COLOURS[0], x: index(r.lyap), y: r.lyap });
+    } else {
+      series = [
+        ...ready.map((r) => ({ name: '', colour: r.colour, dashed: true, x: index(r.lyap0), y: r.lyap0 })),
+        ...ready.filter((r) => r.lyap).map((r) => ({ name: r.legend, colour: r.colour, x: index(r.lyap), y: r.lyap })),
+        { name: 'dashed: start', colour: '#555555', dashed: true, x: [], y: [] },
+      ];
+    }
+    return lines(name, 'Lyapunov spectrum, top 8', 'index (largest first)', 'λ_i per time step', series, { markers: true });
+  }
+}
+
+/** What a worker's progress message says about the exponents. */
+export function onProgress(r, m) {
+  if (m.lyap0 && !r.lyap0) r.lyap0 = m.lyap0;
+  if (m.lyap) { r.lyap = m.lyap; r.lyapIter = m.iter; }
+}
+
+/** A finished run's exponents from its report (the same numbers the command line prints). */
+export function onFinished(r) {
+  const rep = r.report;
+  if (rep.initial?.lyap_spectrum) r.lyap0 = rep.initial.lyap_spectrum;
+  if (rep.final?.lyap_spectrum) { r.lyap = rep.final.lyap_spectrum; r.lyapIter = rep.config.iters; }
+}
+
+// ---- a rule x gain grid ----
+
+// What a compared group's runs share apart from the gain: start, rule, flossing, time step.
+function facets(c) {
+  const start = c.init === 'rank' || c.init === 'aligned' ? `${c.init}:${c.rank}` : c.init === 'spectrum' ? `spectrum:${c.erank}` : c.init;
+  const f = flossOf(c);
+  return { start, rule: c.rule, floss: f === 'none' ? 'no flossing' : `floss ${f}${c.floss_mode === 'local' ? ' (local)' : ''}`, dt: `dt ${dtOf(c)}` };
+}
+
+/** A comparison is a grid when its starts differ in anything but their initial structure. */
+export function isGrid(groups) {
+  const varies = (f) => new Set(groups.map((g) => f(g.config))).size > 1;
+  return groups.length > 1 && (varies((c) => c.gain) || varies((c) => c.rule) || varies(flossOf) || varies(dtOf));
+}
+
+// The grid's lines: one per combination of start, rule, flossing and time step, named by what varies.
+function gridSeries(groups) {
+  const dims = ['start', 'rule', 'floss', 'dt'].filter((d) => new Set(groups.map((g) => facets(g.config)[d])).size > 1);
+  const byRule = dims.includes('rule');
+  const others = [...new Set(groups.map((g) => dims.filter((d) => d !== 'rule').map((d) => facets(g.config)[d]).join(', ')))];
+  const lines = new Map();
+  for (const g of groups) {
+    const f = facets(g.config);
+    const key = dims.map((d) => f[d]).join(', ');
+    if (!lines.has(key)) {
+      const rest = dims.filter((d) => d !== 'rule').map((d) => f[d]).join(', ');
+      const name = dims.map((d) => (d === 'rule' ? RULE_NAMES[f.rule] ?? f.rule : f[d])).join(', ') || g.label;
+      const i = lines.size;
+      lines.set(key, { name, colour: byRule ? RULE_COLOURS[f.rule] ?? COLOURS[i % COLOURS.length] : COLOURS[others.indexOf(rest) % COLOURS.length],
+        shape: byRule ? SHAPES[others.indexOf(rest) % SHAPES.length] : 0, groups: [] });
+    }
+    lines.get(key).groups.push(g);
+  }
+  const all = [...lines.values()];
+  for (const l of all) l.groups.sort((a, b) => a.config.gain - b.config.gain);
+  // With a single gain the lines' points would sit on each other: spread them a little.
+  const gains = new Set(groups.map((g) => g.config.gain));
+  all.forEach((l, i) => { l.dx = gains.size > 1 ? 0 : (i - (all.length - 1) / 2) * 0.02 * Number(groups[0].config.gain); });
+  return all;
+}
+
+const GRID = {
+  'summary-acc': { title: 'Final accuracy vs gain', y: 'fraction correct', key: 'accuracy' },
+  'summary-loss': { title: 'Final probe loss vs gain', y: 'cross-entropy (log scale)', key: 'loss', logY: true },
+  'summary-weight': { title: 'Final weight change vs gain', y: 'relative change (log scale)', key: 'weight_change_rel', logY: true },
+  'summary-align': { title: 'Final kernel alignment vs gain', y: 'tangent-kernel alignment', key: 'kernel_alignment' },
+  'summary-rep': { title: 'Final representation alignment vs gain', y: 'representation alignment', key: 'rep_alignment' },
+  'summary-lyap': { title: 'λ_max before (×) and after training', y: 'λ_max per time step', key: 'lyap_max', before: true },
+};
+
+/** A group's initial lambda_max, one per seed (the first exponent at iteration 0). */
+const initialLyap = (g) => g.reports.map((r) => r.initial?.lyap_spectrum?.[0]);
+
+/** One of the grid's summary charts: the measure against the gain, a line per rule (and flossing, ...). */
+export function drawGrid(name, groups) {
+  const spec = GRID[name];
+  if (!spec) return;
+  const series = [];
+  const gl = gridSeries(groups);
+  for (const l of gl) {
+    const pt = (g, values) => [Number(g.config.gain) + l.dx, ...meanSd(values)];
+    if (spec.before) series.push({ name: '', colour: l.colour, shape: 2, joined: true, pts: l.groups.map((g) => pt(g, initialLyap(g))) });
+    series.push({ name: l.name, colour: l.colour, shape: l.shape, joined: true, pts: l.groups.map((g) => pt(g, g.finals.map((f) => f[spec.key]))) });
+  }
+  if (spec.before) series.push({ name: '× before training', colour: '#555555', shape: 2, joined: false, pts: [] });
+  errorbars(name, spec.title, 'initial gain g', spec.y, series, { logY: !!spec.logY });
+}
+
+/** Extra summary-table columns: lambda_max at the start and at the end, mean ± sd. */
+export function summaryColumns(groups, fix) {
+  if (!groups.some((g) => g.reports.some((r) => r.initial?.lyap_spectrum))) return [];
+  const cell = (v) => { const [m, sd] = meanSd(v); return `${fix(m, 3)} ± ${fix(sd, 3)}`; };
+  return [
+    ['λ_max start', (g) => cell(initialLyap(g))],
+    ['λ_max end', (g) => cell(g.finals.map((f) => f.lyap_max))],
+  ];
+}
+
+// ---- the one-click figure and its cost ----
+
+const fmtTime = (s) => (s < 90 ? `${Math.max(1, Math.round(s))} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+/** Seconds per run of a config from the engine's timings `t` (ms: iteration, kernel, svd, lyap). */
+function secondsPerRun(c, t) {
+  const measures = Math.floor(c.iters / c.every) + 2; // iteration 0, every `every`, the end
+  const perMeasure = t.kernel_alignment_ms + 2 * t.svd_ms + t.lyap_ms; // the worker's spectrum adds an SVD
+  // A flossing step: forward and backward over a 55-step window with k tangent vectors, from lambda_max's cost.
+  const flossStep = (t.lyap_ms / t.lyap_steps) * 55 * 3 * Math.max(1, Number(c.floss_k ?? 1));
+  const pre = flossOf(c) === 'pre' || flossOf(c) === 'both' ? Number(c.floss_iters ?? 100) : 0;
+  const inter = flossOf(c) === 'inter' || flossOf(c) === 'both' ? Math.floor(c.iters / Number(c.floss_every ?? 10)) : 0;
+  return (c.iters * t.iteration_ms + measures * perMeasure + (pre + inter) * flossStep) / 1000;
+}
+
+/** Timings from the size alone, before this machine is measured: BENCHMARKS.md's Chromium figures
+ * at N 300, 8 steps, batch 32, scaled by the work (N^2 x steps x batch; the kernel by its size^2 x N). */
+function guessTimings(c) {
+  const n = (Number(c.hidden) / 300) ** 2, steps = STEPS_AT_100 * 100 / dtOf(c), b = Number(c.batch) / 32;
+  return { iteration_ms: 4.4 * n * (steps / 8) * b, kernel_alignment_ms: 193 * (steps / 8) ** 2 * b * b * Math.sqrt(n), svd_ms: 32 * n ** 1.5, lyap_ms: 60 * n, lyap_steps: 500 };
+}
+
+/**
+ * The figure button: states the cost of `variants('local')` at its base settings before anything
+ * runs (measured on this machine by the engine's bench in a worker once the button is in view),
+ * asks before a long one, then hands the list to `run(named)`.
+ * hooks: { settingsFor(base) -> config, poolSize() -> n, worker() -> Worker, run(named), notice(text, kind) }
+ */
+export function wireFigure(hooks) {
+  const button = $('#figure-local');
+  const line = $('#figure-local-cost');
+  const state = { timings: null, measuring: false, estimate: null };
+  window.richlazyLocal = state; // for tests and the curious
+  const named = () => JSON.parse(variants('local'));
+
+  function estimate() {
+    const v = named();
+    if (v.error) { line.textContent = `The local-rules figure is not available: ${v.error}`; return null; }
+    const c = hooks.settingsFor(v.base);
+    const t = state.timings ?? guessTimings(c);
+    const runs = v.variants.map((x) => ({ ...c, ...x.pairs }));
+    const total = runs.reduce((a, r) => a + secondsPerRun(r, t), 0);
+    const pool = Math.min(hooks.poolSize(), runs.length);
+    const rules = new Set(runs.map((r) => r.rule)).size, gains = new Set(runs.map((r) => r.gain)).size;
+    state.estimate = { runs: runs.length, seconds: total / pool, perRun: total / runs.length, pool, measured: !!state.timings };
+    line.textContent = `${runs.length} runs (${rules} rules × ${gains} gains × flossing off and before training) at N ${c.hidden}, dt ${dtOf(c)} ms `
+      + `(${STEPS_AT_100 * 100 / dtOf(c)} steps), ${Number(c.iters).toLocaleString('en')} iterations each: about ${fmtTime(total / runs.length)} a run, `
+      + `so about ${fmtTime(total / pool)} on ${pool} worker${pool > 1 ? 's' : ''} `
+      + (state.timings ? `(timed on this machine: ${t.iteration_ms.toFixed(1)} ms an iteration).` : state.measuring ? '(a first guess; timing this machine…).' : '(a first guess from the size).');
+    return v;
+  }
+
+  function measure() {
+    if (state.timings || state.measuring) return;
+    const v = named();
+    if (v.error) return;
+    state.measuring = true;
+    estimate();
+    const c = hooks.settingsFor(v.base);
+    const w = hooks.worker();
+    const keys = Object.keys(c).filter((k) => c[k] !== undefined && c[k] !== null);
+    w.onmessage = (e) => {
+      if (e.data.type !== 'bench') return;
+      w.terminate();
+      state.measuring = false;
+      if (e.data.result) {
+        const t = JSON.parse(e.data.result);
+        state.timings = { ...guessTimings(c), ...t };
+        if (!(t.lyap_ms > 0)) state.timings.lyap_ms = guessTimings(c).lyap_ms * (t.iteration_ms / guessTimings(c).iteration_ms);
+        state.timings.lyap_steps = t.lyap_steps ?? 500;
+      }
+      estimate();
+    };
+    w.onerror = (e) => { e.preventDefault(); w.terminate(); state.measuring = false; estimate(); };
+    w.postMessage({ type: 'bench', keys, values: keys.map((k) => String(c[k])), iters: 10 });
+  }
+
+  estimate();
+  new IntersectionObserver((entries, obs) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    obs.disconnect();
+    measure();
+  }).observe(button);
+  button.onclick = () => {
+    const v = estimate();
+    if (!v) return;
+    const e = state.estimate;
+    if (e.seconds > 120 && !window.confirm(`The local-rules figure trains ${e.runs} networks: about ${fmtTime(e.seconds)} on ${e.pool} worker${e.pool > 1 ? 's' : ''}${e.measured ? '' : ' (a first guess)'}. The page stays usable meanwhile. Start?`)) return;
+    hooks.run(v);
+  };
+  return { refresh: estimate };
+}

@@ -1,0 +1,31 @@
+// Shared by the page's studies: the engine's chart functions (src/wasm/charts.rs) fed from plain series.
+import { line_chart, errorbar_chart } from '../pkg/richlazy.js';
+import { canvasOf } from './canvas.js';
+
+export const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+/** Lines. Series: {name ('' = no legend entry), colour, x, y, dashed}; opts: logY, yMin, yMax, markers. */
+export function lines(name, title, xLabel, yLabel, series, opts = {}) {
+  const [c, dpr] = canvasOf(name);
+  const xs = [], ys = [], lens = [];
+  for (const s of series) { xs.push(...s.x); ys.push(...s.y); lens.push(s.x.length); }
+  line_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour), Uint8Array.from(series, (s) => (s.dashed ? 1 : 0)),
+    Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lens),
+    !!opts.logY, opts.yMin ?? NaN, opts.yMax ?? NaN, !!opts.markers, dpr);
+}
+
+/** Means ± sd. Series: {name, colour, shape (0 dot, 1 triangle, 2 cross, 3 ring, 4 square), joined, pts: [[x, mean, sd]]}. */
+export function errorbars(name, title, xLabel, yLabel, series, { logX = false, logY = false } = {}) {
+  const [c, dpr] = canvasOf(name);
+  const flat = (k) => Float64Array.from(series.flatMap((s) => s.pts.map((p) => p[k])));
+  errorbar_chart(c, title, xLabel, yLabel, series.map((s) => s.name), series.map((s) => s.colour), flat(0), flat(1), flat(2),
+    Uint32Array.from(series, (s) => s.pts.length), Uint8Array.from(series, (s) => s.shape), Uint8Array.from(series, (s) => (s.joined ? 1 : 0)), logX, logY, dpr);
+}
+
+/** Mean and sample sd of numbers (sd 0 for one value); non-finite values left out. */
+export function meanSd(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!v.length) return [NaN, NaN];
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return [m, v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0];
+}
