@@ -5,13 +5,15 @@ use crate::config::Config;
 use crate::experiment::{initial_network, learning_rule};
 use crate::json::{obj, Json};
 use crate::linalg::{alignment, singular_values};
+use crate::lyap::LyapProbe;
 use crate::metrics::tangent_kernel;
 use crate::rules::Grads;
 use crate::tasks::TaskStream;
 
 /// Milliseconds for: one training iteration (median over chunks of 10 of
-/// `iters` iterations), one tangent-kernel alignment (median of 3), the
-/// singular values of the N x N W_rec (median of 5).
+/// `iters` iterations of the configured rule), one tangent-kernel alignment
+/// (median of 3), the singular values of the N x N W_rec (median of 5), and
+/// lambda_max over the Lyapunov probe's 500 steps (after its burn-in; median of 3).
 #[derive(Clone, Debug)]
 pub struct Timings {
     pub iters: usize,
@@ -19,6 +21,7 @@ pub struct Timings {
     pub kernel_alignment_ms: f64,
     pub svd_ms: f64,
     pub kernel_size: usize,
+    pub lyap_ms: f64,
 }
 
 impl Timings {
@@ -29,6 +32,7 @@ impl Timings {
             ("kernel_alignment_ms", self.kernel_alignment_ms.into()),
             ("svd_ms", self.svd_ms.into()),
             ("kernel_size", self.kernel_size.into()),
+            ("lyap_ms", self.lyap_ms.into()),
         ])
     }
 }
@@ -82,7 +86,15 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
         assert!(s[0].is_finite());
         ms
     }));
-    Timings { iters: chunks * CHUNK, iteration_ms, kernel_alignment_ms, svd_ms, kernel_size: size }
+    let lyap = LyapProbe::new(TaskStream::new(config.task(), 1, config.seed, 2));
+    let lyap_ms = median((0..3).map(|_| {
+        let t0 = now_ms();
+        let l = lyap.exponents(&net, 1);
+        let ms = now_ms() - t0;
+        assert!(l[0].is_finite());
+        ms
+    }));
+    Timings { iters: chunks * CHUNK, iteration_ms, kernel_alignment_ms, svd_ms, kernel_size: size, lyap_ms }
 }
 
 /// Iterations per timed chunk.

@@ -304,9 +304,10 @@ fn bench(args: &[String]) -> Result<(), String> {
     }
     let n = config.hidden;
     println!("bench: task {}, N {n}, batch {}, native {}", config.task.key(), config.batch, std::env::consts::ARCH);
-    println!("training iteration (BPTT + SGD): {:.3} ms over {iters} iterations (10,000 take {:.1} s)", t.iteration_ms, t.iteration_ms * 10.0);
+    println!("training iteration ({} + {}, dt {} ms): {:.3} ms over {iters} iterations (10,000 take {:.1} s)", config.rule.key(), config.optimizer.key(), config.dt, t.iteration_ms, t.iteration_ms * 10.0);
     println!("tangent-kernel alignment ({k}x{k} kernel over {} weights): {:.1} ms", n * n, t.kernel_alignment_ms, k = t.kernel_size);
     println!("singular values of W_rec ({n}x{n}): {:.1} ms", t.svd_ms);
+    println!("lambda_max over the Lyapunov probe (500 steps after its burn-in of 100): {:.1} ms", t.lyap_ms);
     Ok(())
 }
 

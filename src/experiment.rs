@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::init::{io_covariance, TaskAxes};
 use crate::linalg::Mat;
+use crate::lyap::Flosser;
 use crate::metrics::{Baseline, Measures, Probe, Spectrum, PROBE_BATCHES};
 use crate::model::Rnn;
 use crate::optim::Optimizer;
@@ -20,6 +21,8 @@ const STREAM_FEEDBACK: u64 = 3;
 const STREAM_TRAIN: u64 = 1 << 16;
 const STREAM_PROBE: u64 = 2 << 16;
 const STREAM_TASK_STATS: u64 = 3 << 16;
+const STREAM_LYAP: u64 = 4 << 16;
+const STREAM_FLOSS: u64 = 5 << 16;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Status {
@@ -50,6 +53,10 @@ pub struct Experiment {
     grads: Grads<f32>,
     probe: Probe,
     baseline: Baseline,
+    /// Interleaved flossing, when on.
+    flosser: Option<Flosser>,
+    /// The Lyapunov exponents before pre-flossing, when it ran.
+    unflossed: Option<Vec<f64>>,
     iter: usize,
     status: Status,
     /// Loss of the latest training batch (before its update).
@@ -77,15 +84,45 @@ impl Experiment {
     pub fn new(config: Config) -> Result<Self, String> {
         let task = config.task();
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;
-        let net = initial_network(&config);
+        let mut net = initial_network(&config);
         let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
-        let probe = Probe::draw(TaskStream::new(config.task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES);
+        let lyap_stream = TaskStream::new(config.task(), 1, config.seed, STREAM_LYAP);
+        let probe = Probe::draw(TaskStream::new(config.task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES, lyap_stream);
+        let mut flosser = config.floss.on().then(|| Flosser::new(&config.floss, &net, TaskStream::new(config.task(), 1, config.seed, STREAM_FLOSS)));
+        // Pre-flossing shapes the start: the measures compare against the network it leaves.
+        let unflossed = match &mut flosser {
+            Some(f) if config.floss.pre() => {
+                let before = probe.lyapunov(&net);
+                for _ in 0..config.floss.iters {
+                    f.step(&mut net);
+                }
+                Some(before)
+            }
+            _ => None,
+        };
+        let flosser = flosser.filter(|_| config.floss.interleaved());
         let baseline = Baseline::take(&net, &probe);
         let grads = Grads::zeros_like(&net);
         let rule = learning_rule(&config, &net, stream.task().seq_len());
         let opt = config.optimizer.build(&grads);
         let batch = stream.new_batch();
-        let mut exp = Experiment { config, net, rule, opt, stream, batch, grads, probe, baseline, iter: 0, status: Status::Running, train_loss: f64::NAN, history: Vec::new() };
+        let mut exp = Experiment {
+            config,
+            net,
+            rule,
+            opt,
+            stream,
+            batch,
+            grads,
+            probe,
+            baseline,
+            flosser,
+            unflossed,
+            iter: 0,
+            status: Status::Running,
+            train_loss: f64::NAN,
+            history: Vec::new(),
+        };
         exp.record();
         Ok(exp)
     }
@@ -108,6 +145,14 @@ impl Experiment {
     pub fn initial_spectrum(&self) -> &[f64] {
         &self.baseline.singular_values
     }
+    /// The leading Lyapunov exponents at iteration 0 (after any pre-flossing).
+    pub fn initial_lyap_spectrum(&self) -> &[f64] {
+        &self.baseline.lyap_spectrum
+    }
+    /// ... and before pre-flossing, when it ran.
+    pub fn unflossed_lyap_spectrum(&self) -> Option<&[f64]> {
+        self.unflossed.as_deref()
+    }
 
     /// One training iteration; measures when the schedule says so.
     /// Returns false once the run is over (done or diverged).
@@ -125,6 +170,11 @@ impl Experiment {
         }
         self.opt.step(self.net.params_mut(), &self.grads);
         self.iter += 1;
+        if let Some(f) = &mut self.flosser {
+            if self.iter % self.config.floss.every == 0 {
+                f.step(&mut self.net);
+            }
+        }
         if !self.net.params().iter().all(|m| m.all_finite()) {
             self.status = Status::Diverged { iter: self.iter };
             return false;
@@ -155,7 +205,7 @@ impl Experiment {
     /// finite, which marks the run as diverged (never report NaN as a measure).
     fn record(&mut self) {
         let m = self.baseline.measure(&self.net, &self.probe, self.iter);
-        let values = [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment];
+        let values = [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment, m.lyap_max()];
         if values.iter().all(|v| v.is_finite()) {
             self.history.push(m);
         } else {

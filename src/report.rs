@@ -28,6 +28,7 @@ pub fn measures_json(m: &Measures) -> Json {
         ("sign_similarity", m.sign_similarity.into()),
         ("rep_alignment", m.rep_alignment.into()),
         ("kernel_alignment", m.kernel_alignment.into()),
+        ("lyap_max", m.lyap_max().into()),
     ])
 }
 
@@ -39,13 +40,29 @@ pub fn final_json(exp: &Experiment) -> Json {
     if let Json::Obj(pairs) = &mut j {
         pairs.push(("erank_entropy".into(), spec.erank_entropy.into()));
         pairs.push(("erank_pr".into(), spec.erank_pr.into()));
+        pairs.push(("lyap_spectrum".into(), m.lyap_spectrum.as_slice().into()));
     }
     j
 }
 
+/// The start: effective ranks of W_rec and the Lyapunov exponents (also before pre-flossing, when it ran).
+fn initial_json(exp: &Experiment) -> Json {
+    let s0 = exp.initial_spectrum();
+    let lyap = exp.initial_lyap_spectrum();
+    let mut pairs = vec![
+        ("erank_entropy", erank_entropy(s0).into()),
+        ("erank_pr", erank_pr(s0).into()),
+        ("lyap_max", lyap[0].into()),
+        ("lyap_spectrum", lyap.into()),
+    ];
+    if let Some(u) = exp.unflossed_lyap_spectrum() {
+        pairs.push(("lyap_spectrum_unflossed", u.into()));
+    }
+    obj(pairs)
+}
+
 /// The whole run: config, status, initial spectrum, history and final measures.
 pub fn run_json(exp: &Experiment) -> Json {
-    let s0 = exp.initial_spectrum();
     let diverged_at = match exp.status() {
         Status::Diverged { iter } => Json::from(iter),
         _ => Json::Null,
@@ -54,7 +71,7 @@ pub fn run_json(exp: &Experiment) -> Json {
         ("config", config_json(exp.config())),
         ("status", exp.status().key().into()),
         ("diverged_at", diverged_at),
-        ("initial", obj([("erank_entropy", erank_entropy(s0).into()), ("erank_pr", erank_pr(s0).into())])),
+        ("initial", initial_json(exp)),
         ("history", Json::Arr(exp.history().iter().map(measures_json).collect())),
         ("final", final_json(exp)),
     ])

@@ -8,6 +8,7 @@ pub use erank::{erank_entropy, erank_pr};
 pub use kernel::tangent_kernel;
 
 use crate::linalg::{alignment, singular_values, Mat, Real};
+use crate::lyap::LyapProbe;
 use crate::model::{loss_and_accuracy, Rnn, Trace};
 use crate::tasks::{Batch, TaskStream};
 use std::ops::Range;
@@ -22,11 +23,15 @@ pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
 
 /// Number of task batches in the probe set (10 x 32 = 320 sequences).
 pub const PROBE_BATCHES: usize = 10;
+/// How many leading Lyapunov exponents a measurement takes (or N if smaller).
+pub const LYAP_K: usize = 8;
 
 /// The fixed probe set: drawn once, before training, from its own streams.
 pub struct Probe {
     pub batches: Vec<Batch>,
     pub decision: Range<usize>,
+    /// A long stream of the task's trials for the Lyapunov exponents.
+    pub lyap: LyapProbe,
 }
 
 /// What the network does on the probe set.
@@ -38,9 +43,15 @@ struct ProbeRun {
 }
 
 impl Probe {
-    pub fn draw(mut stream: TaskStream, n_batches: usize) -> Self {
+    /// `lyap_stream` must have batch 1: one long run of consecutive trials.
+    pub fn draw(mut stream: TaskStream, n_batches: usize, lyap_stream: TaskStream) -> Self {
         let decision = stream.task().decision_steps();
-        Probe { batches: (0..n_batches).map(|_| stream.next_batch()).collect(), decision }
+        Probe { batches: (0..n_batches).map(|_| stream.next_batch()).collect(), decision, lyap: LyapProbe::new(lyap_stream) }
+    }
+
+    /// The leading Lyapunov exponents of `net` on the probe's stream (per time step).
+    pub fn lyapunov<T: Real>(&self, net: &Rnn<T>) -> Vec<f64> {
+        self.lyap.exponents(net, LYAP_K.min(net.hidden()))
     }
 
     fn run<T: Real>(&self, net: &Rnn<T>) -> ProbeRun {
@@ -70,6 +81,8 @@ pub struct Baseline {
     rep_kernel: Mat<f64>,
     tangent: Mat<f64>,
     pub singular_values: Vec<f64>,
+    /// The leading Lyapunov exponents at the start.
+    pub lyap_spectrum: Vec<f64>,
 }
 
 /// One row of a run's history.
@@ -90,6 +103,14 @@ pub struct Measures {
     pub rep_alignment: f64,
     /// Alignment of the W_rec tangent kernel (first probe batch) with its start.
     pub kernel_alignment: f64,
+    /// The leading Lyapunov exponents, per time step; the first is lambda_max.
+    pub lyap_spectrum: Vec<f64>,
+}
+
+impl Measures {
+    pub fn lyap_max(&self) -> f64 {
+        self.lyap_spectrum[0]
+    }
 }
 
 /// The spectrum of W_rec and its effective ranks.
@@ -117,6 +138,7 @@ impl Baseline {
             rep_kernel: run.h_dec.matmul_t(&run.h_dec),
             tangent: tangent_kernel(net, &probe.batches[0]),
             singular_values: singular_values(&net.w_rec.to_f64()),
+            lyap_spectrum: probe.lyapunov(net),
         }
     }
 
@@ -135,6 +157,7 @@ impl Baseline {
             sign_similarity: same as f64 / self.active.len() as f64,
             rep_alignment: alignment(&run.h_dec.matmul_t(&run.h_dec), &self.rep_kernel),
             kernel_alignment: alignment(&tangent_kernel(net, &probe.batches[0]), &self.tangent),
+            lyap_spectrum: probe.lyapunov(net),
         }
     }
 }
