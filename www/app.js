@@ -109,7 +109,8 @@ function startConfig(pairs, seed) {
 
 // A list of starts (the engine parses it) and seeds; {error} says what is wrong.
 function parseCompare(text, seedsText) {
-  const list = String(text).trim();
+  // Parts join with '+', which a hand-typed link delivers as a space: 'rule:eprop gain:0.5'.
+  const list = String(text).trim().replace(/(?<=[^,\s])\s+(?=[^,\s])/g, '+');
   const parsed = JSON.parse(variants(list));
   if (parsed.error) return { error: `compare: ${parsed.error}` };
   for (const v of parsed.variants) {

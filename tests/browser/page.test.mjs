@@ -155,7 +155,7 @@ test('exports the results as JSON and CSV and a chart as PNG', async () => {
   assert.deepEqual(report, await page.evaluate(() => window.richlazy.runs[0].report));
   const [, csv] = await text('#export-csv');
   const lines = csv.toString().trim().split('\n');
-  assert.equal(lines[0], 'run,iter,loss,accuracy,weight_change,weight_change_rel,sign_similarity,rep_alignment,kernel_alignment');
+  assert.equal(lines[0], 'run,iter,loss,accuracy,weight_change,weight_change_rel,sign_similarity,rep_alignment,kernel_alignment,lyap_max');
   assert.equal(lines.length, 1 + 3);
   const [pngName, png] = await text('[data-chart="loss"] .png');
   assert.equal(pngName, 'richlazy-loss.png');
