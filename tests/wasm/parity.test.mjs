@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { default: init, Run, settings } = await import(`${root}dist/pkg/richlazy.js`);
+const { default: init, Run, settings, variants } = await import(`${root}dist/pkg/richlazy.js`);
 await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) });
 
 function native(args) {
@@ -25,6 +25,10 @@ function wasm(pairs) {
 const cases = [
   [['task', 'cxt'], ['hidden', '48'], ['iters', '120'], ['every', '40'], ['seed', '3']],
   [['task', 'dms'], ['init', 'rank'], ['rank', '4'], ['hidden', '40'], ['iters', '80'], ['every', '40'], ['opt', 'adam'], ['lr', '0.01']],
+  // The local-rules study: every rule at dt 20 (40 steps, where they differ), flossing on in two of them.
+  [['task', '2af'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'bptt'], ['seed', '5']],
+  [['task', '2af'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'eprop'], ['seed', '5'], ['floss', 'both'], ['floss_k', '3'], ['floss_iters', '5'], ['floss_every', '10']],
+  [['task', 'cxt'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'rflo'], ['gain', '0.5'], ['opt', 'adam'], ['lr', '0.001'], ['floss', 'pre'], ['floss_mode', 'local'], ['floss_k', '2'], ['floss_iters', '5']],
 ];
 
 for (const pairs of cases) {
@@ -35,8 +39,17 @@ for (const pairs of cases) {
     const report = JSON.parse(w);
     assert.equal(report.status, 'done');
     assert.ok(report.final.weight_change > 0);
+    assert.ok(report.history.every((m) => Number.isFinite(m.lyap_max)));
+    assert.equal(report.final.lyap_spectrum.length, 8);
   });
 }
+
+test('the rules differ from each other at dt 20 (same seed, same start)', () => {
+  const base = [['task', '2af'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['seed', '5']];
+  const finals = ['bptt', 'eprop', 'rflo'].map((rule) => JSON.parse(wasm([...base, ['rule', rule]])).final);
+  assert.equal(new Set(finals.map((f) => f.weight_change)).size, 3);
+  assert.equal(new Set(finals.map((f) => f.lyap_max)).size, 3);
+});
 
 test('a diverging run is reported as diverged with no final measures', () => {
   const w = JSON.parse(wasm([['init', 'rank'], ['rank', '1'], ['gain', '60'], ['lr', '10'], ['hidden', '30'], ['iters', '50']]));
@@ -51,4 +64,16 @@ test('bad settings are named and fall back to defaults', () => {
   assert.equal(s.config.hidden, 300);
   assert.equal(s.config.seed, 12);
   assert.throws(() => new Run(['lr'], ['-1']), /lr/);
+});
+
+test('compare lists: parts joined by +, bare numbers are ranks, named figures bring their base settings', () => {
+  const v = JSON.parse(variants('rank:30+rule:rflo, 5, rule:eprop+gain:0.5'));
+  assert.deepEqual(v.variants.map((x) => x.label), ['rank:30+rule:rflo', 'rank:5', 'rule:eprop+gain:0.5']);
+  assert.deepEqual(v.variants[0].pairs, { init: 'rank', rank: '30', rule: 'rflo' });
+  assert.equal(v.base, undefined);
+  const local = JSON.parse(variants('local'));
+  assert.equal(local.variants.length, 36);
+  assert.equal(local.base.dt, '20');
+  assert.equal(JSON.parse(variants('paper')).base.hidden, '300');
+  assert.match(JSON.parse(variants('rank:30+hebb:1')).error, /'hebb:1' is not one of/);
 });
