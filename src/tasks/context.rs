@@ -1,14 +1,16 @@
 //! CXT: neurogym ContextDecisionMaking-v0 with fixation 0, stimulus 200,
-//! delay 500, decision 100 ms: two modalities on steps 0-1, a context cue
-//! throughout says which one to report, the answer on step 7.
+//! delay 500, decision 100 ms: two modalities during the stimulus, a context
+//! cue throughout says which one to report, the answer in the decision period
+//! (at dt = 100: stimulus on steps 0-1, answer on step 7).
 
-use super::{answer_labels, write_step, Task, INPUT_NOISE_SD, SEQ_LEN};
+use super::{answer_labels, input_noise_sd, write_step, Task};
 use crate::rng::Rng;
 
-pub struct ContextDecision;
+pub struct ContextDecision {
+    pub(super) dt: u32,
+}
 
 const COHERENCES: [f64; 3] = [5.0, 15.0, 50.0];
-const STIMULUS_STEPS: usize = 2;
 const ALL_CHANNELS: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
 
 /// The two channels of a modality carrying `choice` (1 or 2) at coherence `coh`.
@@ -24,9 +26,15 @@ impl Task for ContextDecision {
     fn input_names(&self) -> &'static [&'static str] {
         &["fixation", "mod 1a", "mod 1b", "mod 2a", "mod 2b", "context 1", "context 2"]
     }
+    fn dt(&self) -> u32 {
+        self.dt
+    }
+    fn periods_ms(&self) -> &'static [(&'static str, u32)] {
+        &[("stimulus", 200), ("delay", 500), ("decision", 100)]
+    }
 
     /// Draws: answer, other choice, context, coherence of modality 1, of
-    /// modality 2, then the noise of steps 0-1, channel by channel.
+    /// modality 2, then the noise of each stimulus step, channel by channel.
     fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) {
         let answer = 1 + rng.below(2);
         let other = 1 + rng.below(2);
@@ -38,14 +46,16 @@ impl Task for ContextDecision {
         let [m1a, m1b] = modality(c1, coh1);
         let [m2a, m2b] = modality(c2, coh2);
         let ctx = if context == 0 { [1.0, 0.0] } else { [0.0, 1.0] };
-        for t in 0..SEQ_LEN {
-            let fix = if t < SEQ_LEN - 1 { 1.0 } else { 0.0 };
-            if t < STIMULUS_STEPS {
-                write_step(x, 7, t, &[fix, m1a, m1b, m2a, m2b, ctx[0], ctx[1]], &ALL_CHANNELS, INPUT_NOISE_SD, rng);
+        let (stimulus, decision) = (self.period("stimulus"), self.decision_steps());
+        let sd = input_noise_sd(self.dt);
+        for t in 0..self.seq_len() {
+            let fix = if decision.contains(&t) { 0.0 } else { 1.0 };
+            if stimulus.contains(&t) {
+                write_step(x, 7, t, &[fix, m1a, m1b, m2a, m2b, ctx[0], ctx[1]], &ALL_CHANNELS, sd, rng);
             } else {
                 write_step(x, 7, t, &[fix, 0.0, 0.0, 0.0, 0.0, ctx[0], ctx[1]], &[], 0.0, rng);
             }
         }
-        answer_labels(labels, answer);
+        answer_labels(labels, decision, answer);
     }
 }

@@ -21,12 +21,13 @@ pub const DT_DEFAULT: u32 = 100;
 /// The units' time constant; the leak is a = dt / tau.
 pub const TAU_MS: f64 = 100.0;
 
-/// Input noise: sigma / sqrt(dt) with sigma = 1 and dt = 100 ms.
-pub const INPUT_NOISE_SD: f64 = 0.1;
+/// neurogym's input noise scale: the noise added on a step has SD `SIGMA / sqrt(dt)`.
+pub const SIGMA: f64 = 1.0;
 
-/// Steps per trial at dt = 100 ms for all three tasks; the answer comes on the last.
-pub const SEQ_LEN: usize = 8;
-const DECISION: Range<usize> = SEQ_LEN - 1..SEQ_LEN;
+/// The SD of the input noise at time step `dt` ms: 0.1 at dt = 100, about 0.2236 at dt = 20.
+pub fn input_noise_sd(dt: u32) -> f64 {
+    SIGMA / (dt as f64).sqrt()
+}
 
 /// Preferred directions of the two stimulus channels (neurogym's theta).
 const THETA: [f64; 2] = [0.0, std::f64::consts::PI];
@@ -45,10 +46,11 @@ fn write_step(x: &mut [f32], n_in: usize, t: usize, values: &[f64], noisy: &[usi
     }
 }
 
-/// Labels: fixate (0) on every step but the last, the answer on the last.
-fn answer_labels(labels: &mut [usize], answer: usize) {
-    labels.iter_mut().for_each(|l| *l = 0);
-    labels[SEQ_LEN - 1] = answer;
+/// Labels: fixate (0) before the decision period, the answer on every step of it.
+fn answer_labels(labels: &mut [usize], decision: Range<usize>, answer: usize) {
+    for (t, l) in labels.iter_mut().enumerate() {
+        *l = if decision.contains(&t) { answer } else { 0 };
+    }
 }
 
 pub trait Task: Send + Sync {
@@ -63,13 +65,30 @@ pub trait Task: Send + Sync {
     fn n_out(&self) -> usize {
         3
     }
-    /// Steps per trial (8 for all three tasks at dt = 100 ms).
-    fn seq_len(&self) -> usize {
-        SEQ_LEN
+    /// The time step in ms (one of `DT_CHOICES`).
+    fn dt(&self) -> u32;
+    /// The trial's periods in order, name and length in ms (whole multiples of 100); the last is the
+    /// decision period.
+    fn periods_ms(&self) -> &'static [(&'static str, u32)];
+    /// The steps of the period `name`: its length in ms over dt.
+    fn period(&self, name: &str) -> Range<usize> {
+        let mut start = 0;
+        for &(p, ms) in self.periods_ms() {
+            let end = start + ms as usize / self.dt() as usize;
+            if p == name {
+                return start..end;
+            }
+            start = end;
+        }
+        panic!("{}: no period {name}", self.key())
     }
-    /// The steps on which the answer is given and scored for accuracy.
+    /// Steps per trial: 800 ms over dt for all three tasks (8 at dt = 100 ms, 40 at dt = 20).
+    fn seq_len(&self) -> usize {
+        self.periods_ms().iter().map(|&(_, ms)| ms as usize).sum::<usize>() / self.dt() as usize
+    }
+    /// The decision period: the answer is labelled on every one of its steps and scored there.
     fn decision_steps(&self) -> Range<usize> {
-        DECISION
+        self.period(self.periods_ms().last().expect("a task has periods").0)
     }
     /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),
     /// `labels` is `seq_len` class indices (0 = fixate).
@@ -88,31 +107,40 @@ impl TaskKind {
     pub const ALL: [TaskKind; 3] = [TaskKind::Perceptual, TaskKind::DelayMatch, TaskKind::Context];
 
     pub fn key(self) -> &'static str {
-        self.build().key()
+        match self {
+            TaskKind::Perceptual => "2af",
+            TaskKind::DelayMatch => "dms",
+            TaskKind::Context => "cxt",
+        }
     }
 
     pub fn parse(s: &str) -> Option<TaskKind> {
         Self::ALL.into_iter().find(|k| k.key().eq_ignore_ascii_case(s))
     }
 
-    /// The task at time step `dt` ms (one of `DT_CHOICES`).
+    /// The task at time step `dt` ms (one of `DT_CHOICES`, so that every period is whole steps).
     pub fn build_at(self, dt: u32) -> Box<dyn Task> {
-        assert_eq!(dt, DT_DEFAULT, "TODO: time steps other than 100 ms");
-        self.build()
+        assert!(DT_CHOICES.contains(&dt), "dt {dt} ms is not one of {DT_CHOICES:?}");
+        let task: Box<dyn Task> = match self {
+            TaskKind::Perceptual => Box::new(PerceptualDecision { dt }),
+            TaskKind::DelayMatch => Box::new(DelayMatchSample { dt }),
+            TaskKind::Context => Box::new(ContextDecision { dt }),
+        };
+        debug_assert_eq!(task.key(), self.key());
+        task
     }
 
+    /// The task at the paper's time step, 100 ms.
     pub fn build(self) -> Box<dyn Task> {
-        match self {
-            TaskKind::Perceptual => Box::new(PerceptualDecision),
-            TaskKind::DelayMatch => Box::new(DelayMatchSample),
-            TaskKind::Context => Box::new(ContextDecision),
-        }
+        self.build_at(DT_DEFAULT)
     }
 }
 
 /// A batch laid out time-major: `x[(t * batch + b) * n_in + i]`, `labels[t * batch + b]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
+    /// The time step of its task, in ms.
+    pub dt: u32,
     pub seq_len: usize,
     pub batch: usize,
     pub n_in: usize,
@@ -121,8 +149,8 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn zeros(seq_len: usize, batch: usize, n_in: usize) -> Self {
-        Batch { seq_len, batch, n_in, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
+    pub fn zeros(dt: u32, seq_len: usize, batch: usize, n_in: usize) -> Self {
+        Batch { dt, seq_len, batch, n_in, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
     }
 
     /// Inputs at step `t`, `batch x n_in` row-major.
@@ -158,7 +186,7 @@ impl TaskStream {
     }
 
     pub fn new_batch(&self) -> Batch {
-        Batch::zeros(self.task.seq_len(), self.slots.len(), self.task.n_in())
+        Batch::zeros(self.task.dt(), self.task.seq_len(), self.slots.len(), self.task.n_in())
     }
 
     /// Overwrites `out` with the next batch (no allocation).
