@@ -1,15 +1,18 @@
-// Screenshots of the page as a reader sees it: node tools/shots.mjs [outdir] (default /tmp/shots).
-// Needs ./build.sh first. Default view after ~10 s of the fast preset, a compare run, embed mode,
-// a bad link, a phone, the connectome start and the theory panel.
+// Screenshots of the page as a reader sees it: node tools/shots.mjs [outdir] [view ...] (default
+// /tmp/shots, every view). Needs ./build.sh first. Default view after ~10 s of the fast preset, a
+// compare run, embed mode, a bad link, a phone, the connectome start and the theory panel, and the
+// local-rules study: e-prop at dt 20 after a few seconds, and a small rule x gain grid.
 import { mkdir } from 'node:fs/promises';
 import { serve, launch, open, waitPhase } from '../tests/browser/harness.mjs';
 
 const out = process.argv[2] ?? '/tmp/shots';
+const views = process.argv.slice(3);
+const want = (v) => !views.length || views.includes(v);
 await mkdir(out, { recursive: true });
 const server = await serve();
 const browser = await launch();
 try {
-  {
+  if (want('default')) {
     const { page, context, log } = await open(browser, server.url, { viewport: { width: 1400, height: 1100 }, deviceScaleFactor: 2 });
     await page.waitForTimeout(10_000);
     await page.screenshot({ path: `${out}/default.png`, fullPage: true });
@@ -18,7 +21,7 @@ try {
     console.log('default:', await page.evaluate(() => [window.richlazy.phase, document.querySelector('#progress').textContent]), log.errors);
     await context.close();
   }
-  {
+  if (want('compare')) {
     const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=600&every=50&compare=1,10,30,100&seeds=2`, { viewport: { width: 1400, height: 1100 } });
     await waitPhase(page, 'done', 300_000);
     await page.screenshot({ path: `${out}/compare.png`, fullPage: true });
@@ -26,14 +29,14 @@ try {
     console.log('compare:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
     await context.close();
   }
-  {
+  if (want('embed')) {
     const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=1000&every=50&embed=1`, { viewport: { width: 820, height: 640 } });
     await waitPhase(page, 'done', 300_000);
     await page.screenshot({ path: `${out}/embed.png` });
     console.log('embed:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
     await context.close();
   }
-  {
+  if (want('badlink')) {
     const bad = encodeURIComponent('<img src=x onerror=alert(1)>');
     const { page, context, log } = await open(browser, `${server.url}?task=${bad}&hidden=-5&lr=abc&bogus=1&iters=200&every=20`, { viewport: { width: 1300, height: 700 } });
     await waitPhase(page, 'done', 300_000);
@@ -41,14 +44,14 @@ try {
     console.log('badlink:', log.errors);
     await context.close();
   }
-  {
+  if (want('phone')) {
     const { page, context, log } = await open(browser, `${server.url}?hidden=60&iters=300&every=20`, { viewport: { width: 420, height: 900 }, deviceScaleFactor: 3 });
     await waitPhase(page, 'done', 300_000);
     await page.screenshot({ path: `${out}/phone.png`, fullPage: true });
     console.log('phone:', log.errors);
     await context.close();
   }
-  {
+  if (want('connectome')) {
     // The connectome start (heat map, N 279) and the theory panel after a run.
     const { page, context, log } = await open(browser, `${server.url}?init=connectome&signed=1&iters=200&every=50`, { viewport: { width: 1400, height: 1100 } });
     await waitPhase(page, 'done', 300_000);
@@ -58,6 +61,28 @@ try {
     await page.waitForFunction(() => /holds|fails/.test(document.querySelector('#theory').textContent), null, { timeout: 60_000 });
     await page.locator('#theory').screenshot({ path: `${out}/theory.png` });
     console.log('connectome, theory:', log.errors);
+    await context.close();
+  }
+  if (want('local')) {
+    // e-prop at dt 20 (40 steps a trial) after a few seconds of the fast preset: the Lyapunov charts fill in.
+    const { page, context, log } = await open(browser, `${server.url}?rule=eprop&dt=20&hidden=100&iters=1000&every=50`, { viewport: { width: 1400, height: 1100 }, deviceScaleFactor: 2 });
+    await page.waitForFunction(() => window.richlazy.runs[0]?.rows.length >= 4, null, { timeout: 120_000 });
+    await page.waitForTimeout(4000);
+    await page.screenshot({ path: `${out}/local.png`, fullPage: true });
+    await page.locator('#local-rules').screenshot({ path: `${out}/local-controls.png` });
+    for (const chart of ['lyap', 'lyap-spectrum', 'trial']) await page.locator(`[data-chart="${chart}"]`).screenshot({ path: `${out}/local-${chart}.png` });
+    console.log('local:', await page.evaluate(() => [document.querySelector('#progress').textContent, document.querySelector('#figure-local-cost').textContent]), log.errors);
+    await context.close();
+  }
+  if (want('grid')) {
+    // A small rule x gain grid with pre-flossing for e-prop: the summary against the gain.
+    const list = ['bptt', 'eprop', 'rflo'].flatMap((r) => ['0.5', '1', '1.5'].map((g) => `rule:${r}+gain:${g}`)).concat(['0.5', '1', '1.5'].map((g) => `rule:eprop+gain:${g}+floss:pre`)).join(',');
+    const { page, context, log } = await open(browser, `${server.url}?hidden=40&iters=150&every=50&dt=20&floss_iters=20&compare=${encodeURIComponent(list)}`, { viewport: { width: 1400, height: 1100 } });
+    await waitPhase(page, 'done', 600_000);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${out}/grid.png`, fullPage: true });
+    for (const chart of ['summary-acc', 'summary-lyap', 'summary-weight', 'lyap']) await page.locator(`[data-chart="${chart}"]`).screenshot({ path: `${out}/grid-${chart}.png` });
+    console.log('grid:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
     await context.close();
   }
 } finally {

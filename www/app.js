@@ -220,7 +220,8 @@ function summaryGroups() {
   }
   for (const g of groups.values()) g.erank = g.eranks.reduce((a, b) => a + b, 0) / g.eranks.length;
   const stat = (g, key) => meanSd(g.finals.map((f) => f[key]));
-  return [...groups.values()].sort((a, b) => a.erank - b.erank).map((g) => ({ ...g, stat: (key) => stat(g, key) }));
+  const sorted = [...groups.values()].sort((a, b) => a.erank - b.erank);
+  return (local.isGrid(sorted) ? local.gridOrder(sorted) : sorted).map((g) => ({ ...g, stat: (key) => stat(g, key) }));
 }
 
 // The rank sweep as joined dots; every other start as its own marker shape.
@@ -397,12 +398,14 @@ function showSummary() {
 function launch(configs) {
   stopAll();
   const groups = [...new Set(configs.map((c) => c.group))];
+  const starts = groups.map((g) => ({ label: g, config: configs.find((c) => c.group === g).config }));
+  const grid = local.isGrid(starts) ? local.gridStyle(starts) : null; // a rule x gain grid: a colour per rule
   const named = new Set();
   app.runs = configs.map((c) => {
     const g = groups.indexOf(c.group);
-    const legend = named.has(g) ? '' : c.group;
+    const legend = named.has(g) ? '' : grid ? grid.get(c.group).legend : c.group;
     named.add(g);
-    return { ...c, legend, colour: COLOURS[g % COLOURS.length], rows: [], status: 'queued', iter: 0 };
+    return { ...c, legend, colour: grid ? grid.get(c.group).colour : COLOURS[g % COLOURS.length], rows: [], status: 'queued', iter: 0 };
   });
   app.stoppedAt = null;
   app.peakWorkers = 0; // most training workers alive at once (the pool at work)
@@ -411,8 +414,7 @@ function launch(configs) {
   app.startedAt = performance.now();
   app.startIter = 0;
   document.body.classList.toggle('comparing', app.runs.length > 1);
-  const starts = groups.map((g) => ({ config: configs.find((c) => c.group === g).config }));
-  document.body.classList.toggle('grid', local.isGrid(starts));
+  document.body.classList.toggle('grid', !!grid);
   setPhase('running');
   next();
   invalidate(...RUN_CHARTS, 'spectrum', 'lyap-spectrum');

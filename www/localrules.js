@@ -11,8 +11,9 @@ export const CHARTS = ['lyap', 'lyap-spectrum'];
 export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
 
 const $ = (s) => document.querySelector(s);
-const RULE_COLOURS = { bptt: '#1f77b4', eprop: '#d62728', rflo: '#2ca02c' };
-const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'random feedback' };
+// A hue per rule; a rule's lines with other settings (flossing, ...) take the next shades of it.
+const RULE_COLOURS = { bptt: ['#1f77b4', '#17becf', '#9467bd'], eprop: ['#d62728', '#ff7f0e', '#e377c2'], rflo: ['#2ca02c', '#bcbd22', '#8c564b'] };
+const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'RFLO' };
 const SHAPES = [0, 1, 4, 3]; // dot, triangle, square, ring: cross (2) marks "before training"
 const TAU_MS = 100;
 const STEPS_AT_100 = 8; // every task: 8 steps of 100 ms (tasks.md)
@@ -58,7 +59,7 @@ export function draw(name, app) {
       const rows = r.rows.filter((m) => typeof m.lyap_max === 'number');
       return { name: runs.length > 1 ? r.legend : '', colour: r.colour, x: rows.map((m) => m.iter), y: rows.map((m) => m.lyap_max) };
     });
-    const last = Math.max(1, ...runs.map((r) => r.rows.at(-1)?.iter ?? 0), ...runs.map((r) => r.iters ?? 0));
+    const last = Math.max(1, ...runs.map((r) => r.rows.at(-1)?.iter ?? 0));
     series.unshift({ name: '', colour: '#888888', dashed: true, x: [0, last], y: [0, 0] });
     return lines(name, 'Largest Lyapunov exponent', 'iteration', 'λ_max per time step', series, { markers: runs.length === 1 });
   }
@@ -100,7 +101,7 @@ export function onFinished(r) {
 function facets(c) {
   const start = c.init === 'rank' || c.init === 'aligned' ? `${c.init}:${c.rank}` : c.init === 'spectrum' ? `spectrum:${c.erank}` : c.init;
   const f = flossOf(c);
-  return { start, rule: c.rule, floss: f === 'none' ? 'no flossing' : `floss ${f}${c.floss_mode === 'local' ? ' (local)' : ''}`, dt: `dt ${dtOf(c)}` };
+  return { start, rule: c.rule, floss: f === 'none' ? 'no floss' : `floss ${f}${c.floss_mode === 'local' ? ' (local)' : ''}`, dt: `dt ${dtOf(c)}` };
 }
 
 /** A comparison is a grid when its starts differ in anything but their initial structure. */
@@ -113,26 +114,48 @@ export function isGrid(groups) {
 function gridSeries(groups) {
   const dims = ['start', 'rule', 'floss', 'dt'].filter((d) => new Set(groups.map((g) => facets(g.config)[d])).size > 1);
   const byRule = dims.includes('rule');
-  const others = [...new Set(groups.map((g) => dims.filter((d) => d !== 'rule').map((d) => facets(g.config)[d]).join(', ')))];
+  // Canonical order, whatever order the groups come in: flossing off first, longer time steps first, then the start.
+  const rank = (c) => [['none', 'pre', 'inter', 'both'].indexOf(flossOf(c)), -dtOf(c), facets(c).start];
+  const canon = [...groups].sort((a, b) => {
+    const [x, y] = [rank(a.config), rank(b.config)];
+    return x[0] - y[0] || x[1] - y[1] || String(x[2]).localeCompare(String(y[2]));
+  });
+  const rest = (c) => dims.filter((d) => d !== 'rule').map((d) => facets(c)[d]).join(', ');
+  const others = [...new Set(canon.map((g) => rest(g.config)))];
   const lines = new Map();
   for (const g of groups) {
     const f = facets(g.config);
     const key = dims.map((d) => f[d]).join(', ');
     if (!lines.has(key)) {
-      const rest = dims.filter((d) => d !== 'rule').map((d) => f[d]).join(', ');
       const name = dims.map((d) => (d === 'rule' ? RULE_NAMES[f.rule] ?? f.rule : f[d])).join(', ') || g.label;
       const i = lines.size;
-      lines.set(key, { name, colour: byRule ? RULE_COLOURS[f.rule] ?? COLOURS[i % COLOURS.length] : COLOURS[others.indexOf(rest) % COLOURS.length],
-        shape: byRule ? SHAPES[others.indexOf(rest) % SHAPES.length] : 0, groups: [] });
+      const k = others.indexOf(rest(g.config));
+      const hues = RULE_COLOURS[f.rule];
+      lines.set(key, { name, colour: byRule && hues ? hues[k % hues.length] : COLOURS[(byRule ? i : k) % COLOURS.length],
+        shape: byRule ? SHAPES[k % SHAPES.length] : 0, groups: [] });
     }
     lines.get(key).groups.push(g);
   }
-  const all = [...lines.values()];
+  const ruleIndex = (l) => Object.keys(RULE_NAMES).indexOf(l.groups[0].config.rule);
+  const all = [...lines.values()].sort((a, b) => ruleIndex(a) - ruleIndex(b) || others.indexOf(rest(a.groups[0].config)) - others.indexOf(rest(b.groups[0].config)));
   for (const l of all) l.groups.sort((a, b) => a.config.gain - b.config.gain);
   // With a single gain the lines' points would sit on each other: spread them a little.
   const gains = new Set(groups.map((g) => g.config.gain));
   all.forEach((l, i) => { l.dx = gains.size > 1 ? 0 : (i - (all.length - 1) / 2) * 0.02 * Number(groups[0].config.gain); });
   return all;
+}
+
+/** In a grid, each compared group's colour and legend entry: its line's (the first group of a line
+ * names it), so that the training curves read like the summary. Map label -> {colour, legend}. */
+export function gridStyle(groups) {
+  const style = new Map();
+  for (const l of gridSeries(groups)) l.groups.forEach((g, i) => style.set(g.label, { colour: l.colour, legend: i === 0 ? l.name : '' }));
+  return style;
+}
+
+/** The grid's groups in reading order: by line (rule, flossing, ...), then by gain. */
+export function gridOrder(groups) {
+  return gridSeries(groups).flatMap((l) => l.groups);
 }
 
 const GRID = {
@@ -210,6 +233,7 @@ export function wireFigure(hooks) {
   function estimate() {
     const v = named();
     if (v.error) { line.textContent = `The local-rules figure is not available: ${v.error}`; return null; }
+    state.base = v.base;
     const c = hooks.settingsFor(v.base);
     const t = state.timings ?? guessTimings(c);
     const runs = v.variants.map((x) => ({ ...c, ...x.pairs }));

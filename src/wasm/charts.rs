@@ -81,6 +81,8 @@ impl Scale {
 /// and the tick shows two significant digits (10^0.5 reads 3.2).
 fn tick(v: f64, log: bool) -> String {
     let x = if log { 10f64.powf(v) } else { v };
+    // A tick at zero computed as a sum of steps can land a rounding error away from it (-8e-17).
+    let x = if !log && x.abs() < 1e-12 { 0.0 } else { x };
     let a = x.abs();
     if a != 0.0 && !(1e-3..1e6).contains(&a) {
         let e = a.log10().floor();

@@ -123,7 +123,11 @@ test('"Reproduce the local-rules figure" states its cost first, asks before a lo
   await page.goto(`${server.url}?task=dms&hidden=20&iters=20&every=10`);
   await waitPhase(page, 'done');
   const cost = await page.textContent('#figure-local-cost');
-  assert.match(cost, /^36 runs \(3 rules × 6 gains × flossing off and before training\) at N 100, dt 20 ms \(40 steps\), 1,000 iterations each: about \d+ (s|min) a run, so about [\d.]+ (min|h) on 1 worker/);
+  // The figure's settings come from the engine (sweep::named via variants('local')).
+  const base = await page.evaluate(() => window.richlazyLocal.base);
+  assert.equal(base.dt, '20');
+  const iters = Number(base.iters).toLocaleString('en');
+  assert.match(cost, new RegExp(`^36 runs \\(3 rules × 6 gains × flossing off and before training\\) at N ${base.hidden}, dt 20 ms \\(40 steps\\), ${iters} iterations each: about \\d+ (s|min) a run, so about [\\d.]+ (min|h) on 1 worker`));
   // Declined: nothing runs, nothing changes.
   await page.click('#figure-local');
   assert.equal(dialogs.length, 1);
@@ -136,7 +140,7 @@ test('"Reproduce the local-rules figure" states its cost first, asks before a lo
   await page.click('#reset');
   assert.equal(dialogs.length, 2);
   assert.equal(runs.length, 36);
-  assert.deepEqual(runs[0], ['rule:bptt+gain:0.5+floss:none', 'dms', 100, 20, 0.2, 'bptt', 0.5, 'none', 'adam']);
+  assert.deepEqual(runs[0], ['rule:bptt+gain:0.5+floss:none', 'dms', Number(base.hidden), 20, 0.2, 'bptt', 0.5, 'none', base.opt ?? 'sgd']);
   assert.deepEqual(new Set(runs.map((r) => r[5])), new Set(['bptt', 'eprop', 'rflo']));
   assert.deepEqual(new Set(runs.map((r) => r[6])), new Set([0.5, 0.75, 1, 1.25, 1.5, 2]));
   assert.deepEqual(new Set(runs.map((r) => r[7])), new Set(['none', 'pre']));
