@@ -211,10 +211,11 @@ function secondsPerRun(c, t) {
 }
 
 /** Timings from the size alone, before this machine is measured: BENCHMARKS.md's Chromium figures
- * at N 300, 8 steps, batch 32, scaled by the work (N^2 x steps x batch; the kernel by its size^2 x N). */
+ * at N 300, 8 steps, batch 32, scaled by the work (n = (N/300)^2; an iteration by n x steps x batch,
+ * the kernel (768 logits whatever dt) by its back-propagation over the steps; lambda_max by n). */
 function guessTimings(c) {
   const n = (Number(c.hidden) / 300) ** 2, steps = STEPS_AT_100 * 100 / dtOf(c), b = Number(c.batch) / 32;
-  return { iteration_ms: 4.4 * n * (steps / 8) * b, kernel_alignment_ms: 193 * (steps / 8) ** 2 * b * b * Math.sqrt(n), svd_ms: 32 * n ** 1.5, lyap_ms: 60 * n, lyap_steps: 500 };
+  return { iteration_ms: 4.4 * n * (steps / 8) * b, kernel_alignment_ms: 193 * (steps / 8) * b * Math.sqrt(n), svd_ms: 32 * n ** 1.5, lyap_ms: 20 * n, lyap_steps: 500 };
 }
 
 /**
@@ -270,7 +271,7 @@ export function wireFigure(hooks) {
       estimate();
     };
     w.onerror = (e) => { e.preventDefault(); w.terminate(); state.measuring = false; estimate(); };
-    w.postMessage({ type: 'bench', keys, values: keys.map((k) => String(c[k])), iters: 10 });
+    w.postMessage({ type: 'bench', keys, values: keys.map((k) => String(c[k])), iters: 30, warmup: 10 });
   }
 
   estimate();

@@ -2,7 +2,7 @@
 //   in:  {type: 'start', keys, values} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
 //        | {type: 'preview', keys, values, id}
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
-//        | {type: 'bench', keys, values, iters}  (the engine's timings, for a figure's cost)
+//        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
 //   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0}
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
 //        | {type: 'theory', id, result, ms} | {type: 'bench', result}
@@ -78,6 +78,7 @@ self.onmessage = async (e) => {
       self.postMessage({ type: 'theory', id: m.id, result, ms: performance.now() - t0 });
     } else if (m.type === 'bench') {
       await init();
+      if (m.warmup) bench(m.keys, m.values, m.warmup); // a fresh worker's first calls run unoptimised code
       self.postMessage({ type: 'bench', result: bench(m.keys, m.values, m.iters) });
     } else if (m.type === 'pause') {
       running = false;
