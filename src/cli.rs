@@ -15,7 +15,7 @@ const USAGE: &str = "usage:
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
   richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...]
                  [--rules bptt,eprop,rflo] [--gains 0.5,1,2] [--flosses none,pre] [--figure paper|local] [--seeds K]
-                 [run options] [--threads T] [--json]
+                 [run options] [--threads T] [--json | --save FILE.json (and the table on stdout)]
                  every combination of the lists; an item may also join parts: rank:30+rule:eprop+gain:0.5
   richlazy bench [run options] [--iters I] [--json]
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
@@ -147,6 +147,7 @@ fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
 fn sweep(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
     let variants = variants(&mut flags)?;
+    let save = flags.take("save");
     let seeds = flags.take("seeds").map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number"))).transpose()?.unwrap_or(3);
     let threads = match flags.take("threads") {
         Some(t) => t.parse::<usize>().map_err(|_| format!("--threads: '{t}' is not a whole number"))?.max(1),
@@ -182,9 +183,15 @@ fn sweep(args: &[String]) -> Result<(), String> {
         }
         rows.push(Json::Obj(stats));
     }
-    if flags.has("json") {
+    let report = || {
         let runs = Json::Arr(results.iter().map(|(_, j)| j.clone()).collect());
-        println!("{}", obj([("base", config_json(&base)), ("seeds", seeds.into()), ("summary", Json::Arr(rows)), ("runs", runs)]));
+        obj([("base", config_json(&base)), ("seeds", seeds.into()), ("summary", Json::Arr(rows.clone())), ("runs", runs)])
+    };
+    if let Some(path) = save {
+        std::fs::write(&path, format!("{}\n", report())).map_err(|e| format!("--save {path}: {e}"))?;
+    }
+    if flags.has("json") {
+        println!("{}", report());
     } else {
         print_table(&base, seeds, &rows);
     }

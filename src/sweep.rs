@@ -53,11 +53,14 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
 
 fn variant(item: &str) -> Result<Variant, String> {
     let mut pairs = Vec::new();
+    let mut label = Vec::new();
     for p in item.split('+').map(str::trim) {
         let mut ps = part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
+        // A bare number is labelled as the rank it stands for.
+        label.push(if p.parse::<usize>().is_ok() { format!("rank:{p}") } else { p.to_string() });
         pairs.append(&mut ps);
     }
-    Ok(Variant { label: item.to_string(), pairs })
+    Ok(Variant { label: label.join("+"), pairs })
 }
 
 /// Parses a comma-separated list; at least one item, at most `MAX_VARIANTS`.
@@ -104,7 +107,7 @@ mod tests {
     fn every_family_parses_and_applies() {
         let vs = parse_variants(&format!("{PAPER_FIGURE}, gaussian, spectrum:12.5, 30")).unwrap();
         assert_eq!(vs.len(), 11);
-        assert_eq!(vs[10].label, "30");
+        assert_eq!(vs[10].label, "rank:30");
         assert_eq!(vs[10].pairs, vec![("init", "rank".to_string()), ("rank", "30".to_string())]);
         for v in &vs {
             let mut c = Config::default();

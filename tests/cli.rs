@@ -56,3 +56,25 @@ fn sweep_over_init_families() {
     assert_eq!(code, 2);
     assert!(err.contains("sweep: 'wishful:3' is not one of"), "{err}");
 }
+
+#[test]
+fn sweep_over_rules_and_gains_reports_lyapunov_before_and_after() {
+    let (code, out, err) = richlazy(&["sweep", "--rules", "bptt,eprop,rflo", "--gains", "0.5,2", "--dt", "20", "--seeds", "1", "--hidden", "12", "--iters", "10", "--every", "10", "--threads", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("lyap_max 0") && out.contains("lyap_max end") && out.contains("dt 20 ms"), "{out}");
+    for rule in ["bptt", "eprop", "rflo"] {
+        for gain in ["0.5", "2"] {
+            let label = format!("rule:{rule}+gain:{gain}");
+            assert!(out.lines().any(|l| l.trim_start().starts_with(&format!("{label} "))), "{label} missing: {out}");
+        }
+    }
+    // The named figure: 36 items at its own base settings, which the command line's override.
+    let (code, out, err) = richlazy(&["sweep", "--figure", "local", "--gains", "1", "--rules", "eprop", "--hidden", "8", "--iters", "4", "--every", "4", "--seeds", "1", "--floss_iters", "2", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"dt\":20") && out.contains("\"hidden\":8"), "{}", &out[..300.min(out.len())]);
+    assert_eq!(out.matches("\"init\":\"rule:").count(), 36, "one summary row per figure item");
+    for bad in [vec!["sweep", "--rules", "hebb"], vec!["sweep", "--gains", "x"], vec!["sweep", "--figure", "mine"], vec!["run", "--dt", "30"], vec!["run", "--floss", "always"]] {
+        let (code, _, err) = richlazy(&bad);
+        assert_eq!(code, 2, "{bad:?}: {err}");
+    }
+}

@@ -104,3 +104,35 @@ fn paper_sized_rank_starts_have_their_rank() {
         assert_eq!(s.iter().filter(|&&x| x > 1e-6 * s[0]).count(), rank.parse::<usize>().unwrap());
     }
 }
+
+#[test]
+fn every_rule_and_flossing_give_identical_reruns() {
+    for pairs in [
+        vec![("rule", "eprop"), ("dt", "20")],
+        vec![("rule", "rflo"), ("dt", "50"), ("task", "cxt")],
+        vec![("rule", "bptt"), ("dt", "20"), ("floss", "both"), ("floss_iters", "5"), ("floss_every", "7"), ("floss_k", "3")],
+        vec![("rule", "rflo"), ("dt", "20"), ("floss", "pre"), ("floss_iters", "5"), ("floss_mode", "local")],
+    ] {
+        let c = small(&[&[("hidden", "16"), ("iters", "30"), ("every", "10")][..], &pairs[..]].concat());
+        let mut a = Experiment::new(c.clone()).unwrap();
+        let mut b = Experiment::new(c).unwrap();
+        a.run_to_end();
+        b.run_to_end();
+        assert_eq!(a.status(), Status::Done, "{pairs:?}");
+        let (ja, jb) = (run_json(&a).to_string(), run_json(&b).to_string());
+        assert_eq!(ja, jb, "{pairs:?}");
+        assert!(ja.contains("\"lyap_max\"") && ja.contains("\"lyap_spectrum\""), "{pairs:?}");
+        assert_eq!(ja.contains("lyap_spectrum_unflossed"), pairs.iter().any(|(k, v)| *k == "floss" && *v != "inter"), "{pairs:?}");
+    }
+}
+
+#[test]
+fn pre_flossing_moves_the_start_towards_the_edge_of_chaos() {
+    // A small gain starts well below lambda = 0; pre-flossing lifts the start that training sees.
+    let c = small(&[("hidden", "32"), ("iters", "1"), ("gain", "0.5"), ("floss", "pre"), ("floss_iters", "100")]);
+    let exp = Experiment::new(c).unwrap();
+    let before = exp.unflossed_lyap_spectrum().unwrap()[0];
+    let after = exp.initial_lyap_spectrum()[0];
+    assert!(before < -0.3 && after > before + 0.2, "lambda_max {before} -> {after}");
+    assert_eq!(exp.history()[0].lyap_max(), after);
+}
