@@ -1,6 +1,8 @@
 // Prints the engine's timings natively, as wasm under Node and as wasm in a headless-Chromium
 // worker (and PyTorch's, given a python with torch), in one run so that the ratios mean something.
-// Paper settings: 2AF, N 300, batch 32, 8 steps. Then the page's weight and start-up.
+// Paper settings: 2AF, N 300, batch 32, 8 steps; the training iteration also with the local rules (e-prop,
+// random feedback) and lambda_max's time (500 steps, N 300) where the engine's bench reports it.
+// Then the page's weight and start-up.
 //   node tools/bench.mjs [ITERS] [--repeats R] [--sweep ITERS]     (after ./build.sh and cargo build --release)
 //   TORCH_PYTHON=/tmp/torchvenv/bin/python node tools/bench.mjs    adds PyTorch (1 thread, all threads)
 // Each figure is the median of R (default 3) bench calls, each itself a median (src/bench.rs). wasm
@@ -20,37 +22,46 @@ const flag = (name, dflt) => { const i = args.indexOf(name); return i < 0 ? dflt
 const repeats = flag('--repeats', 3);
 const sweepIters = flag('--sweep', 0);
 const iters = Number(args[0] ?? 200);
-const KEYS = ['iteration_ms', 'kernel_alignment_ms', 'svd_ms'];
+const KEYS = ['iteration_ms', 'kernel_alignment_ms', 'svd_ms', 'lyap_ms'];
+const RULES = ['eprop', 'rflo']; // timed beside BPTT: the training iteration only
 const WARMUP_MS = 4000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const medianOf = (runs) => ({ ...runs[0], ...Object.fromEntries(KEYS.map((k) => [k, median(runs.map((r) => r[k]))])) });
+const medianOf = (runs) => ({ ...runs[0], ...Object.fromEntries(KEYS.filter((k) => k in runs[0]).map((k) => [k, median(runs.map((r) => r[k]))])) });
 
-const native = medianOf(Array.from({ length: repeats }, () => JSON.parse(execFileSync(`${root}target/release/richlazy`, ['bench', '--iters', String(iters), '--json'], { encoding: 'utf8' }))));
+const nativeBench = (extra) => medianOf(Array.from({ length: repeats }, () => JSON.parse(execFileSync(`${root}target/release/richlazy`, ['bench', '--iters', String(iters), ...extra, '--json'], { encoding: 'utf8' }))));
+const native = { ...nativeBench([]), rules: Object.fromEntries(RULES.map((rule) => [rule, nativeBench(['--rule', rule])])) };
 
-// The same loop in Node and in the worker: warm-up calls for WARMUP_MS, then `repeats` timed calls.
-const warmAndTime = (bench, n, r, warmupMs) => {
+// The same loop in Node and in the worker: warm-up calls for WARMUP_MS, then `repeats` timed calls,
+// then `repeats` calls for each local rule (whose iterations share the warmed-up kernels).
+const warmAndTime = (bench, n, r, warmupMs, rules) => {
   const cold = JSON.parse(bench([], [], 50));
   for (const t0 = Date.now(); Date.now() - t0 < warmupMs;) bench([], [], 50);
-  return { cold, runs: Array.from({ length: r }, () => JSON.parse(bench([], [], n))) };
+  const runs = Array.from({ length: r }, () => JSON.parse(bench([], [], n)));
+  const byRule = Object.fromEntries(rules.map((rule) => {
+    bench(['rule'], [rule], 20); // its own code paths warm up
+    return [rule, Array.from({ length: r }, () => JSON.parse(bench(['rule'], [rule], n)))];
+  }));
+  return { cold, runs, byRule };
 };
+const withRules = (res) => ({ ...medianOf(res.runs), rules: Object.fromEntries(Object.entries(res.byRule).map(([k, v]) => [k, medianOf(v)])) });
 
 const { default: init, bench } = await import(`${root}dist/pkg/richlazy.js`);
 await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) });
-const nodeRes = warmAndTime(bench, iters, repeats, WARMUP_MS);
-const node = medianOf(nodeRes.runs);
+const nodeRes = warmAndTime(bench, iters, repeats, WARMUP_MS, RULES);
+const node = withRules(nodeRes);
 
 const server = await serve();
 const browser = await launch();
 const page = await browser.newPage();
 await page.goto(server.url);
-const chromeRes = await page.evaluate(async ([origin, n, r, warm, fn]) => {
+const chromeRes = await page.evaluate(async ([origin, n, r, warm, fn, rules]) => {
   const src = `import init, { bench } from '${origin}pkg/richlazy.js';
-    await init(); postMessage((${fn})(bench, ${n}, ${r}, ${warm}));`;
+    await init(); postMessage((${fn})(bench, ${n}, ${r}, ${warm}, ${JSON.stringify(rules)}));`;
   const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
   return new Promise((resolve, reject) => { w.onmessage = (e) => resolve(e.data); w.onerror = (e) => reject(new Error(e.message)); });
-}, [server.url, iters, repeats, WARMUP_MS, warmAndTime.toString()]);
-const chromium = medianOf(chromeRes.runs);
+}, [server.url, iters, repeats, WARMUP_MS, warmAndTime.toString(), RULES]);
+const chromium = withRules(chromeRes);
 await page.close();
 
 const cols = [['native', native], ['wasm/node', node], ['wasm/chromium', chromium]];
@@ -60,12 +71,16 @@ if (process.env.TORCH_PYTHON) {
 }
 console.log(`paper settings (2AF, N 300, batch 32, 8 steps), ${iters} iterations, median of ${repeats}; milliseconds (ratio to native)`);
 console.log(''.padEnd(36) + cols.map(([n]) => n.padStart(20)).join(''));
-const rows = [['training iteration (BPTT + SGD)', 'iteration_ms'], [`tangent-kernel alignment (${native.kernel_size}^2)`, 'kernel_alignment_ms'], ['singular values, 300x300 W_rec', 'svd_ms']];
-for (const [name, key] of rows) {
-  console.log(name.padEnd(36) + cols.map(([, t]) => `${t[key].toFixed(2)} (${(t[key] / native[key]).toFixed(2)}x)`.padStart(20)).join(''));
+const rows = [['training iteration (BPTT + SGD)', (t) => t.iteration_ms],
+  ...RULES.map((rule) => [`training iteration (${rule === 'eprop' ? 'e-prop' : 'random fb'} + SGD)`, (t) => t.rules?.[rule]?.iteration_ms]),
+  [`tangent-kernel alignment (${native.kernel_size}^2)`, (t) => t.kernel_alignment_ms], ['singular values, 300x300 W_rec', (t) => t.svd_ms],
+  ['lambda_max, 500 steps (N 300)', (t) => t.lyap_ms]];
+for (const [name, get] of rows) {
+  if (get(native) === undefined) continue; // an engine whose bench does not report it
+  console.log(name.padEnd(36) + cols.map(([, t]) => (get(t) === undefined ? '–' : `${get(t).toFixed(2)} (${(get(t) / get(native)).toFixed(2)}x)`).padStart(20)).join(''));
 }
-const cold = (r) => KEYS.map((k) => r.cold[k].toFixed(k === 'iteration_ms' ? 2 : 0)).join(' / ');
-console.log(`cold first call (iteration / kernel / SVD): wasm/node ${cold(nodeRes)}, wasm/chromium ${cold(chromeRes)}`);
+const cold = (r) => KEYS.filter((k) => k in r.cold).map((k) => r.cold[k].toFixed(k === 'iteration_ms' ? 2 : 0)).join(' / ');
+console.log(`cold first call (iteration / kernel / SVD / lambda_max): wasm/node ${cold(nodeRes)}, wasm/chromium ${cold(chromeRes)}`);
 
 // ---- the page: weight, and navigation -> first chart -> end of the first visit's run ----
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(`${dir}/${f}`).isDirectory() ? files(`${dir}/${f}`) : [`${dir}/${f}`]));
