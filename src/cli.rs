@@ -212,14 +212,14 @@ fn num(j: &Json, key: &str) -> Option<f64> {
     }
 }
 
-/// "rank:30 bptt g 1.25", "connectome eprop g 0.5 floss pre": a run's start, rule and gain, for progress lines.
+/// "rank:30 bptt g 1.25", "connectome eprop g 0.5 floss pre local k 1": a run's start, rule, gain and flossing, for progress lines.
 fn run_label(c: &Config) -> String {
     let start = match (c.rank(), c.erank()) {
         (Some(r), _) => format!("{}:{r}", c.init.key()),
         (_, Some(e)) => format!("{}:{e}", c.init.key()),
         _ => c.init.key().to_string(),
     };
-    let floss = if c.floss.on() { format!(" floss {}", c.floss.when.key()) } else { String::new() };
+    let floss = if c.floss.on() { format!(" floss {} {} k {}", c.floss.when.key(), c.floss.mode.key(), c.floss.k) } else { String::new() };
     format!("{start} {} g {}{floss}", c.rule.key(), c.init.gain)
 }
 
