@@ -69,7 +69,8 @@ export function draw(name, app) {
     let series;
     if (runs.length <= 1) {
       const r = ready[0];
-      series = r ? [{ name: 'start', colour: '#555555', dashed: true, x: index(r.lyap0), y: r.lyap0 }] : [];
+      series = r ? [{ name: r.lyapUnflossed ? 'start, after pre-flossing' : 'start', colour: '#555555', dashed: true, x: index(r.lyap0), y: r.lyap0 }] : [];
+      if (r?.lyapUnflossed) series.unshift({ name: 'before pre-flossing', colour: '#bbbbbb', dashed: true, x: index(r.lyapUnflossed), y: r.lyapUnflossed });
       if (r?.lyap && r.lyapIter > 0) series.push({ name: `now (iteration ${r.lyapIter})`, colour: COLOURS[0], x: index(r.lyap), y: r.lyap });
     } else {
       series = [
@@ -85,6 +86,7 @@ export function draw(name, app) {
 /** What a worker's progress message says about the exponents. */
 export function onProgress(r, m) {
   if (m.lyap0 && !r.lyap0) r.lyap0 = m.lyap0;
+  if (m.lyapUnflossed) r.lyapUnflossed = m.lyapUnflossed;
   if (m.lyap) { r.lyap = m.lyap; r.lyapIter = m.iter; }
 }
 
@@ -92,6 +94,7 @@ export function onProgress(r, m) {
 export function onFinished(r) {
   const rep = r.report;
   if (rep.initial?.lyap_spectrum) r.lyap0 = rep.initial.lyap_spectrum;
+  if (rep.initial?.lyap_spectrum_unflossed) r.lyapUnflossed = rep.initial.lyap_spectrum_unflossed;
   if (rep.final?.lyap_spectrum) { r.lyap = rep.final.lyap_spectrum; r.lyapIter = rep.config.iters; }
 }
 

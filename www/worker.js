@@ -3,7 +3,7 @@
 //        | {type: 'preview', keys, values, id}
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
 //        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
-//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0}
+//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed}
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
 //        | {type: 'theory', id, result, ms} | {type: 'bench', result}
 import init, { Run, Preview, sample_trial, theory, bench } from '../pkg/richlazy.js';
@@ -23,7 +23,11 @@ function post(extra) {
     msg.spectrum = JSON.parse(run.spectrum());
     // The top Lyapunov exponents now, and at the start (sent once).
     msg.lyap = JSON.parse(run.lyap_spectrum());
-    if (!lyapSent) { msg.lyap0 = JSON.parse(run.initial_lyap_spectrum()); lyapSent = true; }
+    if (!lyapSent) {
+      msg.lyap0 = JSON.parse(run.initial_lyap_spectrum());
+      msg.lyapUnflossed = JSON.parse(run.unflossed_lyap_spectrum()); // null unless pre-flossing ran
+      lyapSent = true;
+    }
   }
   self.postMessage(msg);
   if (msg.status !== 'running') {

@@ -188,6 +188,11 @@ impl Run {
         Json::from(self.exp.initial_lyap_spectrum()).to_string()
     }
 
+    /// ... and before pre-flossing (JSON `null` when no pre-flossing ran).
+    pub fn unflossed_lyap_spectrum(&self) -> String {
+        Json::from(self.exp.unflossed_lyap_spectrum()).to_string()
+    }
+
     /// Singular values and effective ranks of W_rec now.
     pub fn spectrum(&self) -> String {
         spectrum_json(&self.exp.spectrum()).to_string()

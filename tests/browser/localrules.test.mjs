@@ -24,7 +24,7 @@ test('a link with rule, dt and flossing fills the form, draws the Lyapunov chart
   assert.deepEqual(await shown(page), ['floss_mode', 'floss_k', 'floss_iters', 'floss_every']);
   const run = await page.evaluate(() => {
     const r = window.richlazy.runs[0];
-    return { config: r.report.config, rows: r.rows.map((m) => m.lyap_max), lyap0: r.lyap0, lyap: r.lyap, initial: r.report.initial.lyap_spectrum };
+    return { config: r.report.config, rows: r.rows.map((m) => m.lyap_max), lyap0: r.lyap0, lyap: r.lyap, initial: r.report.initial.lyap_spectrum, unflossed: r.lyapUnflossed };
   });
   assert.equal(run.config.alpha, 0.2, 'dt 20 sets the leak');
   assert.equal(run.config.floss_mode, 'local');
@@ -32,6 +32,7 @@ test('a link with rule, dt and flossing fills the form, draws the Lyapunov chart
   assert.ok(run.rows.every((v) => Number.isFinite(v)), `lambda_max per row: ${run.rows}`);
   assert.equal(run.lyap0.length, 8);
   assert.deepEqual(run.lyap0, run.initial);
+  assert.equal(run.unflossed.length, 8, 'the exponents before pre-flossing are shown too');
   for (const chart of ['lyap', 'lyap-spectrum', 'loss', 'trial']) assert.ok((await inkOf(page, chart)) > 2000, `chart ${chart} is drawn`);
   const first = await finals(page);
   assert.ok(first[0].includes('lyap_max'));
