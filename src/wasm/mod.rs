@@ -74,15 +74,6 @@ impl Preview {
     }
 }
 
-/// A bare number is a rank: the page's older links say `compare=1,30`. Written out
-/// (`rank:30`) so that the page's labels name the start.
-fn ranks_named(list: &str) -> String {
-    list.split(',')
-        .map(|item| item.split('+').map(|p| if p.trim().parse::<usize>().is_ok() { format!("rank:{}", p.trim()) } else { p.to_string() }).collect::<Vec<_>>().join("+"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// The runs of a comparison from a list such as `rank:30,aligned:1,connectome` or
 /// `rule:eprop+gain:0.5,rank:30+rule:rflo`, or a named figure ("paper", "local", see `sweep::named`):
 /// `{"variants": [{"label", "pairs": {key: value}}], "base": {key: value}}` ("base" for
@@ -90,8 +81,8 @@ fn ranks_named(list: &str) -> String {
 #[wasm_bindgen]
 pub fn variants(list: &str) -> String {
     let named = named(list);
-    let list = named.as_ref().map_or_else(|| ranks_named(list), |(l, _)| l.clone());
-    match parse_variants(&list) {
+    let list = named.as_ref().map_or(list, |(l, _)| l.as_str());
+    match parse_variants(list) {
         Ok(vs) => {
             let mut out = vec![(
                 "variants".to_string(),
