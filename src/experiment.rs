@@ -171,7 +171,7 @@ impl Experiment {
         self.opt.step(self.net.params_mut(), &self.grads);
         self.iter += 1;
         if let Some(f) = &mut self.flosser {
-            if self.iter % self.config.floss.every == 0 {
+            if self.iter.is_multiple_of(self.config.floss.every) {
                 f.step(&mut self.net);
             }
         }
@@ -179,7 +179,7 @@ impl Experiment {
             self.status = Status::Diverged { iter: self.iter };
             return false;
         }
-        if self.iter % self.config.every == 0 || self.iter == self.config.iters {
+        if self.iter.is_multiple_of(self.config.every) || self.iter == self.config.iters {
             self.record();
         }
         if self.iter >= self.config.iters && self.status == Status::Running {
