@@ -9,12 +9,12 @@ use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum]
-                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
+  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank]
+                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
   richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...]
-                 [--rules bptt,eprop,rflo] [--gains 0.5,1,2] [--flosses none,pre] [--figure paper|local] [--seeds K]
+                 [--rules bptt,eprop,rflo] [--gains 0.5,1,2] [--flosses none,pre] [--figure paper|local|gain] [--seeds K]
                  [run options] [--threads T] [--json | --save FILE.json (and the table on stdout)]
                  every combination of the lists; an item may also join parts: rank:30+rule:eprop+gain:0.5
   richlazy bench [run options] [--iters I] [--json]
@@ -121,7 +121,7 @@ const SUMMARY: [&str; 9] = ["loss", "accuracy", "weight_change", "weight_change_
 /// 1,30`: bare ranks), `--rules`, `--gains` and `--flosses`.
 fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
     let figure = match flags.take("figure") {
-        Some(name) => Some(named(&name).ok_or_else(|| format!("--figure: '{name}' is not one of paper, local"))?),
+        Some(name) => Some(named(&name).ok_or_else(|| format!("--figure: '{name}' is not one of paper, local, gain"))?),
         None => None,
     };
     let inits = match (flags.take("inits"), flags.take("ranks")) {

@@ -17,6 +17,10 @@ pub const PAPER_FIGURE: &str = "rank:1,rank:30,rank:100,rank:300,aligned:1,conne
 /// BPTT without flossing at dt 100, whatever the page was set to).
 pub const PAPER_BASE: [(&str, &str); 7] = [("init", "gaussian"), ("hidden", "300"), ("iters", "10000"), ("every", "500"), ("dt", "100"), ("rule", "bptt"), ("floss", "none")];
 
+/// The gain control a reviewer asked for: the rank sweep at a small, stable gain beside the paper's.
+pub const GAIN_FIGURE_RANKS: &str = "1,30,100,300";
+pub const GAIN_FIGURE_GAINS: &str = "0.5,1.25";
+
 /// The local-rules study's gains and rules (our choice of grid: the paper's is unknown).
 pub const LOCAL_GAINS: &str = "0.5,0.75,1,1.25,1.5,2";
 pub const LOCAL_RULES: &str = "bptt,eprop,rflo";
@@ -28,7 +32,7 @@ pub const LOCAL_BASE: [(&str, &str); 8] = [("init", "gaussian"), ("dt", "20"), (
 /// The most variants one list may hold.
 pub const MAX_VARIANTS: usize = 64;
 
-const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, rule:R, gain:G, floss:W, floss_mode:M, floss_k:K, dt:D, joined by +";
+const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, dale, dale_rank:R, rule:R, gain:G, floss:W, floss_mode:M, floss_k:K, dt:D, joined by +";
 
 /// One part of an item: the settings it stands for.
 fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
@@ -39,8 +43,8 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
         return Some(vec![("init", "rank".into()), ("rank", name.into())]);
     }
     Some(match (name, param) {
-        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum", None) => vec![("init", name.into())],
-        ("rank" | "aligned", Some(v)) => vec![("init", name.into()), ("rank", v)],
+        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum" | "dale", None) => vec![("init", name.into())],
+        ("rank" | "aligned" | "dale_rank", Some(v)) => vec![("init", name.into()), ("rank", v)],
         ("spectrum", Some(v)) => vec![("init", "spectrum".into()), ("erank", v)],
         ("rule", Some(v)) => vec![("rule", v)],
         ("gain", Some(v)) => vec![("gain", v)],
@@ -95,6 +99,8 @@ pub fn named(name: &str) -> Option<(String, &'static [(&'static str, &'static st
         "paper" => Some((PAPER_FIGURE.to_string(), &PAPER_BASE)),
         // Each rule and gain without and with pre-flossing (the exact gradient, one exponent).
         "local" => Some((grid(&[&prefixed("rule", LOCAL_RULES), &prefixed("gain", LOCAL_GAINS), "floss:none,floss:pre"]), &LOCAL_BASE)),
+        // The rank sweep at each gain, at the paper's settings.
+        "gain" => Some((grid(&[&prefixed("rank", GAIN_FIGURE_RANKS), &prefixed("gain", GAIN_FIGURE_GAINS)]), &PAPER_BASE)),
         _ => None,
     }
 }
@@ -141,6 +147,9 @@ mod tests {
             assert!(errors.is_empty(), "{}: {errors:?}", v.label);
         }
         assert_eq!(parse_variants(&named("paper").unwrap().0).unwrap().len(), 8);
+        let (gain, _) = named("gain").unwrap();
+        assert_eq!(gain.split(',').next(), Some("rank:1+gain:0.5"));
+        assert_eq!(parse_variants(&gain).unwrap().len(), 8);
         assert_eq!(grid(&["a,b", "", "c"]), "a+c,b+c");
     }
 

@@ -553,6 +553,7 @@ function wire() {
   };
   // The paper's figure: every start set by the list; its base (a Gaussian at N 300, ...) keeps N at 300 for the rank sweep.
   $('#figure').onclick = () => runFigure(JSON.parse(variants('paper')), 3);
+  $('#figure-gain').onclick = () => runFigure(JSON.parse(variants('gain')), 3);
   figure = local.wireFigure({
     settingsFor: (base) => validate(figureSettings(base)).config,
     poolSize,
