@@ -67,14 +67,24 @@ pub(crate) fn number(key: &str, v: &str) -> Result<f64, String> {
 }
 
 pub(crate) fn in_range(key: &str, x: f64, lo: f64, hi: f64) -> Result<f64, String> {
-    if x >= lo && x <= hi { Ok(x) } else { Err(format!("{key}: {x} is outside {lo}..{hi}")) }
+    if x >= lo && x <= hi { Ok(x) } else { Err(format!("{key}: {} is outside {}..{}", compact(x), compact(lo), compact(hi))) }
+}
+
+/// A number for a message, short whatever the reader typed, and exact (the shortest text that reads
+/// back as the same number, so a rejected value never prints as an accepted one): positional unless
+/// the exponent form is more than 3 characters shorter (1e308 -> "1e308", 0.000001 -> "1e-6",
+/// 1.25 -> "1.25", 4294967295 -> "4294967295"); at most 25 characters.
+pub fn compact(x: f64) -> String {
+    let x = if x == 0.0 { 0.0 } else { x }; // no "-0"
+    let (plain, sci) = (format!("{x}"), format!("{x:e}"));
+    if plain.len() <= sci.len() + 3 { plain } else { sci }
 }
 
 /// A whole number in lo..=hi.
 pub(crate) fn whole(key: &str, v: &str, lo: u64, hi: u64) -> Result<u64, String> {
     let x = number(key, v)?;
     if x.fract() != 0.0 {
-        return Err(format!("{key}: {x} is not a whole number"));
+        return Err(format!("{key}: {} is not a whole number", clip(v.trim())));
     }
     in_range(key, x, lo as f64, hi as f64).map(|x| x as u64)
 }
@@ -131,7 +141,7 @@ impl Config {
             "dt" => {
                 let dt = number(key, value)?;
                 self.dt = DT_CHOICES.iter().copied().find(|&c| c as f64 == dt).ok_or_else(|| {
-                    format!("dt: {dt} is not one of {} (ms)", DT_CHOICES.map(|c| c.to_string()).join(", "))
+                    format!("dt: {} is not one of {} (ms)", compact(dt), DT_CHOICES.map(|c| c.to_string()).join(", "))
                 })?;
                 self.alpha = self.dt as f64 / TAU_MS;
             }
@@ -308,5 +318,30 @@ mod tests {
         let errs = c.apply([("hidden", "50"), ("rank", "100")]);
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(c.rank(), Some(50));
+    }
+
+    #[test]
+    fn numbers_in_messages_are_compact() {
+        for (x, s) in [
+            (1e308, "1e308"), (0.000001, "1e-6"), (1.25, "1.25"), (0.0, "0"), (-0.0, "0"), (-5.0, "-5"), (100.0, "100"),
+            (4294967295.0, "4294967295"), (1e6, "1e6"), (200000.0, "200000"), (0.001, "0.001"), (0.0001, "0.0001"),
+            (100.0000001, "100.0000001"), (1.0 / 3.0, "0.3333333333333333"), (-2.5e-300, "-2.5e-300"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"), (f64::INFINITY, "inf"), (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(compact(x), s, "{x:e}");
+        }
+        for i in -320..=308 {
+            for x in [1.2345678901234567 * 10f64.powi(i), -1.2345678901234567 * 10f64.powi(i), 10f64.powi(i)] {
+                let s = compact(x);
+                assert!(s.len() <= 25 && s.parse::<f64>() == Ok(x), "{x:e}: {s}");
+            }
+        }
+        // Every number a message prints, the range's bounds included.
+        let e = Config::default().apply([("gain", "1e308"), ("lr", "0.0000000001"), ("dt", "1e300"), ("iters", "2.000000000001"), ("gain", "100.0000001")]);
+        assert_eq!(e, [
+            "gain: 1e308 is outside 1e-6..100", "lr: 1e-10 is outside 1e-9..10", "dt: 1e300 is not one of 100, 50, 25, 20, 10 (ms)",
+            "iters: 2.000000000001 is not a whole number", "gain: 100.0000001 is outside 1e-6..100",
+        ]);
+        assert!(e.iter().all(|m| m.len() < 60), "{e:?}");
     }
 }

@@ -45,7 +45,7 @@ try {
     await context.close();
   }
   if (want('phone')) {
-    const { page, context, log } = await open(browser, `${server.url}?hidden=60&iters=300&every=20`, { viewport: { width: 420, height: 900 }, deviceScaleFactor: 3 });
+    const { page, context, log } = await open(browser, `${server.url}?hidden=60&iters=300&every=20`, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
     await waitPhase(page, 'done', 300_000);
     await page.screenshot({ path: `${out}/phone.png`, fullPage: true });
     console.log('phone:', log.errors);

@@ -426,15 +426,33 @@ function train() {
   launch([{ label: 'this run', group: 'this run', config: app.config }]);
 }
 
-function compare(c) {
-  app.compare = c;
-  updateLinks();
+function compareRuns(c) {
   const runs = [];
   for (const v of c.variants) for (let s = 0; s < c.seeds; s++) {
     const seed = Number(app.config.seed) + s;
     runs.push({ label: c.seeds > 1 ? `${v.label}, seed ${seed}` : v.label, group: v.label, config: startConfig(v.pairs, seed).config });
   }
+  return runs;
+}
+
+function compare(c, runs = compareRuns(c)) {
+  app.compare = c;
+  updateLinks();
   launch(runs);
+}
+
+// A comparison from a link or the button states its cost and asks first when it is long (over two
+// minutes by the estimate the local-rules figure uses) or large (over 100 runs): a link never starts
+// hours of work unannounced. Declined: nothing starts, and the page says so.
+const LONG_S = 120, MANY_RUNS = 100;
+function askFirst(c, runs) {
+  const cost = local.runsCost(runs.map((r) => r.config), poolSize());
+  if (cost.seconds <= LONG_S && cost.runs <= MANY_RUNS) return true;
+  const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const what = `${plural(cost.runs, 'run')} (${plural(c.variants.length, 'start')} × ${plural(c.seeds, 'seed')}), about ${cost.time} on ${plural(cost.pool, 'worker')}${cost.measured ? '' : ' (a first guess)'}`;
+  if (window.confirm(`This comparison trains ${what}. The page stays usable meanwhile. Start?`)) return true;
+  notice(`Comparison not started: ${what}. Press "Run side by side" to start it anyway, or choose fewer starts, seeds or iterations.`, 'warn');
+  return false;
 }
 
 function reset() {
@@ -549,7 +567,8 @@ function wire() {
   $('#compare').onclick = () => {
     const c = parseCompare($('#compare-ranks').value, $('#compare-seeds').value);
     if (c.error) return notice(c.error, 'warn');
-    compare(c);
+    const runs = compareRuns(c);
+    if (askFirst(c, runs)) compare(c, runs);
   };
   // The paper's figure: every start set by the list; its base (a Gaussian at N 300, ...) keeps N at 300 for the rank sweep.
   $('#figure').onclick = () => runFigure(JSON.parse(variants('paper')), 3);
@@ -594,6 +613,12 @@ async function main() {
     else if (!PAGE_KEYS.includes(k)) notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
   }
   const firstVisit = Object.keys(obj).length === 0;
+  // A link that sets iters but not every measures about a hundred times (the engine's default,
+  // every 500, suits only the paper's 10,000 iterations; the command line keeps it).
+  if (obj.iters !== undefined && obj.every === undefined) {
+    const { config, errors } = validate(obj);
+    if (!errors.some((e) => e.startsWith('iters:'))) obj.every = String(Math.max(1, Math.round(config.iters / 100)));
+  }
   applySettings(firstVisit ? FAST : obj);
   if (firstVisit) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
   if (q.get('embed') === '1') document.body.classList.add('embed');
@@ -612,7 +637,14 @@ async function main() {
     draw(name);
     await new Promise((r) => setTimeout(r, 0));
   }
-  if (c) compare(c); else train();
+  const runs = c && compareRuns(c);
+  if (!c) train();
+  else if (askFirst(c, runs)) compare(c, runs);
+  else {
+    app.compare = c; // the link keeps its comparison
+    updateLinks();
+    $('#progress').textContent = 'Comparison not started. Press "Run side by side" to start it, or Train for one run.';
+  }
 }
 
 main().catch((e) => {

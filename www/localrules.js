@@ -221,6 +221,17 @@ function guessTimings(c) {
   return { iteration_ms: 4.4 * n * (steps / 8) * b, kernel_alignment_ms: 193 * (steps / 8) * b * Math.sqrt(n), svd_ms: 32 * n ** 1.5, lyap_ms: 20 * n, lyap_steps: 500 };
 }
 
+// This machine's speed against guessTimings' (1 until the figure's benchmark has run).
+let speed = 1;
+
+/** The cost of any list of runs (a comparison from a link or the button) on `pool` workers: each
+ * run's seconds from its size (guessTimings), scaled by this machine's measured speed when known. */
+export function runsCost(configs, pool) {
+  const total = configs.reduce((a, c) => a + secondsPerRun(c, guessTimings(c)) * speed, 0);
+  const p = Math.max(1, Math.min(pool, configs.length));
+  return { runs: configs.length, seconds: total / p, pool: p, measured: speed !== 1, time: fmtTime(total / p) };
+}
+
 /**
  * The figure button: states the cost of `variants('local')` at its base settings before anything
  * runs (measured on this machine by the engine's bench in a worker once the button is in view),
@@ -270,6 +281,8 @@ export function wireFigure(hooks) {
         state.timings = { ...guessTimings(c), ...t };
         if (!(t.lyap_ms > 0)) state.timings.lyap_ms = guessTimings(c).lyap_ms * (t.iteration_ms / guessTimings(c).iteration_ms);
         state.timings.lyap_steps = t.lyap_steps ?? 500;
+        const ratio = secondsPerRun(c, state.timings) / secondsPerRun(c, guessTimings(c));
+        if (ratio > 0 && Number.isFinite(ratio)) speed = ratio;
       }
       estimate();
     };
