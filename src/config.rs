@@ -57,8 +57,8 @@ pub const MAX_FLOSS_K: usize = 64;
 pub const MAX_FLOSS_ITERS: usize = 10_000;
 
 /// The keys `set` accepts, in the order `pairs` writes them.
-pub const KEYS: [&str; 22] = [
-    "task", "init", "rank", "erank", "gain", "scale", "signed", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
+pub const KEYS: [&str; 23] = [
+    "task", "init", "rank", "erank", "gain", "scale", "signed", "ei", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
     "floss", "floss_k", "floss_mode", "floss_iters", "floss_every",
 ];
 
@@ -110,6 +110,8 @@ impl Config {
                     "connectome" => Family::Connectome,
                     "connectome_shuffled" => Family::ConnectomeShuffled,
                     "connectome_spectrum" => Family::ConnectomeSpectrum,
+                    "dale" => Family::Dale,
+                    "dale_rank" => Family::DaleRank(rank),
                     _ => return Err(format!("init: '{}' is not one of {}", clip(value), InitSpec::KEYS.join(", "))),
                 }
             }
@@ -117,6 +119,7 @@ impl Config {
                 let r = whole(key, value, 1, MAX_HIDDEN as u64)? as usize;
                 self.init.family = match self.init.family {
                     Family::Aligned(_) => Family::Aligned(r),
+                    Family::DaleRank(_) => Family::DaleRank(r),
                     _ => Family::Rank(r),
                 };
             }
@@ -124,6 +127,10 @@ impl Config {
             "gain" => self.init.gain = in_range(key, number(key, value)?, 1e-6, 100.0)?,
             "scale" => self.init.scale = Scale::parse(value).ok_or_else(|| format!("scale: '{}' is not one of frobenius, spectral", clip(value)))?,
             "signed" => self.init.signed = whole(key, value, 0, 1)? == 1,
+            "ei" => {
+                let x = number(key, value)?;
+                self.init.ei = if x > 0.0 && x < 1.0 { x } else { return Err(format!("ei: {} is not strictly between 0 and 1", compact(x))) };
+            }
             "hidden" => self.hidden = whole(key, value, 2, MAX_HIDDEN as u64)? as usize,
             "iters" => self.iters = whole(key, value, 1, MAX_ITERS as u64)? as usize,
             "lr" => {
@@ -198,6 +205,7 @@ impl Config {
             errors.push(e);
             self.init.family = match self.init.family {
                 Family::Rank(rank) => Family::Rank(rank.min(n)),
+                Family::DaleRank(rank) => Family::DaleRank(rank.min(n)),
                 Family::Aligned(rank) => Family::Aligned(rank.min(crate::init::aligned_max_rank(n, n_in, n_out))),
                 Family::Spectrum(erank) => Family::Spectrum(erank.min(n as f64)),
                 other => other,
@@ -206,7 +214,7 @@ impl Config {
         errors
     }
 
-    /// Every setting as `key=value` pairs (`rank`, `erank` and `signed` only
+    /// Every setting as `key=value` pairs (`rank`, `erank`, `signed` and `ei` only
     /// for the families that use them; `dt` only off its default and the
     /// flossing keys only when flossing is on, so that older results keep their bytes).
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
@@ -220,6 +228,7 @@ impl Config {
                     "gain" => self.init.gain.to_string(),
                     "scale" => self.init.scale.key().to_string(),
                     "signed" => self.init.is_connectome().then(|| (self.init.signed as u8).to_string())?,
+                    "ei" => self.init.is_dale().then(|| self.init.ei.to_string())?,
                     "hidden" => self.hidden.to_string(),
                     "iters" => self.iters.to_string(),
                     "lr" => self.optimizer.lr().to_string(),

@@ -136,3 +136,54 @@ fn pre_flossing_moves_the_start_towards_the_edge_of_chaos() {
     assert!(before < -0.3 && after > before + 0.2, "lambda_max {before} -> {after}");
     assert_eq!(exp.history()[0].lyap_max(), after);
 }
+
+#[test]
+fn dale_settings_round_trip_and_bad_values_are_named() {
+    let c = small(&[("hidden", "60"), ("init", "dale_rank"), ("rank", "30"), ("ei", "0.5"), ("scale", "spectral")]);
+    assert_eq!((c.init.family, c.init.ei), (Family::DaleRank(30), 0.5));
+    let pairs = c.pairs();
+    assert!(pairs.contains(&("ei", "0.5".into())) && pairs.contains(&("rank", "30".into())), "{pairs:?}");
+    let mut d = Config::default();
+    assert!(d.apply(pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+    assert_eq!(c, d);
+    // ei is written only for the Dale families, so other configurations keep their bytes.
+    let keys = |c: &Config| c.pairs().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+    assert!(!keys(&Config::default()).contains(&"ei"));
+    assert!(!keys(&small(&[("ei", "0.5"), ("init", "rank"), ("rank", "3")])).contains(&"ei"));
+    let (dale, dale_rank) = (keys(&small(&[("init", "dale")])), keys(&small(&[("init", "dale_rank"), ("rank", "2")])));
+    assert!(dale.contains(&"ei") && !dale.contains(&"rank") && dale_rank.contains(&"ei") && dale_rank.contains(&"rank"));
+    for bad in ["0", "1", "1.5", "-0.2", "abc", "NaN"] {
+        let mut c = Config::default();
+        let errs = c.apply([("init", "dale"), ("ei", bad)]);
+        assert!(errs.len() == 1 && errs[0].starts_with("ei:"), "ei={bad}: {errs:?}");
+        assert_eq!(c.init.ei, 0.8, "a bad value keeps the default");
+    }
+    // Too few units for both kinds: a message, and the start still builds (one of each).
+    let mut c = Config::default();
+    let errs = c.apply([("hidden", "10"), ("init", "dale"), ("ei", "0.99")]);
+    assert!(errs.len() == 1 && errs[0].starts_with("ei must leave"), "{errs:?}");
+    assert!(initial_network(&c).w_rec.to_f64().data.iter().any(|&x| x < 0.0));
+    let mut c = Config::default();
+    assert_eq!(c.apply([("hidden", "40"), ("init", "dale_rank"), ("rank", "100")]).len(), 1);
+    assert_eq!(c.rank(), Some(40));
+}
+
+#[test]
+fn dale_sweep_items_and_starts_keep_their_signs() {
+    use richlazy::sweep::parse_variants;
+    let vs = parse_variants("dale, dale_rank:30+gain:0.5").unwrap();
+    assert_eq!((vs[0].label.as_str(), vs[1].label.as_str()), ("dale", "dale_rank:30+gain:0.5"));
+    let mut c = Config::default();
+    assert!(c.apply(vs[1].pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
+    assert_eq!((c.init.key(), c.rank(), c.init.gain), ("dale_rank", Some(30), 0.5));
+    for bad in ["dale:3", "dale_rank", "dale_rank:"] {
+        assert!(parse_variants(bad).is_err(), "{bad}");
+    }
+    // Through the engine: the first round(0.3 * 50) = 15 columns excitatory, the rest inhibitory; W_in as the Gaussian's.
+    let g = initial_network(&small(&[("hidden", "50")]));
+    let net = initial_network(&small(&[("hidden", "50"), ("init", "dale"), ("ei", "0.3")]));
+    let w = net.w_rec.to_f64();
+    assert!((0..50).all(|r| (0..50).all(|c| if c < 15 { w.at(r, c) > 0.0 } else { w.at(r, c) < 0.0 })));
+    assert!((w.frob_norm() - g.w_rec.to_f64().frob_norm()).abs() < 1e-4 * w.frob_norm());
+    assert_eq!(g.w_in, net.w_in);
+}

@@ -5,7 +5,7 @@ import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { LINK_KEYS as THEORY_KEYS, linkParams as theoryParams } from './theory.js'; // the theory panel (section#theory)
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 
-const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
+const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
 const PAGE_KEYS = ['embed', 'compare', 'seeds', ...THEORY_KEYS];
 const FAST = { hidden: '100', iters: '1000', every: '50' };
 const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
@@ -70,7 +70,8 @@ const isConnectome = (init) => String(init).startsWith('connectome');
 function formObject() {
   const o = {};
   for (const el of form.elements) if (el.name && ENGINE_KEYS.includes(el.name)) o[el.name] = el.value;
-  if (o.init !== 'rank' && o.init !== 'aligned') delete o.rank;
+  if (o.init !== 'rank' && o.init !== 'aligned' && o.init !== 'dale_rank') delete o.rank;
+  if (!String(o.init).startsWith('dale')) delete o.ei;
   if (o.init !== 'spectrum') delete o.erank;
   if (!isConnectome(o.init)) delete o.signed;
   return local.tidyForm(o, app.config);

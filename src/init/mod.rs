@@ -8,11 +8,13 @@
 
 mod aligned;
 pub mod connectome;
+pub mod dale;
 mod gaussian;
 pub(crate) mod spectrum;
 mod wiring;
 
 pub use aligned::{io_covariance, max_rank as aligned_max_rank};
+pub use dale::DEFAULT_EI;
 
 use crate::linalg::{singular_values, truncate_rank, Mat};
 use crate::rng::Rng;
@@ -41,6 +43,10 @@ pub enum Family {
     ConnectomeShuffled,
     /// The connectome's singular values on random singular vectors.
     ConnectomeSpectrum,
+    /// Dale's law: the first round(ei N) columns excitatory, the rest inhibitory, balanced (`dale`).
+    Dale,
+    /// The Dale start's best rank-r approximation (some entries break the signs: `dale::sign_violations`).
+    DaleRank(usize),
 }
 
 /// What "the same size as the Gaussian" means.
@@ -83,6 +89,8 @@ pub struct InitSpec {
     pub scale: Scale,
     /// Connectome families: GABAergic presynaptic neurons inhibit (negative weights).
     pub signed: bool,
+    /// Dale families: the fraction of excitatory units, in (0, 1).
+    pub ei: f64,
 }
 
 /// The directions the task uses, which the aligned family is built from.
@@ -97,7 +105,7 @@ pub struct TaskAxes<'a> {
 
 impl InitSpec {
     pub fn new(family: Family) -> Self {
-        InitSpec { family, gain: DEFAULT_GAIN, scale: Scale::Frobenius, signed: false }
+        InitSpec { family, gain: DEFAULT_GAIN, scale: Scale::Frobenius, signed: false, ei: DEFAULT_EI }
     }
 
     pub fn key(&self) -> &'static str {
@@ -109,20 +117,27 @@ impl InitSpec {
             Family::Connectome => "connectome",
             Family::ConnectomeShuffled => "connectome_shuffled",
             Family::ConnectomeSpectrum => "connectome_spectrum",
+            Family::Dale => "dale",
+            Family::DaleRank(_) => "dale_rank",
         }
     }
 
     /// Every `init` value, for messages and menus.
-    pub const KEYS: [&'static str; 7] = ["gaussian", "rank", "spectrum", "aligned", "connectome", "connectome_shuffled", "connectome_spectrum"];
+    pub const KEYS: [&'static str; 9] =
+        ["gaussian", "rank", "spectrum", "aligned", "connectome", "connectome_shuffled", "connectome_spectrum", "dale", "dale_rank"];
 
     pub fn is_connectome(&self) -> bool {
         matches!(self.family, Family::Connectome | Family::ConnectomeShuffled | Family::ConnectomeSpectrum)
     }
 
-    /// The rank, for the rank and aligned families.
+    pub fn is_dale(&self) -> bool {
+        matches!(self.family, Family::Dale | Family::DaleRank(_))
+    }
+
+    /// The rank, for the rank, aligned and dale_rank families.
     pub fn rank(&self) -> Option<usize> {
         match self.family {
-            Family::Rank(r) | Family::Aligned(r) => Some(r),
+            Family::Rank(r) | Family::Aligned(r) | Family::DaleRank(r) => Some(r),
             _ => None,
         }
     }
@@ -140,7 +155,7 @@ impl InitSpec {
             return Err(format!("gain must be in (0, 100], got {gain}"));
         }
         match self.family {
-            Family::Rank(rank) if rank < 1 || rank > n => Err(format!("rank must be between 1 and the hidden size {n}, got {rank}")),
+            Family::Rank(rank) | Family::DaleRank(rank) if rank < 1 || rank > n => Err(format!("rank must be between 1 and the hidden size {n}, got {rank}")),
             Family::Aligned(rank) if rank < 1 || rank > aligned::max_rank(n, n_in, n_out) => Err(format!(
                 "an aligned start has rank at most {} (the task's {n_in} input and {n_out} readout directions), got {rank}",
                 aligned::max_rank(n, n_in, n_out)
@@ -148,6 +163,11 @@ impl InitSpec {
             Family::Spectrum(erank) if !(erank >= 1.0 && erank <= n as f64) => {
                 Err(format!("erank must be between 1 and the hidden size {n}, got {erank}"))
             }
+            _ if self.is_dale() && !(self.ei > 0.0 && self.ei < 1.0 && (1..n).contains(&((self.ei * n as f64).round() as usize))) => Err(format!(
+                "ei must leave at least one excitatory and one inhibitory unit of {n} (round(ei N) between 1 and {}), got {}",
+                n - 1,
+                self.ei
+            )),
             _ => match self.fixed_hidden() {
                 Some(m) if m != n => Err(format!("the connectome has {m} neurons, so the hidden size must be {m}, got {n}")),
                 _ => Ok(()),
@@ -172,6 +192,15 @@ impl InitSpec {
             }
             Family::Aligned(rank) => {
                 let w = aligned::build(&singular_values(&base)[..rank], axes);
+                let size = self.scale.of(&w);
+                (w, size)
+            }
+            Family::Dale | Family::DaleRank(_) => {
+                let d = dale::build(&base, dale::n_excitatory(n, self.ei));
+                let w = match self.family {
+                    Family::DaleRank(rank) => truncate_rank(&d, rank),
+                    _ => d,
+                };
                 let size = self.scale.of(&w);
                 (w, size)
             }
@@ -266,5 +295,61 @@ mod tests {
         let (signed, _) = build(InitSpec { signed: true, ..InitSpec::new(Family::Connectome) }, n);
         assert!(signed.data.iter().any(|&x| x < 0.0));
         assert!(signed.data.iter().zip(&c.data).all(|(a, b)| a.abs() == b.abs()));
+    }
+
+    #[test]
+    fn dale_starts_keep_their_signs_balance_and_the_gaussians_size() {
+        let n = 80;
+        for ei in [0.8, 0.5, 0.3] {
+            let n_e = dale::n_excitatory(n, ei);
+            for scale in [Scale::Frobenius, Scale::Spectral] {
+                let spec = InitSpec { scale, ei, ..InitSpec::new(Family::Dale) };
+                let (w, g) = build(spec, n);
+                let (want, got) = (scale.of(&g), scale.of(&w));
+                assert!((got - want).abs() < RTOL * want, "dale {ei} {scale:?}: {got} vs {want}");
+                // The first round(ei N) columns excitatory, the rest inhibitory, no zeros.
+                for c in 0..n {
+                    assert!((0..n).all(|r| if c < n_e { w.at(r, c) > 0.0 } else { w.at(r, c) < 0.0 }), "ei {ei}, column {c}");
+                }
+                assert_eq!(dale::sign_violations(&w, n_e), 0.0);
+                // Balance: the mean row sum is small next to the mean row sum of |W| (|W| has no cancellation);
+                // without the inhibitory factor n_E / n_I it would be |n_E - n_I| / N of it (0.6 at ei 0.8).
+                let rows = |f: &dyn Fn(f64) -> f64| (0..n).map(|r| w.row(r).iter().map(|&x| f(x)).sum::<f64>()).sum::<f64>() / n as f64;
+                let (mean, abs) = (rows(&|x| x), rows(&|x| x.abs()));
+                assert!(mean.abs() < 0.05 * abs, "ei {ei}: mean row sum {mean} vs {abs}");
+                // The expected matrix mu 1 d^T has zero row sums: n_E * 1 - n_I * (n_E / n_I) = 0.
+                let d: Vec<f64> = (0..n).map(|c| if c < n_e { 1.0 } else { -(n_e as f64) / (n - n_e) as f64 }).collect();
+                assert!(d.iter().sum::<f64>().abs() < 1e-12);
+                assert!((0..n).all(|c| (w.at(0, c) / g.at(0, c)).abs() / d[c].abs() - (w.at(0, 0) / g.at(0, 0)).abs() < 1e-9), "|W| = k |d_j| |G|");
+            }
+        }
+    }
+
+    #[test]
+    fn dale_rank_truncates_the_dale_start_and_breaks_some_signs() {
+        let n = 80;
+        let n_e = dale::n_excitatory(n, DEFAULT_EI);
+        let (full, _) = build(InitSpec::new(Family::Dale), n);
+        let mut violations = vec![];
+        for r in [1, 5, 40, n] {
+            for scale in [Scale::Frobenius, Scale::Spectral] {
+                let (w, g) = build(InitSpec { scale, ..InitSpec::new(Family::DaleRank(r)) }, n);
+                let (want, got) = (scale.of(&g), scale.of(&w));
+                assert!((got - want).abs() < RTOL * want, "dale_rank {r} {scale:?}: {got} vs {want}");
+                let s = singular_values(&w);
+                // (The full Dale matrix's smallest singular value is small but not zero: 2.5e-5 s_1 here.)
+                assert!(s[r - 1] > 1e-5 * s[0] && s.get(r).is_none_or(|&x| x < 1e-6 * s[0]), "rank {r}: {:?}", &s[..(r + 1).min(n)]);
+            }
+            let (w, _) = build(InitSpec::new(Family::DaleRank(r)), n);
+            // The same matrix up to scale as the truncation of the Dale start.
+            let t = truncate_rank(&full, r);
+            let k = w.frob_norm() / t.frob_norm();
+            assert!(w.data.iter().zip(&t.data).all(|(a, b)| (a - k * b).abs() < 1e-9 * w.frob_norm()));
+            violations.push(dale::sign_violations(&w, n_e));
+        }
+        // The top singular mode is close to the sign-correct mean mu 1 d^T, so low ranks break few signs,
+        // middle ranks more (about 2 % at N 300), rank N none.
+        let v = &violations;
+        assert!(v[0] < 1e-3 && v[1] < v[2] && v[2] > 5e-3 && v[2] < 0.1 && v[3] == 0.0, "fractions of entries with the wrong sign at ranks 1, 5, 40, 80: {v:?}");
     }
 }
