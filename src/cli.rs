@@ -9,8 +9,8 @@ use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank]
-                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
+  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank|file|file_shuffled|file_spectrum]
+                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
   richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...]
@@ -54,6 +54,11 @@ impl Flags {
             let key = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}'"))?;
             if SWITCHES.contains(&key) {
                 f.switches.push(key.to_string());
+            } else if key == "file" {
+                // The matrix is read and registered now; the configuration carries its hash.
+                let path = it.next().ok_or("--file needs a path to a .npy or .csv matrix")?;
+                let (hash, _) = crate::init::file::load_path(path).map_err(|e| format!("--file {e}"))?;
+                f.pairs.push(("file".into(), crate::init::file::hex(hash)));
             } else {
                 let v = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
                 f.pairs.push((key.to_string(), v.clone()));

@@ -57,8 +57,8 @@ pub const MAX_FLOSS_K: usize = 64;
 pub const MAX_FLOSS_ITERS: usize = 10_000;
 
 /// The keys `set` accepts, in the order `pairs` writes them.
-pub const KEYS: [&str; 23] = [
-    "task", "init", "rank", "erank", "gain", "scale", "signed", "ei", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
+pub const KEYS: [&str; 24] = [
+    "task", "init", "rank", "erank", "gain", "scale", "signed", "ei", "file", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
     "floss", "floss_k", "floss_mode", "floss_iters", "floss_every",
 ];
 
@@ -112,6 +112,9 @@ impl Config {
                     "connectome_spectrum" => Family::ConnectomeSpectrum,
                     "dale" => Family::Dale,
                     "dale_rank" => Family::DaleRank(rank),
+                    "file" => Family::File,
+                    "file_shuffled" => Family::FileShuffled,
+                    "file_spectrum" => Family::FileSpectrum,
                     _ => return Err(format!("init: '{}' is not one of {}", clip(value), InitSpec::KEYS.join(", "))),
                 }
             }
@@ -130,6 +133,9 @@ impl Config {
             "ei" => {
                 let x = number(key, value)?;
                 self.init.ei = if x > 0.0 && x < 1.0 { x } else { return Err(format!("ei: {} is not strictly between 0 and 1", compact(x))) };
+            }
+            "file" => {
+                self.init.file = Some(crate::init::file::parse_hex(value).ok_or_else(|| format!("file: '{}' is not a matrix's hash (16 hex digits)", clip(value)))?)
             }
             "hidden" => self.hidden = whole(key, value, 2, MAX_HIDDEN as u64)? as usize,
             "iters" => self.iters = whole(key, value, 1, MAX_ITERS as u64)? as usize,
@@ -189,7 +195,7 @@ impl Config {
 
     /// Applies every pair; a bad pair leaves its field at its previous value
     /// and adds a message. Cross-field checks run last (e.g. rank <= hidden);
-    /// a connectome sets the hidden size to its neuron count.
+    /// a connectome or a file's matrix sets the hidden size to its N.
     pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
         // `init` goes last so that `rank` never turns a Gaussian into the rank family;
         // `alpha` after `dt`, which sets it to dt / tau, so that an explicit leak wins.
@@ -229,6 +235,7 @@ impl Config {
                     "scale" => self.init.scale.key().to_string(),
                     "signed" => self.init.is_connectome().then(|| (self.init.signed as u8).to_string())?,
                     "ei" => self.init.is_dale().then(|| self.init.ei.to_string())?,
+                    "file" => self.init.file.filter(|_| self.init.is_file()).map(crate::init::file::hex)?,
                     "hidden" => self.hidden.to_string(),
                     "iters" => self.iters.to_string(),
                     "lr" => self.optimizer.lr().to_string(),

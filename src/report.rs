@@ -11,7 +11,8 @@ pub fn config_json(c: &Config) -> Json {
         .pairs()
         .into_iter()
         .map(|(k, v)| {
-            let j = v.parse::<f64>().map(Json::Num).unwrap_or(Json::Str(v));
+            // (A file's hash stays text: 16 hex digits may read as a number.)
+            let j = if k == "file" { Json::Str(v) } else { v.parse::<f64>().map(Json::Num).unwrap_or(Json::Str(v)) };
             (k.to_string(), j)
         })
         .collect();

@@ -32,7 +32,7 @@ pub const LOCAL_BASE: [(&str, &str); 8] = [("init", "gaussian"), ("dt", "20"), (
 /// The most variants one list may hold.
 pub const MAX_VARIANTS: usize = 64;
 
-const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, dale, dale_rank:R, rule:R, gain:G, floss:W, floss_mode:M, floss_k:K, dt:D, joined by +";
+const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, dale, dale_rank:R, file, file_shuffled, file_spectrum, rule:R, gain:G, floss:W, floss_mode:M, floss_k:K, dt:D, joined by +";
 
 /// One part of an item: the settings it stands for.
 fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
@@ -43,7 +43,7 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
         return Some(vec![("init", "rank".into()), ("rank", name.into())]);
     }
     Some(match (name, param) {
-        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum" | "dale", None) => vec![("init", name.into())],
+        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum" | "dale" | "file" | "file_shuffled" | "file_spectrum", None) => vec![("init", name.into())],
         ("rank" | "aligned" | "dale_rank", Some(v)) => vec![("init", name.into()), ("rank", v)],
         ("spectrum", Some(v)) => vec![("init", "spectrum".into()), ("erank", v)],
         ("rule", Some(v)) => vec![("rule", v)],

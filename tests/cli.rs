@@ -78,3 +78,40 @@ fn sweep_over_rules_and_gains_reports_lyapunov_before_and_after() {
         assert_eq!(code, 2, "{bad:?}: {err}");
     }
 }
+
+#[test]
+fn run_starts_from_a_files_matrix() {
+    let dir = std::env::temp_dir().join(format!("richlazy-cli-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("m.csv");
+    let n = 9;
+    let text: String = (0..n).map(|r| (0..n).map(|c| format!("{}", ((r * 7 + c * 3) % 5) as f64 - 1.5)).collect::<Vec<_>>().join(",") + "\n").collect();
+    std::fs::write(&csv, text).unwrap();
+    let path = csv.to_str().unwrap();
+    for init in ["file", "file_shuffled", "file_spectrum"] {
+        let (code, out, err) = richlazy(&["run", "--init", init, "--file", path, "--hidden", "50", "--iters", "20", "--every", "10", "--json"]);
+        assert_eq!(code, 0, "{init}: {err}");
+        assert!(out.contains(&format!("\"init\":\"{init}\"")) && out.contains("\"hidden\":9,"), "{out}");
+        let hash = out.split("\"file\":\"").nth(1).map(|s| &s[..16]).unwrap_or_else(|| panic!("no file hash in {out}"));
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{hash}");
+        assert!(out.contains("\"final\":{"), "{out}");
+    }
+    // A missing file, a malformed one, or a start without one: a one-line error and exit code 2.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "1,2\n3,x\n").unwrap();
+    let missing = dir.join("nope.npy");
+    for (args, want) in [
+        (vec!["run", "--init", "file", "--file", missing.to_str().unwrap()], "nope.npy"),
+        (vec!["run", "--init", "file", "--file", bad.to_str().unwrap()], "row 2, column 2: 'x' is not a number"),
+        (vec!["run", "--init", "file"], "needs a matrix"),
+        (vec!["run", "--init", "file", "--file"], "--file needs a path"),
+        (vec!["run", "--init", "file", "--file_hash_typo", "1"], "unknown setting"),
+    ] {
+        let (code, out, err) = richlazy(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?} printed {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("richlazy: ") && err.contains(want), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,11 +1,11 @@
 // Page logic: settings <-> URL, workers, charts. The engine and the charts are wasm (../pkg).
-import init, { settings, variants, heatmap_axes, version } from '../pkg/richlazy.js';
+import init, { settings, variants, heatmap_axes, version, load_matrix } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { LINK_KEYS as THEORY_KEYS, linkParams as theoryParams } from './theory.js'; // the theory panel (section#theory)
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 
-const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
+const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'file', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
 const PAGE_KEYS = ['embed', 'compare', 'seeds', ...THEORY_KEYS];
 const FAST = { hidden: '100', iters: '1000', every: '50' };
 const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
@@ -14,7 +14,8 @@ const $ = (s) => document.querySelector(s);
 const form = $('#settings');
 
 // What tests and curious readers can inspect: window.richlazy.
-const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [], drawMs: {} };
+// app.file: the reader's matrix ({hash, n, name, bytes}); app.pendingFile: a link's file start waiting for it.
+const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [], drawMs: {}, file: null, pendingFile: null };
 window.richlazy = app;
 app.redraw = (name) => draw(name); // synchronous, for tests and timing
 
@@ -61,11 +62,14 @@ function fillForm(config) {
   form.elements.rank.value = config.rank ?? form.elements.rank.value;
   form.elements.erank.value = config.erank ?? form.elements.erank.value;
   for (const l of form.querySelectorAll('[data-for]')) l.hidden = !l.dataset.for.split(' ').includes(config.init);
-  form.elements.hidden.disabled = isConnectome(config.init);
+  form.elements.hidden.disabled = isConnectome(config.init) || isFile(config.init);
   local.fillControls(form, config);
 }
 
 const isConnectome = (init) => String(init).startsWith('connectome');
+const isFile = (init) => String(init).startsWith('file');
+// A file start whose matrix this page does not hold (the engine would refuse it).
+const lacksFile = (config) => isFile(config.init) && (!app.file || app.file.hash !== config.file);
 
 function formObject() {
   const o = {};
@@ -74,6 +78,9 @@ function formObject() {
   if (!String(o.init).startsWith('dale')) delete o.ei;
   if (o.init !== 'spectrum') delete o.erank;
   if (!isConnectome(o.init)) delete o.signed;
+  if (!isFile(o.init)) delete o.file;
+  else if (!o.file && app.file) o.file = app.file.hash;
+  else if (!o.file) delete o.file;
   return local.tidyForm(o, app.config);
 }
 
@@ -115,7 +122,7 @@ function parseCompare(text, seedsText) {
   const parsed = JSON.parse(variants(list));
   if (parsed.error) return { error: `compare: ${parsed.error}` };
   for (const v of parsed.variants) {
-    const { errors } = startConfig(v.pairs, app.config.seed);
+    const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => !/^file: (init=file needs a matrix|no matrix with hash)/.test(e)); // launch asks for the file
     if (errors.length) return { error: `compare: ${v.label}: ${errors[0]}` };
   }
   const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
@@ -199,7 +206,7 @@ function drawMatrix() {
   const m = app.image;
   if (!m) return;
   const [c, dpr] = canvasOf('matrix');
-  const title = isConnectome(app.config.init) ? 'Initial W_rec: C. elegans (rows receive)' : 'Initial W_rec';
+  const title = isConnectome(app.config.init) ? 'Initial W_rec: C. elegans (rows receive)' : isFile(app.config.init) ? `Initial W_rec: ${app.file?.name ?? 'your matrix'}` : 'Initial W_rec';
   const [x, y, w, h] = heatmap_axes(c, title, 'from unit', 'to unit', m.n, dpr);
   const img = document.createElement('canvas');
   img.width = img.height = m.n;
@@ -274,7 +281,7 @@ function startRun(r) {
   w.onerror = (e) => { e.preventDefault(); fail(r, `the training worker stopped: ${e.message || 'unknown error'}`); };
   w.onmessageerror = () => fail(r, 'the training worker sent an unreadable message');
   const [keys, values] = pairsOf(r.config);
-  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused' });
+  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused', file: fileFor(r.config) });
 }
 
 function fail(r, message) {
@@ -397,6 +404,8 @@ function showSummary() {
 }
 
 function launch(configs) {
+  const missing = configs.find((c) => lacksFile(c.config));
+  if (missing) return notice(`${missing.label}: this start needs its matrix file (hash ${missing.config.file ?? 'none yet'}): choose or drop it under "Initial recurrent weights". Nothing started.`, 'warn');
   stopAll();
   const groups = [...new Set(configs.map((c) => c.group))];
   const starts = groups.map((g) => ({ label: g, config: configs.find((c) => c.group === g).config }));
@@ -471,6 +480,8 @@ function reset() {
 // ---- settings changed: validate, show the initial spectrum, reset ----
 function applySettings(obj, { quiet = false } = {}) {
   const s = validate(obj);
+  // A file start without its matrix is not an ignored setting: the drop zone asks for the file.
+  s.errors = s.errors.filter((e) => !/^file: (init=file needs a matrix|no matrix with hash)/.test(e));
   if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
   app.config = s.config;
   fillForm(s.config);
@@ -499,8 +510,49 @@ function refreshPreview() {
     };
     previewWorker.onerror = (e) => { e.preventDefault(); notice(`The preview worker stopped: ${e.message || 'unknown error'}`, 'error'); previewWorker = null; };
   }
+  if (lacksFile(app.config)) {
+    // Nothing to preview until the matrix is given; the old preview goes.
+    ++previewId;
+    app.preview = app.image = null;
+    $('#init-summary').textContent = app.config.file ? `Choose or drop the matrix file with hash ${app.config.file} to see this start.` : 'Choose or drop a square matrix (.npy or .csv) to see this start.';
+    invalidate('spectrum', 'matrix');
+    return;
+  }
   const [keys, values] = pairsOf(app.config);
-  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId });
+  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId, file: fileFor(app.config) });
+}
+
+// What a worker needs to hold a file start's matrix: the file's bytes (each worker has its own engine).
+const fileFor = (config) => (isFile(config.init) && app.file ? { hash: app.file.hash, name: app.file.name, bytes: app.file.bytes } : undefined);
+
+// ---- bring your own connectivity: a .npy or .csv matrix, checked by the engine (load_matrix) ----
+const MAX_FILE_BYTES = 50_000_000;
+async function loadFile(f) {
+  if (!f) return;
+  const refuse = (why) => notice(`${f.name}: ${why}. Nothing changed.`, 'warn');
+  if (f.size > MAX_FILE_BYTES) return refuse(`the file has ${f.size} bytes, more than the limit of 50 MB (${MAX_FILE_BYTES} bytes)`);
+  let bytes;
+  try { bytes = new Uint8Array(await f.arrayBuffer()); } catch (e) { return refuse(`it could not be read (${e.message ?? e})`); }
+  const r = JSON.parse(load_matrix(bytes, f.name));
+  if (r.error) return refuse(r.error);
+  const pending = app.pendingFile;
+  if (pending && pending.hash && r.hash !== pending.hash) {
+    return refuse(`its matrix has hash ${r.hash}, the link's has ${pending.hash}: not the link's matrix, refused`);
+  }
+  app.file = { hash: r.hash, n: r.n, name: f.name, bytes };
+  $('#file-status').textContent = `${f.name}: ${r.n} x ${r.n}, hash ${r.hash}.`;
+  if (pending) {
+    // The link's own settings, now with its matrix; then the run (or comparison) the link asked for.
+    app.pendingFile = null;
+    applySettings({ ...pending.obj, file: r.hash });
+    refreshPreview();
+    if (!pending.compare) return train();
+    const runs = compareRuns(pending.compare);
+    if (askFirst(pending.compare, runs)) compare(pending.compare, runs);
+    return;
+  }
+  applySettings({ ...formObject(), init: isFile(app.config.init) ? app.config.init : 'file', file: r.hash });
+  reset();
 }
 
 function onFormChange() {
@@ -546,7 +598,12 @@ function runFigure(named, seeds) {
 
 function wire() {
   document.addEventListener('richlazy:link', () => { if (app.config) updateLinks(); });
-  form.addEventListener('change', onFormChange);
+  form.addEventListener('change', (e) => { if (e.target.id !== 'file-input') onFormChange(); });
+  $('#file-input').addEventListener('change', (e) => { const f = e.target.files[0]; e.target.value = ''; loadFile(f); });
+  const drop = $('#file-drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); loadFile(e.dataTransfer.files[0]); });
   form.addEventListener('submit', (e) => e.preventDefault());
   $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...FAST }); reset(); };
   $('#preset-paper').onclick = () => {
@@ -637,6 +694,13 @@ async function main() {
   for (const name of RUN_CHARTS) {
     draw(name);
     await new Promise((r) => setTimeout(r, 0));
+  }
+  if (isFile(app.config.init)) {
+    // A link cannot carry the matrix, only its hash: ask for the file; loadFile checks it and starts the link's run.
+    app.pendingFile = { hash: app.config.file, obj, compare: c };
+    notice(`This link starts from a matrix of its author's (${app.config.file ? `hash ${app.config.file}` : 'no hash given'}), which a link cannot carry: choose or drop the same .npy or .csv file under "Initial recurrent weights" to run it.`);
+    $('#progress').textContent = 'Waiting for the link\'s matrix file.';
+    return;
   }
   const runs = c && compareRuns(c);
   if (!c) train();

@@ -1,12 +1,23 @@
 // The engine off the main thread: one training run, or previews of a start. Protocol:
-//   in:  {type: 'start', keys, values} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
-//        | {type: 'preview', keys, values, id}
+//   in:  {type: 'start', keys, values, file?} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
+//        | {type: 'preview', keys, values, id, file?}  (file: {hash, name, bytes}, a file start's matrix)
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
 //        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
 //   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed}
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
 //        | {type: 'theory', id, result, ms} | {type: 'bench', result}
-import init, { Run, Preview, sample_trial, theory, bench } from '../pkg/richlazy.js';
+import init, { Run, Preview, sample_trial, theory, bench, load_matrix } from '../pkg/richlazy.js';
+
+// Matrices this worker's engine holds (its own registry), by hash.
+const loaded = new Set();
+function holdFile(f) {
+  if (!f || loaded.has(f.hash)) return;
+  const r = JSON.parse(load_matrix(f.bytes, f.name));
+  if (r.error) throw new Error(`${f.name}: ${r.error}`);
+  if (r.hash !== f.hash) throw new Error(`${f.name}: hash ${r.hash}, expected ${f.hash}`);
+  if (loaded.size >= 8) loaded.clear(); // the engine keeps 8; loading again is harmless
+  loaded.add(f.hash);
+}
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
 let run = null;
@@ -61,6 +72,7 @@ self.onmessage = async (e) => {
   try {
     if (m.type === 'start') {
       await init();
+      holdFile(m.file);
       run = new Run(m.keys, m.values);
       sent = 0;
       lyapSent = false;
@@ -71,6 +83,7 @@ self.onmessage = async (e) => {
       else running = false;
     } else if (m.type === 'preview') {
       await init();
+      holdFile(m.file);
       const p = new Preview(m.keys, m.values);
       const image = p.image();
       self.postMessage({ type: 'preview', id: m.id, preview: p.summary(), trial: sample_trial(m.keys, m.values), image }, [image.buffer]);

@@ -9,6 +9,7 @@
 mod aligned;
 pub mod connectome;
 pub mod dale;
+pub mod file;
 mod gaussian;
 pub(crate) mod spectrum;
 mod wiring;
@@ -47,6 +48,12 @@ pub enum Family {
     Dale,
     /// The Dale start's best rank-r approximation (some entries break the signs: `dale::sign_violations`).
     DaleRank(usize),
+    /// The reader's own matrix (`file`), registered under `InitSpec::file`'s hash; N follows it.
+    File,
+    /// Its entries in random places (as `ConnectomeShuffled`).
+    FileShuffled,
+    /// Its singular values on random singular vectors (as `ConnectomeSpectrum`).
+    FileSpectrum,
 }
 
 /// What "the same size as the Gaussian" means.
@@ -91,6 +98,8 @@ pub struct InitSpec {
     pub signed: bool,
     /// Dale families: the fraction of excitatory units, in (0, 1).
     pub ei: f64,
+    /// File families: the content hash of the matrix (`file::hash`), which must be registered.
+    pub file: Option<u64>,
 }
 
 /// The directions the task uses, which the aligned family is built from.
@@ -105,7 +114,7 @@ pub struct TaskAxes<'a> {
 
 impl InitSpec {
     pub fn new(family: Family) -> Self {
-        InitSpec { family, gain: DEFAULT_GAIN, scale: Scale::Frobenius, signed: false, ei: DEFAULT_EI }
+        InitSpec { family, gain: DEFAULT_GAIN, scale: Scale::Frobenius, signed: false, ei: DEFAULT_EI, file: None }
     }
 
     pub fn key(&self) -> &'static str {
@@ -119,15 +128,29 @@ impl InitSpec {
             Family::ConnectomeSpectrum => "connectome_spectrum",
             Family::Dale => "dale",
             Family::DaleRank(_) => "dale_rank",
+            Family::File => "file",
+            Family::FileShuffled => "file_shuffled",
+            Family::FileSpectrum => "file_spectrum",
         }
     }
 
     /// Every `init` value, for messages and menus.
-    pub const KEYS: [&'static str; 9] =
-        ["gaussian", "rank", "spectrum", "aligned", "connectome", "connectome_shuffled", "connectome_spectrum", "dale", "dale_rank"];
+    pub const KEYS: [&'static str; 12] = [
+        "gaussian", "rank", "spectrum", "aligned", "connectome", "connectome_shuffled", "connectome_spectrum", "dale", "dale_rank", "file", "file_shuffled",
+        "file_spectrum",
+    ];
 
     pub fn is_connectome(&self) -> bool {
         matches!(self.family, Family::Connectome | Family::ConnectomeShuffled | Family::ConnectomeSpectrum)
+    }
+
+    pub fn is_file(&self) -> bool {
+        matches!(self.family, Family::File | Family::FileShuffled | Family::FileSpectrum)
+    }
+
+    /// A file family's matrix, when its hash is registered.
+    pub fn file_matrix(&self) -> Option<std::sync::Arc<Mat<f64>>> {
+        self.file.and_then(file::lookup).filter(|_| self.is_file())
     }
 
     pub fn is_dale(&self) -> bool {
@@ -144,6 +167,9 @@ impl InitSpec {
 
     /// The hidden size this family needs, if it fixes one.
     pub fn fixed_hidden(&self) -> Option<usize> {
+        if self.is_file() {
+            return self.file_matrix().map(|m| m.rows);
+        }
         self.is_connectome().then(|| connectome::celegans().n())
     }
 
@@ -168,7 +194,9 @@ impl InitSpec {
                 n - 1,
                 self.ei
             )),
+            _ if self.is_file() && self.file_matrix().is_none() => Err(file::missing(self.file)),
             _ => match self.fixed_hidden() {
+                Some(m) if m != n && self.is_file() => Err(format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}")),
                 Some(m) if m != n => Err(format!("the connectome has {m} neurons, so the hidden size must be {m}, got {n}")),
                 _ => Ok(()),
             },
@@ -204,22 +232,42 @@ impl InitSpec {
                 let size = self.scale.of(&w);
                 (w, size)
             }
-            // The controls keep the connectome's scale factor, so that the
-            // shuffle holds exactly its weights and the spectrum control exactly its singular values.
-            Family::Connectome | Family::ConnectomeShuffled | Family::ConnectomeSpectrum => {
-                let c = connectome::celegans().matrix(self.signed);
-                let size = self.scale.of(&c);
-                let w = match self.family {
-                    Family::ConnectomeShuffled => wiring::shuffled(&c, rng),
-                    Family::ConnectomeSpectrum => wiring::same_spectrum(&c, rng),
-                    _ => c,
+            Family::Connectome => self.measured(connectome::celegans().matrix(self.signed), None, rng),
+            Family::ConnectomeShuffled => self.measured(connectome::celegans().matrix(self.signed), Some(Control::Shuffled), rng),
+            Family::ConnectomeSpectrum => self.measured(connectome::celegans().matrix(self.signed), Some(Control::Spectrum), rng),
+            Family::File | Family::FileShuffled | Family::FileSpectrum => {
+                let m = self.file_matrix().unwrap_or_else(|| panic!("{}", file::missing(self.file)));
+                let control = match self.family {
+                    Family::FileShuffled => Some(Control::Shuffled),
+                    Family::FileSpectrum => Some(Control::Spectrum),
+                    _ => None,
                 };
-                (w, size)
+                self.measured((*m).clone(), control, rng)
             }
         };
         w.scale(self.scale.of(&base) / size);
         w
     }
+
+    /// A measured wiring (the connectome, a reader's file) or one of its two controls, with the
+    /// wiring's own size: the controls keep its scale factor, so that the shuffle holds exactly its
+    /// weights and the spectrum control exactly its singular values.
+    fn measured(&self, c: Mat<f64>, control: Option<Control>, rng: &mut Rng) -> (Mat<f64>, f64) {
+        let size = self.scale.of(&c);
+        let w = match control {
+            Some(Control::Shuffled) => wiring::shuffled(&c, rng),
+            Some(Control::Spectrum) => wiring::same_spectrum(&c, rng),
+            None => c,
+        };
+        (w, size)
+    }
+}
+
+/// The two controls of a measured wiring (`wiring`).
+#[derive(Clone, Copy)]
+enum Control {
+    Shuffled,
+    Spectrum,
 }
 
 #[cfg(test)]
@@ -295,6 +343,66 @@ mod tests {
         let (signed, _) = build(InitSpec { signed: true, ..InitSpec::new(Family::Connectome) }, n);
         assert!(signed.data.iter().any(|&x| x < 0.0));
         assert!(signed.data.iter().zip(&c.data).all(|(a, b)| a.abs() == b.abs()));
+    }
+
+    #[test]
+    fn a_files_matrix_round_trips_exactly_into_w_rec() {
+        use file::tests::{csv_text, npy_bytes};
+        let n = 12;
+        let mut rng = Rng::new(8, 8);
+        let m = Mat::from_fn(n, n, |_, _| if rng.uniform() < 0.3 { rng.normal() * 3.0 } else { 0.0 });
+        let m32 = m.map(|x| x as f32 as f64);
+        for (bytes, name, want) in [(npy_bytes(&m, true), "m.npy", &m32), (npy_bytes(&m, false), "m.npy", &m), (csv_text(&m).into_bytes(), "m.csv", &m)] {
+            let (hash, rows) = file::load(&bytes, name).unwrap();
+            assert_eq!((hash, rows), (file::hash(want), n));
+            for scale in [Scale::Frobenius, Scale::Spectral] {
+                let spec = InitSpec { scale, file: Some(hash), ..InitSpec::new(Family::File) };
+                assert_eq!(spec.fixed_hidden(), Some(n));
+                let (w, g) = build(spec, n);
+                // W_rec(0) = s M, s the family's scale factor: exactly, entry by entry.
+                let s = scale.of(&g) / scale.of(want);
+                assert!(w.data.iter().zip(&want.data).all(|(x, y)| *x == y * s), "{name} {scale:?}");
+                // ... and so in the engine's f32 network.
+                let mut c = crate::config::Config::default();
+                let hex = file::hex(hash);
+                let errs = c.apply([("init", "file"), ("file", hex.as_str()), ("seed", "4"), ("scale", scale.key()), ("hidden", "50")]);
+                assert!(errs.is_empty(), "{errs:?}");
+                assert_eq!(c.hidden, n, "N follows the file");
+                let net = crate::experiment::initial_network(&c);
+                let s = scale.of(&net_gaussian(&c)) / scale.of(want);
+                assert_eq!(net.w_rec, want.map(|y| y * s).cast::<f32>(), "{name} {scale:?}");
+                assert_eq!(c.pairs().iter().find(|(k, _)| *k == "file").map(|(_, v)| v.clone()), Some(hex.clone()));
+            }
+            // The controls, as the connectome's: the same entries, or the same singular values.
+            let spec = |family| InitSpec { file: Some(hash), ..InitSpec::new(family) };
+            let (w, _) = build(spec(Family::File), n);
+            let (sh, _) = build(spec(Family::FileShuffled), n);
+            let sorted = |m: &Mat<f64>| {
+                let mut d = m.data.clone();
+                d.sort_by(f64::total_cmp);
+                d
+            };
+            assert_eq!(sorted(&sh), sorted(&w));
+            assert_ne!(sh, w);
+            let (sp, _) = build(spec(Family::FileSpectrum), n);
+            let (a, b) = (singular_values(&w), singular_values(&sp));
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]));
+        }
+        // An unknown hash (or none) is refused with a message, by the engine too.
+        let other = file::hex(file::hash(&m) ^ 0xff);
+        assert!(InitSpec { file: Some(file::hash(&m) ^ 0xff), ..InitSpec::new(Family::File) }.validate(n, 3, 3).unwrap_err().contains(&other));
+        let mut c = crate::config::Config::default();
+        let errs = c.apply([("init", "file"), ("file", other.as_str())]);
+        assert!(errs.len() == 1 && errs[0].contains("no matrix with hash") && errs[0].contains(&other), "{errs:?}");
+        let e = crate::experiment::Experiment::new(c).err().unwrap();
+        assert!(e.contains("no matrix with hash"), "{e}");
+        assert!(crate::config::Config::default().apply([("init", "file")])[0].contains("needs a matrix"));
+        assert!(crate::config::Config::default().apply([("file", "nothex")])[0].starts_with("file: 'nothex' is not a matrix's hash"));
+    }
+
+    /// The Gaussian the configuration's start is scaled to (its seed's W_rec stream).
+    fn net_gaussian(c: &crate::config::Config) -> Mat<f64> {
+        gaussian::build(c.hidden, c.init.gain, &mut Rng::new(c.seed, 1))
     }
 
     #[test]

@@ -35,6 +35,17 @@ pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
     obj([("config", config_json(&c)), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string()
 }
 
+/// Checks a `.npy` or `.csv` matrix (`name` gives the format) and keeps it in this engine instance
+/// (each worker has its own) for the file starts: `{"hash": "16 hex digits", "n": N}` or `{"error": "..."}`.
+#[wasm_bindgen]
+pub fn load_matrix(bytes: &[u8], name: &str) -> String {
+    match crate::init::file::load(bytes, name) {
+        Ok((hash, n)) => obj([("hash", Json::from(crate::init::file::hex(hash).as_str())), ("n", n.into())]),
+        Err(e) => obj([("error", Json::from(e.as_str()))]),
+    }
+    .to_string()
+}
+
 fn spectrum_json(s: &Spectrum) -> Json {
     obj([
         ("singular_values", s.singular_values.as_slice().into()),
@@ -52,10 +63,14 @@ pub struct Preview {
 
 #[wasm_bindgen]
 impl Preview {
+    /// An error only for a file start whose matrix is not loaded (`load_matrix`).
     #[wasm_bindgen(constructor)]
-    pub fn new(keys: Vec<String>, values: Vec<String>) -> Preview {
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Preview, JsError> {
         let (c, _) = lenient(&keys, &values);
-        Preview { w_rec: initial_network(&c).w_rec }
+        if c.init.is_file() && c.init.file_matrix().is_none() {
+            return Err(JsError::new(&crate::init::file::missing(c.init.file)));
+        }
+        Ok(Preview { w_rec: initial_network(&c).w_rec })
     }
 
     /// Its spectrum, effective ranks and Frobenius norm, as JSON.
