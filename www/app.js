@@ -68,6 +68,8 @@ function fillForm(config) {
 
 const isConnectome = (init) => String(init).startsWith('connectome');
 const isFile = (init) => String(init).startsWith('file');
+// The engine's message for a file start whose matrix is not loaded: not a bad setting, the drop zone asks for it.
+const missingFile = (e) => /^file: (init=file needs a matrix|no matrix with hash)/.test(e);
 // A file start whose matrix this page does not hold (the engine would refuse it).
 const lacksFile = (config) => isFile(config.init) && (!app.file || app.file.hash !== config.file);
 
@@ -122,7 +124,7 @@ function parseCompare(text, seedsText) {
   const parsed = JSON.parse(variants(list));
   if (parsed.error) return { error: `compare: ${parsed.error}` };
   for (const v of parsed.variants) {
-    const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => !/^file: (init=file needs a matrix|no matrix with hash)/.test(e)); // launch asks for the file
+    const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => !missingFile(e)); // launch asks for the file
     if (errors.length) return { error: `compare: ${v.label}: ${errors[0]}` };
   }
   const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
@@ -481,7 +483,7 @@ function reset() {
 function applySettings(obj, { quiet = false } = {}) {
   const s = validate(obj);
   // A file start without its matrix is not an ignored setting: the drop zone asks for the file.
-  s.errors = s.errors.filter((e) => !/^file: (init=file needs a matrix|no matrix with hash)/.test(e));
+  s.errors = s.errors.filter((e) => !missingFile(e));
   if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
   app.config = s.config;
   fillForm(s.config);
