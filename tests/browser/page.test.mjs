@@ -244,8 +244,8 @@ test('new settings stop the running worker and preview the new start before trai
   await page.dispatchEvent('#settings', 'change');
   await waitPhase(page, 'idle');
   // The preview (an SVD, in a worker) arrives shortly: a start of rank exactly 5.
-  const rank = () => window.richlazy.preview?.singular_values.filter((s, _, a) => s > a[0] * 1e-6).length;
-  await page.waitForFunction(`(${rank})() === 5`, null, { timeout: 10_000 });
+  // A function predicate, not a string: the page's CSP forbids eval, which Playwright needs for strings.
+  await page.waitForFunction(() => window.richlazy.preview?.singular_values.filter((s, _, a) => s > a[0] * 1e-6).length === 5, null, { timeout: 10_000 });
   const state = await page.evaluate(() => ({ runs: window.richlazy.runs.length, rank: window.richlazy.config.rank, url: location.search, summary: document.querySelector('#init-summary').textContent }));
   assert.equal(state.runs, 0);
   assert.equal(state.rank, 5);
