@@ -20,6 +20,9 @@ const USAGE: &str = "usage:
   richlazy bench [run options] [--iters I] [--json]
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
+  richlazy sgd perceptron|grid [--key value ...] [--json | --save FILE.json]
+  richlazy grok [--key value ...] [--json | --save FILE.json]
+                 the regime studies; their keys are listed by --help after the study's name
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
@@ -30,11 +33,17 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "sweep" => sweep(rest),
         "bench" => bench(rest),
         "theory" => theory(rest),
+        "sgd" => match rest.split_first() {
+            Some((w, r)) if w == "perceptron" => study("perceptron", r),
+            Some((w, r)) if w == "grid" => study("phase", r),
+            _ => Err("usage: richlazy sgd perceptron|grid [--key value ...] (see richlazy help)".into()),
+        },
+        "grok" => study("grok", rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
         }
-        other => Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, help)")),
+        other => Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, help)")),
     }
 }
 
@@ -337,4 +346,54 @@ fn theory(args: &[String]) -> Result<(), String> {
         print!("{}", report.table());
     }
     Ok(())
+}
+
+/// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
+/// (`--json`), or both (`--save FILE`). Progress goes to stderr.
+fn study(name: &str, args: &[String]) -> Result<(), String> {
+    let spec = crate::regimes::find(name)?;
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{} ({name}): settings, each --key value", spec.title);
+        for p in spec.params {
+            println!("  --{:<14} {} [default {}]", p.key, p.help, p.default);
+        }
+        return Ok(());
+    }
+    let mut flags = Flags::parse(args)?;
+    let save = flags.take("save");
+    let (values, errors) = spec.values(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Some(e) = errors.first() {
+        return Err(e.clone());
+    }
+    let mut run = (spec.open)(&values);
+    let t0 = Instant::now();
+    let mut last = 0.0;
+    while run.advance(1) {
+        let s = t0.elapsed().as_secs_f64();
+        if s - last > 5.0 {
+            last = s;
+            if let Some((done, total)) = done_total(&run.progress()) {
+                eprintln!("{name}: {done} of {total} ({s:.0} s)");
+            }
+        }
+    }
+    run.progress();
+    let report = run.report().to_string();
+    if let Some(path) = save {
+        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
+    }
+    if flags.switches.iter().any(|s| s == "json") {
+        println!("{report}");
+    } else {
+        print!("{}", run.table());
+    }
+    eprintln!("{name}: {:.1} s", t0.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn done_total(p: &Json) -> Option<(f64, f64)> {
+    match (field(p, "done")?, field(p, "total")?) {
+        (Json::Num(d), Json::Num(t)) => Some((*d, *t)),
+        _ => None,
+    }
 }

@@ -11,6 +11,7 @@ pub mod lyap;
 pub mod metrics;
 pub mod model;
 pub mod optim;
+pub mod regimes;
 pub mod report;
 pub mod rng;
 pub mod rules;

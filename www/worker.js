@@ -3,10 +3,12 @@
 //        | {type: 'preview', keys, values, id, file?}  (file: {hash, name, bytes}, a file start's matrix)
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
 //        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
+//        | {type: 'study', name, keys, values}  (a regime study, src/regimes: any of them, run to the end)
 //   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed}
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
 //        | {type: 'theory', id, result, ms} | {type: 'bench', result}
-import init, { Run, Preview, sample_trial, theory, bench, load_matrix } from '../pkg/richlazy.js';
+//        | {type: 'study-progress', progress, ms} ... then {type: 'study-finished', report, ms}
+import init, { Run, Preview, sample_trial, theory, bench, load_matrix, StudyRun } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
 const loaded = new Set();
@@ -67,6 +69,28 @@ function loop() {
   if (running) setTimeout(loop, 0);
 }
 
+// A regime study: slices of about TARGET_MS, each followed by what is new, so charts fill in live.
+let study = null;
+function studyLoop() {
+  if (!running || !study) return;
+  try {
+    const t0 = performance.now();
+    const more = study.run.advance(chunk);
+    const dt = performance.now() - t0;
+    study.ms += dt;
+    chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+    self.postMessage({ type: 'study-progress', progress: study.run.progress(), ms: study.ms });
+    if (!more) {
+      running = false;
+      self.postMessage({ type: 'study-finished', report: study.run.report(), ms: study.ms });
+      return;
+    }
+  } catch (err) {
+    return fail(err);
+  }
+  setTimeout(studyLoop, 0);
+}
+
 self.onmessage = async (e) => {
   const m = e.data;
   try {
@@ -97,6 +121,12 @@ self.onmessage = async (e) => {
       await init();
       if (m.warmup) bench(m.keys, m.values, m.warmup); // a fresh worker's first calls run unoptimised code
       self.postMessage({ type: 'bench', result: bench(m.keys, m.values, m.iters) });
+    } else if (m.type === 'study') {
+      await init();
+      study = { run: new StudyRun(m.name, m.keys, m.values), ms: 0 };
+      chunk = 1;
+      running = true;
+      studyLoop();
     } else if (m.type === 'pause') {
       running = false;
     } else if (m.type === 'resume' && run && run.status() === 'running' && !running) {

@@ -3,6 +3,7 @@
 //! parameters); results cross as JSON text built by `report`.
 
 mod charts;
+mod study;
 mod theory;
 
 use crate::config::Config;

@@ -1,0 +1,57 @@
+//! The regime studies (`crate::regimes`) for the page: one class for any study, so a new study
+//! needs no binding of its own. Settings cross as key and value arrays, results as JSON text.
+
+use crate::json::{obj, Json};
+use crate::regimes::{find, Study};
+use wasm_bindgen::prelude::*;
+
+/// A study's settings table for the page's form (`Spec::schema`), or `{"error"}`.
+#[wasm_bindgen]
+pub fn study_schema(name: &str) -> String {
+    find(name).map_or_else(|e| obj([("error", Json::from(e.as_str()))]), |s| s.schema()).to_string()
+}
+
+/// Validates a study's link or form settings: `{"settings": {key: value}, "changed": {key: value}, "errors": [...]}`;
+/// bad values keep their defaults and are named.
+#[wasm_bindgen]
+pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<String, JsError> {
+    let spec = find(name).map_err(|e| JsError::new(&e))?;
+    let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let changed = Json::Obj(v.changed().into_iter().map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
+    Ok(obj([("settings", v.json()), ("changed", changed), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string())
+}
+
+/// One run of a study, advanced by the worker in small slices.
+#[wasm_bindgen]
+pub struct StudyRun {
+    run: Box<dyn Study>,
+}
+
+#[wasm_bindgen]
+impl StudyRun {
+    /// Bad settings are an error here (the page validates with `study_settings` first).
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<StudyRun, JsError> {
+        let spec = find(name).map_err(|e| JsError::new(&e))?;
+        let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+        if let Some(e) = errors.first() {
+            return Err(JsError::new(e));
+        }
+        Ok(StudyRun { run: (spec.open)(&v) })
+    }
+
+    /// Up to `units` units of work; whether work remains.
+    pub fn advance(&mut self, units: usize) -> bool {
+        self.run.advance(units)
+    }
+
+    /// What is new since the last call, as JSON (`Study::progress`).
+    pub fn progress(&mut self) -> String {
+        self.run.progress().to_string()
+    }
+
+    /// The whole result, as JSON.
+    pub fn report(&self) -> String {
+        self.run.report().to_string()
+    }
+}
