@@ -62,6 +62,31 @@ impl Rng {
         r * libm::cos(theta)
     }
 
+    /// Gamma(shape, 1) by Marsaglia and Tsang's squeeze-and-reject method (ACM TOMS 2000) on
+    /// `normal` and `uniform`, libm throughout, so portable; shape < 1 by the boost
+    /// Gamma(a) = Gamma(a + 1) U^(1/a).
+    pub fn gamma(&mut self, shape: f64) -> f64 {
+        assert!(shape > 0.0, "gamma shape {shape}");
+        if shape < 1.0 {
+            return self.gamma(shape + 1.0) * libm::pow(1.0 - self.uniform(), 1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / libm::sqrt(9.0 * d);
+        loop {
+            let x = self.normal();
+            let v = 1.0 + c * x;
+            if v <= 0.0 {
+                continue;
+            }
+            let v = v * v * v;
+            let u = 1.0 - self.uniform();
+            let x2 = x * x;
+            if u < 1.0 - 0.0331 * x2 * x2 || libm::log(u) < 0.5 * x2 + d * (1.0 - v + libm::log(v)) {
+                return d * v;
+            }
+        }
+    }
+
     /// Fisher-Yates shuffle.
     pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
@@ -102,6 +127,20 @@ mod tests {
         let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
         assert!(mean.abs() < 0.01, "mean {mean}");
         assert!((var - 1.0).abs() < 0.01, "var {var}");
+    }
+
+    #[test]
+    fn gamma_has_its_mean_and_variance() {
+        // Gamma(a, 1): mean a, variance a; both branches (a < 1 boosts).
+        for a in [0.5, 1.0, 2.5] {
+            let mut r = Rng::new(3, 0);
+            let n = 200_000;
+            let xs: Vec<f64> = (0..n).map(|_| r.gamma(a)).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+            assert!((mean - a).abs() < 0.01 * a.max(1.0), "a {a}: mean {mean}");
+            assert!((var - a).abs() < 0.03 * a.max(1.0), "a {a}: var {var}");
+        }
     }
 
     #[test]

@@ -1,17 +1,402 @@
-//! Placeholder until the study is built: registered so that the page and the command line know its name.
+//! SGD noise on the perceptron (Sclocchi, Geiger, Wyart, ICML 2023, as in the authors' code
+//! `AntonioScl/SGD_learning_regimes`): hinge loss with the scale alpha, SGD at temperature
+//! T = dt / B, trained to exactly zero loss, swept over P x alpha*T x seeds at one chi.
+//!
+//! Choices that are ours: the sweep reports the run at `alpha` (default 1) — at fixed alpha*T,
+//! |w* - w0| and t* scale as 1/alpha and nothing else depends on alpha (see `sgd`); the training
+//! sets of one seed are nested (the first P of one sample), and every P and alpha*T of a seed share
+//! its test set and its SGD streams; a list of P is rounded to whole numbers and B is capped at P;
+//! a unit of `advance` is a slice of one run (a bounded number of margins computed), and a run ends
+//! at zero loss or at the step cap, a capped run being marked and left out of the fits.
+//!
+//! `trace=1` runs one training (the first P and alpha*T, the first seed) and its progress rows carry
+//! snapshots at hits 0, 1, 2, ... growing by 15%: w_par, |w_perp|, the unfitted count, and for the
+//! first 400 training points their coordinate along u_perp's direction. In the plane of x_1 and
+//! that coordinate v the boundary is exactly the line `w_par x_1 + |w_perp| v = 0`, and the margin
+//! lines are `= ±sqrt(d) / alpha`.
 
-use super::{Spec, Study, Values};
+mod data;
+mod sgd;
+mod summary;
+
+use super::{Kind, Param, Spec, Study, Values};
 use crate::json::{obj, Json};
+use crate::rng::Rng;
+use data::Points;
+use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &[], open };
+pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open };
 
-struct Empty;
+const PARAMS: [Param; 11] = [
+    Param { key: "chi", default: "0", kind: Kind::Real { lo: 0.0, hi: 8.0 }, help: "chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian)" },
+    Param { key: "d", default: "32", kind: Kind::Int { lo: 2, hi: 1024 }, help: "input dimension d" },
+    Param { key: "ps", default: "256,1024,4096", kind: Kind::Reals { lo: 2.0, hi: 65536.0, max: 8 }, help: "training set sizes P" },
+    Param { key: "ats", default: "0.001,0.01,0.1,1,10,100,1000", kind: Kind::Reals { lo: 1e-6, hi: 1e6, max: 24 }, help: "temperatures alpha*T (T = dt/B)" },
+    Param { key: "b", default: "2", kind: Kind::Int { lo: 1, hi: 4096 }, help: "batch size B (at most P)" },
+    Param { key: "alpha", default: "1", kind: Kind::Real { lo: 1e-6, hi: 1e6 }, help: "alpha: |dw| and t* are reported at this scale" },
+    Param { key: "cap", default: "1e10", kind: Kind::Int { lo: 1, hi: 1_000_000_000_000_000 }, help: "step cap" },
+    Param { key: "pte", default: "10000", kind: Kind::Int { lo: 100, hi: 1_000_000 }, help: "test set size" },
+    Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 1_000_000_000 }, help: "first seed" },
+    Param { key: "seeds", default: "3", kind: Kind::Int { lo: 1, hi: 64 }, help: "seeds per cell" },
+    Param { key: "trace", default: "0", kind: Kind::Int { lo: 0, hi: 1 }, help: "1: trace one run (first P, first alpha*T) for the picture" },
+];
 
-impl Study for Empty {
-    fn advance(&mut self, _: usize) -> bool { false }
-    fn progress(&mut self) -> Json { obj([("done", Json::from(0usize)), ("total", Json::from(0usize))]) }
-    fn report(&self) -> Json { Json::Null }
-    fn table(&self) -> String { String::new() }
+/// Margins computed per unit of `advance`: a millisecond or two at d = 32.
+const BUDGET: u64 = 1 << 15;
+/// Training points whose picture coordinates a trace carries.
+const SHOWN: usize = 400;
+
+/// Random streams per seed, one per purpose.
+const TRAIN: u64 = 1;
+const TEST: u64 = 2;
+const INIT: u64 = 3;
+const WAITS: u64 = 4;
+const PICKS: u64 = 5;
+
+struct Settings {
+    chi: f64,
+    d: usize,
+    ps: Vec<usize>,
+    ats: Vec<f64>,
+    b: usize,
+    alpha: f64,
+    cap: u64,
+    pte: usize,
+    seeds: Vec<u64>,
+    trace: bool,
 }
 
-fn open(_: &Values) -> Box<dyn Study> { Box::new(Empty) }
+/// One finished run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub p: usize,
+    pub at: f64,
+    pub seed: u64,
+    pub err: f64,
+    /// |w* - w0| and |w* - w0| / |w0|.
+    pub dw: f64,
+    pub dw_rel: f64,
+    pub t: f64,
+    pub steps: u64,
+    pub hits: u64,
+    /// dw_1 and |dw_perp|.
+    pub w_par: f64,
+    pub w_perp: f64,
+    pub capped: bool,
+}
+
+impl Row {
+    fn json(&self) -> Json {
+        obj([
+            ("p", Json::from(self.p)),
+            ("at", Json::from(self.at)),
+            ("seed", Json::from(self.seed)),
+            ("err", Json::from(self.err)),
+            ("dw", Json::from(self.dw)),
+            ("dw_rel", Json::from(self.dw_rel)),
+            ("t", Json::from(self.t)),
+            ("steps", Json::from(self.steps)),
+            ("hits", Json::from(self.hits)),
+            ("w_par", Json::from(self.w_par)),
+            ("w_perp", Json::from(self.w_perp)),
+            ("capped", Json::from(self.capped)),
+        ])
+    }
+}
+
+/// A seed's data: the largest training set (smaller P take its first points), the test set, |w0|.
+struct Sample {
+    seed: u64,
+    train: Points,
+    test: Points,
+    w0: f64,
+}
+
+struct Current {
+    p: usize,
+    at: f64,
+    run: Run,
+    /// The hit count of the next trace snapshot.
+    next_snap: u64,
+}
+
+struct Perceptron {
+    values: Values,
+    s: Settings,
+    /// (seed, P, alpha*T) in run order: seed by seed, so every line appears early and then firms up.
+    cells: Vec<(u64, usize, f64)>,
+    next: usize,
+    sample: Option<Sample>,
+    current: Option<Current>,
+    rows: Vec<Row>,
+    rows_sent: usize,
+    snaps: Vec<Json>,
+    snaps_sent: usize,
+}
+
+fn open(v: &Values) -> Box<dyn Study> {
+    let seed = v.int("seed");
+    let trace = v.int("trace") == 1;
+    let mut s = Settings {
+        chi: v.real("chi"),
+        d: v.usize("d"),
+        ps: v.reals("ps").iter().map(|p| p.round() as usize).collect(),
+        ats: v.reals("ats"),
+        b: v.usize("b"),
+        alpha: v.real("alpha"),
+        cap: v.int("cap"),
+        pte: v.usize("pte"),
+        seeds: (seed..seed + v.int("seeds")).collect(),
+        trace,
+    };
+    if trace {
+        s.ps.truncate(1);
+        s.ats.truncate(1);
+        s.seeds.truncate(1);
+    }
+    let mut cells = Vec::new();
+    for &k in &s.seeds {
+        for &p in &s.ps {
+            for &at in &s.ats {
+                cells.push((k, p, at));
+            }
+        }
+    }
+    Box::new(Perceptron { values: v.clone(), s, cells, next: 0, sample: None, current: None, rows: Vec::new(), rows_sent: 0, snaps: Vec::new(), snaps_sent: 0 })
+}
+
+impl Perceptron {
+    fn sample(&mut self, seed: u64) -> &Sample {
+        if self.sample.as_ref().map(|s| s.seed) != Some(seed) {
+            let s = &self.s;
+            let pmax = *s.ps.iter().max().expect("at least one P");
+            let mut init = Rng::new(seed, INIT);
+            let w0 = data::norm(&(0..s.d).map(|_| init.normal()).collect::<Vec<_>>());
+            self.sample = Some(Sample {
+                seed,
+                train: Points::sample(&mut Rng::new(seed, TRAIN), s.chi, s.d, pmax),
+                test: Points::sample(&mut Rng::new(seed, TEST), s.chi, s.d, s.pte),
+                w0,
+            });
+        }
+        self.sample.as_ref().expect("just made")
+    }
+
+    fn start(&mut self) {
+        let (seed, p, at) = self.cells[self.next];
+        self.next += 1;
+        let b = self.s.b.min(p);
+        let cap = self.s.cap;
+        let train = &self.sample(seed).train;
+        let batches = Batches::new(p, b, Rng::new(seed, WAITS), Rng::new(seed, PICKS));
+        let run = Run::new(train, at, cap, batches);
+        self.current = Some(Current { p, at, run, next_snap: 0 });
+    }
+
+    fn finish(&mut self) {
+        let Current { p, at, run, .. } = self.current.take().expect("a run");
+        let sample = self.sample.as_ref().expect("its data");
+        let a = self.s.alpha;
+        let dw = data::norm(&run.u) / a;
+        self.rows.push(Row {
+            p,
+            at,
+            seed: sample.seed,
+            err: sample.test.error(&run.u),
+            dw,
+            dw_rel: dw / sample.w0,
+            t: (p.min(self.s.b) as f64) * at * run.steps as f64 / a,
+            steps: run.steps,
+            hits: run.hits,
+            w_par: run.u[0] / a,
+            w_perp: data::norm(&run.u[1..]) / a,
+            capped: run.end == Some(End::Capped),
+        });
+    }
+
+    /// The trace's picture at the current hit: w_par, |w_perp|, and the shown points' v.
+    fn snapshot(&mut self) {
+        let cur = self.current.as_ref().expect("a run");
+        let train = &self.sample.as_ref().expect("its data").train;
+        let (u, a, d) = (&cur.run.u, self.s.alpha, self.s.d);
+        let perp = data::norm(&u[1..]);
+        // v = x_perp . u_perp / |u_perp| (along x_2 while u_perp is 0); x = y z sqrt(d).
+        let v: Vec<f64> = (0..cur.p.min(SHOWN))
+            .map(|i| {
+                let z = train.row(i);
+                let y = if train.x1[i] < 0.0 { -1.0 } else { 1.0 };
+                let along = if perp > 0.0 { data::dot(&z[1..], &u[1..]) / perp } else { z[1] };
+                y * along * libm::sqrt(d as f64)
+            })
+            .collect();
+        self.snaps.push(obj([
+            ("hits", Json::from(cur.run.hits)),
+            ("steps", Json::from(cur.run.steps)),
+            ("t", Json::from(cur.p.min(self.s.b) as f64 * cur.at * cur.run.steps as f64 / a)),
+            ("w_par", Json::from(u[0] / a)),
+            ("w_perp", Json::from(perp / a)),
+            ("unfitted", Json::from(cur.run.unfitted())),
+            ("v", Json::from(&v[..])),
+        ]));
+    }
+
+    fn running(&self) -> Json {
+        self.current.as_ref().map_or(Json::Null, |c| {
+            obj([
+                ("p", Json::from(c.p)),
+                ("at", Json::from(c.at)),
+                ("steps", Json::from(c.run.steps)),
+                ("hits", Json::from(c.run.hits)),
+                ("unfitted", Json::from(c.run.unfitted())),
+            ])
+        })
+    }
+
+    /// The shown training points' x_1 (the picture's fixed coordinate).
+    fn shown_x1(&self) -> Json {
+        let train = &self.sample.as_ref().expect("its data").train;
+        Json::from(&train.x1[..self.s.ps[0].min(SHOWN)])
+    }
+}
+
+impl Study for Perceptron {
+    fn advance(&mut self, units: usize) -> bool {
+        for _ in 0..units {
+            if self.current.is_none() {
+                if self.next == self.cells.len() {
+                    return false;
+                }
+                self.start();
+            }
+            let train = &self.sample.as_ref().expect("its data").train;
+            let cur = self.current.as_mut().expect("started");
+            let until = if self.s.trace { cur.next_snap } else { u64::MAX };
+            cur.run.advance(train, BUDGET, until);
+            if self.s.trace && (cur.run.hits >= cur.next_snap || cur.run.end.is_some()) {
+                cur.next_snap = (cur.next_snap + 1).max((cur.next_snap as f64 * 1.15).ceil() as u64);
+                self.snapshot();
+            }
+            if self.current.as_ref().is_some_and(|c| c.run.end.is_some()) {
+                self.finish();
+            }
+        }
+        self.current.is_some() || self.next < self.cells.len()
+    }
+
+    fn progress(&mut self) -> Json {
+        let rows = Json::Arr(self.rows[self.rows_sent..].iter().map(Row::json).collect());
+        self.rows_sent = self.rows.len();
+        let mut p = vec![("done", Json::from(self.rows.len())), ("total", Json::from(self.cells.len())), ("rows", rows), ("running", self.running())];
+        if self.s.trace && self.sample.is_some() {
+            if self.snaps_sent == 0 {
+                p.push(("x1", self.shown_x1()));
+            }
+            p.push(("trace", Json::Arr(self.snaps[self.snaps_sent..].to_vec())));
+            self.snaps_sent = self.snaps.len();
+        }
+        obj(p)
+    }
+
+    fn report(&self) -> Json {
+        let mut r = vec![
+            ("settings", self.values.json()),
+            ("runs", Json::Arr(self.rows.iter().map(Row::json).collect())),
+            ("cells", summary::cells_json(&summary::cells(&self.rows))),
+            ("fits", summary::fits_json(&summary::fits(&summary::cells(&self.rows)))),
+        ];
+        if self.s.trace && self.sample.is_some() {
+            r.push(("x1", self.shown_x1()));
+            r.push(("trace", Json::Arr(self.snaps.clone())));
+        }
+        obj(r)
+    }
+
+    fn table(&self) -> String {
+        let s = &self.s;
+        let head = format!(
+            "perceptron: chi {}, d {}, B {}, alpha {}, {} seed(s) from {}; means over seeds\n",
+            self.values.pairs()[0].1,
+            s.d,
+            s.b,
+            self.values.pairs()[5].1,
+            s.seeds.len(),
+            s.seeds[0]
+        );
+        head + &summary::table(&summary::cells(&self.rows))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn study(pairs: &[(&str, &str)]) -> Box<dyn Study> {
+        let (v, errors) = SPEC.values(pairs.iter().copied());
+        assert!(errors.is_empty(), "{errors:?}");
+        (SPEC.open)(&v)
+    }
+
+    fn finish(s: &mut Box<dyn Study>, units: usize) -> Vec<Json> {
+        let mut progress = Vec::new();
+        while s.advance(units) {
+            progress.push(s.progress());
+        }
+        progress.push(s.progress());
+        progress
+    }
+
+    const SMALL: [(&str, &str); 5] = [("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500")];
+
+    #[test]
+    fn report_is_deterministic_and_independent_of_slicing() {
+        let mut a = study(&SMALL);
+        let mut b = study(&SMALL);
+        finish(&mut a, 1);
+        finish(&mut b, 1000);
+        assert_eq!(a.report().to_string(), b.report().to_string());
+        let mut c = study(&SMALL);
+        finish(&mut c, 7);
+        assert_eq!(a.report().to_string(), c.report().to_string());
+        assert_eq!(a.table(), c.table());
+        let runs = match a.report() {
+            Json::Obj(f) => f.into_iter().find(|(k, _)| k == "runs").expect("runs").1,
+            _ => panic!(),
+        };
+        assert!(matches!(runs, Json::Arr(ref r) if r.len() == 8), "{runs}");
+        // Another seed gives other numbers.
+        let mut d = study(&[("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500"), ("seed", "2")]);
+        finish(&mut d, 1);
+        assert_ne!(a.report().to_string(), d.report().to_string());
+    }
+
+    #[test]
+    fn progress_rows_arrive_once_each_and_runs_fit_the_training_set() {
+        let mut s = study(&SMALL);
+        let progress = finish(&mut s, 1);
+        let rows: usize = progress.iter().map(|p| match p {
+            Json::Obj(f) => match &f.iter().find(|(k, _)| k == "rows").expect("rows").1 {
+                Json::Arr(r) => r.len(),
+                _ => panic!(),
+            },
+            _ => panic!(),
+        }).sum();
+        assert_eq!(rows, 8);
+        let text = s.report().to_string();
+        assert!(!text.contains("\"capped\":true"), "{text}");
+        assert!(text.contains("\"settings\":{\"chi\":\"0\",\"d\":\"8\",\"ps\":\"64,128\""), "{text}");
+    }
+
+    #[test]
+    fn a_trace_carries_snapshots_and_the_picture() {
+        let mut s = study(&[("d", "8"), ("ps", "64,128"), ("ats", "1,10"), ("trace", "1"), ("pte", "200")]);
+        let progress = finish(&mut s, 1);
+        let text = s.report().to_string();
+        assert!(text.contains("\"x1\":["), "{text}");
+        let first = progress[0].to_string();
+        assert!(first.contains("\"x1\":[") && first.contains("\"hits\":0"), "{first}");
+        // One run only: the first P and alpha*T; its last snapshot has nothing unfitted.
+        assert!(text.contains("\"runs\":[{\"p\":64,\"at\":1,"), "{text}");
+        let last = progress.iter().rev().find(|p| p.to_string().contains("\"trace\":[{")).expect("a snapshot").to_string();
+        assert!(last.ends_with("\"unfitted\":0,\"v\":[") || last.contains("\"unfitted\":0,"), "{last}");
+    }
+}
