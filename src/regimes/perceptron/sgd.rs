@@ -128,11 +128,12 @@ pub struct Run {
     pub end: Option<End>,
     /// Indices of the unfitted points, ascending.
     unfitted: Vec<usize>,
-    /// The checkpoint: u there, point indices by slack, their slacks, and how many were candidates there.
+    /// The checkpoint: u there, and the point indices by slack with their slacks.
     u_c: Vec<f64>,
     order: Vec<usize>,
     slack: Vec<f64>,
-    c0: usize,
+    /// Candidates found fitted since the checkpoint: when they cost two checkpoints' worth, take one.
+    waste: u64,
     /// Margins computed so far (a dot product of length d each): the measure of work.
     pub dots: u64,
     grad: Vec<f64>,
@@ -155,7 +156,7 @@ impl Run {
             u_c: vec![0.0; d],
             order: Vec::new(),
             slack: Vec::new(),
-            c0: 0,
+            waste: 0,
             dots: 0,
             grad: vec![0.0; d],
         };
@@ -205,7 +206,7 @@ impl Run {
         }
         let bound = bound(libm::sqrt(r2), &self.u, &self.u_c);
         let c = self.slack.partition_point(|s| *s <= bound);
-        if c > 2 * self.c0 + 16 {
+        if self.waste > 2 * self.batches.p as u64 {
             self.checkpoint(pts);
             return;
         }
@@ -217,6 +218,7 @@ impl Run {
         }
         self.unfitted.sort_unstable();
         self.dots += c as u64;
+        self.waste += (c - self.unfitted.len()) as u64;
     }
 
     /// Every margin afresh; the points sorted by slack.
@@ -235,7 +237,7 @@ impl Run {
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
         self.order = keyed.iter().map(|k| k.1).collect();
         self.slack = keyed.iter().map(|k| k.0).collect();
-        self.c0 = self.slack.partition_point(|s| *s <= bound(0.0, &self.u, &self.u));
+        self.waste = 0;
         self.dots += 2 * p as u64;
     }
 }
