@@ -20,6 +20,7 @@ mod sgd;
 mod summary;
 
 use super::{Kind, Param, Spec, Study, Values};
+use crate::config::compact;
 use crate::json::{obj, Json};
 use crate::rng::Rng;
 use data::Points;
@@ -315,10 +316,10 @@ impl Study for Perceptron {
         let s = &self.s;
         let head = format!(
             "perceptron: chi {}, d {}, B {}, alpha {}, {} seed(s) from {}; means over seeds\n",
-            self.values.pairs()[0].1,
+            compact(s.chi),
             s.d,
             s.b,
-            self.values.pairs()[5].1,
+            compact(s.alpha),
             s.seeds.len(),
             s.seeds[0]
         );
@@ -358,45 +359,64 @@ mod tests {
         finish(&mut c, 7);
         assert_eq!(a.report().to_string(), c.report().to_string());
         assert_eq!(a.table(), c.table());
-        let runs = match a.report() {
-            Json::Obj(f) => f.into_iter().find(|(k, _)| k == "runs").expect("runs").1,
-            _ => panic!(),
-        };
-        assert!(matches!(runs, Json::Arr(ref r) if r.len() == 8), "{runs}");
+        assert_eq!(items(get(&a.report(), "runs")).len(), 8);
         // Another seed gives other numbers.
         let mut d = study(&[("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500"), ("seed", "2")]);
         finish(&mut d, 1);
         assert_ne!(a.report().to_string(), d.report().to_string());
     }
 
+    fn get<'a>(j: &'a Json, key: &str) -> &'a Json {
+        match j {
+            Json::Obj(f) => &f.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no {key} in {j}")).1,
+            _ => panic!("not an object: {j}"),
+        }
+    }
+
+    fn items(j: &Json) -> &[Json] {
+        match j {
+            Json::Arr(a) => a,
+            _ => panic!("not an array: {j}"),
+        }
+    }
+
     #[test]
     fn progress_rows_arrive_once_each_and_runs_fit_the_training_set() {
         let mut s = study(&SMALL);
         let progress = finish(&mut s, 1);
-        let rows: usize = progress.iter().map(|p| match p {
-            Json::Obj(f) => match &f.iter().find(|(k, _)| k == "rows").expect("rows").1 {
-                Json::Arr(r) => r.len(),
-                _ => panic!(),
-            },
-            _ => panic!(),
-        }).sum();
-        assert_eq!(rows, 8);
-        let text = s.report().to_string();
-        assert!(!text.contains("\"capped\":true"), "{text}");
-        assert!(text.contains("\"settings\":{\"chi\":\"0\",\"d\":\"8\",\"ps\":\"64,128\""), "{text}");
+        assert!(progress.len() > 8, "{} progress calls", progress.len());
+        let rows: Vec<&Json> = progress.iter().flat_map(|p| items(get(p, "rows"))).collect();
+        assert_eq!(rows.len(), 8);
+        assert!(rows.iter().all(|r| *get(r, "capped") == Json::Bool(false)));
+        assert_eq!(get(&progress[progress.len() - 1], "done"), &Json::Num(8.0));
+        let report = s.report();
+        assert_eq!(items(get(&report, "runs")).len(), 8);
+        assert_eq!(items(get(&report, "cells")).len(), 4);
+        assert!(report.to_string().contains("\"settings\":{\"chi\":\"0\",\"d\":\"8\",\"ps\":\"64,128\""));
     }
 
     #[test]
     fn a_trace_carries_snapshots_and_the_picture() {
         let mut s = study(&[("d", "8"), ("ps", "64,128"), ("ats", "1,10"), ("trace", "1"), ("pte", "200")]);
         let progress = finish(&mut s, 1);
-        let text = s.report().to_string();
-        assert!(text.contains("\"x1\":["), "{text}");
-        let first = progress[0].to_string();
-        assert!(first.contains("\"x1\":[") && first.contains("\"hits\":0"), "{first}");
-        // One run only: the first P and alpha*T; its last snapshot has nothing unfitted.
-        assert!(text.contains("\"runs\":[{\"p\":64,\"at\":1,"), "{text}");
-        let last = progress.iter().rev().find(|p| p.to_string().contains("\"trace\":[{")).expect("a snapshot").to_string();
-        assert!(last.ends_with("\"unfitted\":0,\"v\":[") || last.contains("\"unfitted\":0,"), "{last}");
+        assert_eq!(items(get(&progress[0], "x1")).len(), 64);
+        let snaps: Vec<&Json> = progress.iter().flat_map(|p| items(get(p, "trace"))).collect();
+        assert_eq!(get(snaps[0], "hits"), &Json::Num(0.0));
+        assert_eq!(get(snaps[0], "unfitted"), &Json::Num(64.0));
+        assert_eq!(items(get(snaps[1], "v")).len(), 64);
+        // One run only, the first P and alpha*T, and its last snapshot is its end: nothing unfitted.
+        let report = s.report();
+        let runs = items(get(&report, "runs"));
+        assert_eq!((runs.len(), get(&runs[0], "p"), get(&runs[0], "at")), (1, &Json::Num(64.0), &Json::Num(1.0)));
+        let last = snaps[snaps.len() - 1];
+        assert_eq!((get(last, "unfitted"), get(last, "hits")), (&Json::Num(0.0), get(&runs[0], "hits")));
+        assert!(snaps.len() > 10 && snaps.len() < 200, "{} snapshots", snaps.len());
+        // In the picture's plane the margin of point i is y (w_par x_1 + |w_perp| v) alpha / sqrt(d): all >= 1 at the end.
+        let num = |j: &Json| match j { Json::Num(x) => *x, _ => panic!() };
+        let (wp, wq) = (num(get(last, "w_par")), num(get(last, "w_perp")));
+        for (x1, v) in items(get(&report, "x1")).iter().zip(items(get(last, "v"))) {
+            let (x1, v) = (num(x1), num(v));
+            assert!(x1.signum() * (wp * x1 + wq * v) / 8f64.sqrt() >= 1.0 - 1e-9);
+        }
     }
 }
