@@ -31,8 +31,8 @@ pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the percept
 const PARAMS: [Param; 11] = [
     Param { key: "chi", default: "0", kind: Kind::Real { lo: 0.0, hi: 8.0 }, help: "chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian)" },
     Param { key: "d", default: "32", kind: Kind::Int { lo: 2, hi: 1024 }, help: "input dimension d" },
-    Param { key: "ps", default: "256,1024,4096", kind: Kind::Reals { lo: 2.0, hi: 65536.0, max: 8 }, help: "training set sizes P" },
-    Param { key: "ats", default: "0.001,0.01,0.1,1,10,100,1000", kind: Kind::Reals { lo: 1e-6, hi: 1e6, max: 24 }, help: "temperatures alpha*T (T = dt/B)" },
+    Param { key: "ps", default: "128,512,2048", kind: Kind::Reals { lo: 2.0, hi: 65536.0, max: 8 }, help: "training set sizes P" },
+    Param { key: "ats", default: "0.1,0.3,1,3,10,30,100,300,1000,3000,10000", kind: Kind::Reals { lo: 1e-6, hi: 1e6, max: 24 }, help: "temperatures alpha*T (T = dt/B)" },
     Param { key: "b", default: "2", kind: Kind::Int { lo: 1, hi: 4096 }, help: "batch size B (at most P)" },
     Param { key: "alpha", default: "1", kind: Kind::Real { lo: 1e-6, hi: 1e6 }, help: "alpha: |dw| and t* are reported at this scale" },
     Param { key: "cap", default: "1e10", kind: Kind::Int { lo: 1, hi: 1_000_000_000_000_000 }, help: "step cap" },
