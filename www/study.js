@@ -5,6 +5,8 @@
 // jobs such as one grid cell each), the status line, exports, the embed snippet, PNG buttons.
 //
 // A view module:   export function mount(root) { return studyView(root, { ...description }); }
+// registered by one line in www/main.js's VIEWS (and one in tests/browser/roughedges.test.mjs's STUDY_VIEWS).
+// Charts: www/plot.js's lines (logX, logY, dashed, dots), errorbars and heatmap.
 // The description:
 //   name      the engine's study name (also the ?view= id)
 //   intro     static HTML of ours above the form (what the study is, what to look for, our choices)
