@@ -12,7 +12,11 @@ await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) })
 
 // Each study's command line, and small settings that still exercise it.
 const COMMANDS = { perceptron: ['sgd', 'perceptron'], phase: ['sgd', 'grid'], grok: ['grok'] };
-const CASES = [];
+const CASES = [
+  ['perceptron', { d: '8', ps: '64,256', ats: '0.1,10', seeds: '2', pte: '500' }],
+  ['perceptron', { chi: '1', d: '16', ps: '200', ats: '0.3,30', b: '5', alpha: '4', seed: '7', pte: '300' }],
+  ['perceptron', { chi: '0.5', d: '12', ps: '128', ats: '2', trace: '1', pte: '300' }],
+];
 
 function native(name, pairs) {
   const args = [...COMMANDS[name], ...Object.entries(pairs).flatMap(([k, v]) => [`--${k}`, v]), '--json'];
