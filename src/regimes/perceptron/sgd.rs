@@ -19,9 +19,10 @@
 //!
 //! After a hit only the points whose margin can have crossed 1 are recomputed: at a checkpoint u_c
 //! every margin is computed and the points are sorted by slack `(u_c.z - 1) / |z|`; since
-//! `u.z >= u_c.z - |u - u_c| |z|`, a point whose slack exceeds `|u - u_c|` (with a floating-point
-//! allowance) is still fitted. Margins are always computed afresh as `u.z` in the same order, so the
-//! unfitted set after every hit is exactly what a step-by-step simulation finds.
+//! `|u.z - u_c.z| <= |u - u_c| |z|`, a point whose |slack| exceeds `|u - u_c|` (with a
+//! floating-point allowance) is fitted or unfitted as it was there. Margins are always computed
+//! afresh as `u.z` in the same order, so the unfitted set after every hit is exactly what a
+//! step-by-step simulation finds.
 
 use super::data::Points;
 use crate::rng::Rng;
@@ -126,24 +127,29 @@ pub struct Run {
     /// Steps whose batch held an unfitted point.
     pub hits: u64,
     pub end: Option<End>,
-    /// Indices of the unfitted points, ascending.
+    /// Indices of the unfitted points, ascending, and each point's state.
     unfitted: Vec<usize>,
+    is_unfitted: Vec<bool>,
     /// The checkpoint: u there, and the point indices by slack with their slacks.
     u_c: Vec<f64>,
     order: Vec<usize>,
     slack: Vec<f64>,
-    /// Candidates found fitted since the checkpoint: when they cost two checkpoints' worth, take one.
-    waste: u64,
+    /// The window of `order` recomputed at every hit since the checkpoint: it only widens, so that
+    /// every point outside it still has its state at the checkpoint.
+    window: (usize, usize),
+    /// Margins computed in windows since the checkpoint: past a few checkpoints' worth, take one.
+    spent: u64,
     /// Margins computed so far (a dot product of length d each): the measure of work.
     pub dots: u64,
     grad: Vec<f64>,
+    picked: Vec<usize>,
 }
 
 impl Run {
     /// u starts at 0: every point is unfitted (margin 0 < 1).
     pub fn new(pts: &Points, at: f64, cap: u64, batches: Batches) -> Run {
-        let d = pts.d;
-        assert!(batches.p <= pts.len());
+        let (d, p) = (pts.d, batches.p);
+        assert!(p <= pts.len());
         let mut run = Run {
             at,
             cap,
@@ -153,12 +159,15 @@ impl Run {
             hits: 0,
             end: None,
             unfitted: Vec::new(),
+            is_unfitted: vec![false; p],
             u_c: vec![0.0; d],
             order: Vec::new(),
             slack: Vec::new(),
-            waste: 0,
+            window: (0, 0),
+            spent: 0,
             dots: 0,
             grad: vec![0.0; d],
+            picked: Vec::new(),
         };
         run.checkpoint(pts);
         run
@@ -190,35 +199,45 @@ impl Run {
         }
         self.steps += k + 1;
         self.hits += 1;
-        let j = self.batches.pick(&mut self.unfitted);
-        step(pts, self.at, &self.unfitted[..j], &mut self.grad, &mut self.u);
+        self.picked.clone_from(&self.unfitted);
+        let j = self.batches.pick(&mut self.picked);
+        step(pts, self.at, &self.picked[..j], &mut self.grad, &mut self.u);
         self.refresh(pts);
         if self.unfitted.is_empty() {
             self.end = Some(End::Fitted);
         }
     }
 
-    /// The unfitted set after u moved: only candidates by the slack bound are recomputed.
+    /// The unfitted set after u moved. By the slack bound only points with |slack| <= |u - u_c|
+    /// (and allowance) can have changed state since the checkpoint; they are recomputed.
     fn refresh(&mut self, pts: &Points) {
+        let p = self.batches.p as u64;
+        if self.spent > 4 * p {
+            self.checkpoint(pts);
+            return;
+        }
         let mut r2 = 0.0;
         for (a, b) in self.u.iter().zip(&self.u_c) {
             r2 += (a - b) * (a - b);
         }
         let bound = bound(libm::sqrt(r2), &self.u, &self.u_c);
-        let c = self.slack.partition_point(|s| *s <= bound);
-        if self.waste > 2 * self.batches.p as u64 {
-            self.checkpoint(pts);
-            return;
-        }
-        self.unfitted.clear();
-        for &i in &self.order[..c] {
-            if pts.margin(&self.u, i) < 1.0 {
-                self.unfitted.push(i);
+        let lo = self.window.0.min(self.slack.partition_point(|s| *s < -bound));
+        let hi = self.window.1.max(self.slack.partition_point(|s| *s <= bound));
+        self.window = (lo, hi);
+        for &i in &self.order[lo..hi] {
+            let now = pts.margin(&self.u, i) < 1.0;
+            if now != self.is_unfitted[i] {
+                self.is_unfitted[i] = now;
+                match self.unfitted.binary_search(&i) {
+                    Ok(at) => {
+                        self.unfitted.remove(at);
+                    }
+                    Err(at) => self.unfitted.insert(at, i),
+                }
             }
         }
-        self.unfitted.sort_unstable();
-        self.dots += c as u64;
-        self.waste += (c - self.unfitted.len()) as u64;
+        self.dots += (hi - lo) as u64;
+        self.spent += (hi - lo) as u64;
     }
 
     /// Every margin afresh; the points sorted by slack.
@@ -229,6 +248,7 @@ impl Run {
         let mut keyed = Vec::with_capacity(p);
         for i in 0..p {
             let m = pts.margin(&self.u, i);
+            self.is_unfitted[i] = m < 1.0;
             if m < 1.0 {
                 self.unfitted.push(i);
             }
@@ -237,12 +257,13 @@ impl Run {
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
         self.order = keyed.iter().map(|k| k.1).collect();
         self.slack = keyed.iter().map(|k| k.0).collect();
-        self.waste = 0;
+        self.window = (p, 0);
+        self.spent = 0;
         self.dots += 2 * p as u64;
     }
 }
 
-/// The slack below which a point may have become unfitted since the checkpoint: `|u - u_c|`,
+/// The |slack| beyond which a point cannot have changed state since the checkpoint: `|u - u_c|`,
 /// widened by far more than the rounding of the margins (d eps |u||z| per dot product).
 fn bound(r: f64, u: &[f64], u_c: &[f64]) -> f64 {
     let size = super::data::norm(u) + super::data::norm(u_c) + 1.0;
