@@ -11,8 +11,9 @@
 //! The exact stop without a full pass per step: a step whose batch (evaluated at the current
 //! weights) holds no unfitted point does not move the weights, and zero loss at w implies that
 //! every batch drawn at w is fitted. So the full train set is checked only on such steps, first
-//! at the point found unfitted last time (move to front), and the run stops at the first w with
-//! zero loss; `steps` counts every step taken, including the ones that changed nothing.
+//! at the point found unfitted last time (move to front), and once per weights (steps that
+//! change nothing do not repeat it); the run stops at the first w with zero loss. `steps` counts
+//! every step taken, including the ones that changed nothing.
 
 use super::digits::Set;
 use super::mlp::Mlp;
@@ -77,6 +78,8 @@ pub struct Cell {
     perm: Vec<usize>,
     /// The order of the full check (move to front).
     order: Vec<usize>,
+    /// Whether a full check found the current weights unfitted (they have not moved since).
+    known_unfit: bool,
     grad: Vec<f64>,
     acts: Vec<Vec<f64>>,
     unfit: Vec<bool>,
@@ -97,6 +100,7 @@ impl Cell {
             rng: Rng::new(pb.seed, BATCH_STREAM),
             perm: (0..p).collect(),
             order: (0..p).collect(),
+            known_unfit: false,
             grad: vec![0.0; pb.w0.len()],
             acts: vec![pb.net.scratch(); pb.batch],
             unfit: vec![false; pb.batch],
@@ -147,9 +151,12 @@ impl Cell {
             self.unfit[k] = self.alpha * pb.train.y[i] * f < 1.0;
             any |= self.unfit[k];
         }
-        if !any && self.all_fit(pb) {
-            self.status = Status::Fit;
-            return;
+        if !any && !self.known_unfit {
+            if self.all_fit(pb) {
+                self.status = Status::Fit;
+                return;
+            }
+            self.known_unfit = true;
         }
         if self.steps == self.cap {
             self.status = Status::Capped;
@@ -168,6 +175,7 @@ impl Cell {
             for (w, g) in self.w.iter_mut().zip(&self.grad) {
                 *w -= self.dt * g;
             }
+            self.known_unfit = false;
         }
         self.steps += 1;
     }
