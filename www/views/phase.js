@@ -9,18 +9,23 @@ learned; large: lazy) and a temperature <i>T</i> = dt / (<i>B h</i>). Here on sc
 handwritten digits, even against odd, with the test set the digits left out of training. In the feature
 regime the paper finds the best temperature growing as <i>T</i><sub>opt</sub> ~ alpha<sup>k</sup>,
 <i>k</i> = (<i>L</i> - 1)/(<i>L</i> + 1); the dashed line is that power anchored at the best fitted cell
-of the smallest alpha (the constant is unknown: the anchor is ours). Crossed cells hit the step cap or
-diverged before the train loss reached zero.</p>
+of the smallest alpha (the constant is unknown: the anchor is ours). Crossed grey cells hit the step cap
+or diverged before the train loss reached zero (their numbers are in the exports).</p>
 <details><summary>Our choices</summary><p>The paper's net has 5 hidden layers of width 128 on MNIST;
 the page's default is smaller. GELU is the exact erf form (the authors' jax default is the tanh
 approximation), divided by its root mean square under a standard normal as the authors do. Pixels are
 divided by 16, centred by the mean pixel and each image scaled to norm 8 (= sqrt 64). Every cell uses
 the same split, start and batch stream; batches are B distinct points. Training stops at the first step
-where every train point has alpha y F &ge; 1, exactly.</p></details>`;
+where every train point has alpha y F &ge; 1, exactly. The page runs each cell as its own job
+(shard_k = cell, shard_n = cells), whatever the form's shard keys say; those split a grid over a
+cluster's job array on the command line (<code>richlazy sgd grid ... --shard_k K --shard_n N</code>,
+then <code>richlazy sgd merge</code>).</p></details>`;
 
 const pow2 = (list) => String(list).split(',').map((v) => 2 ** Number(v));
 
-/** The grid's axes, the cells' values in the heat map's order (T-major) and the capped/diverged marks. */
+/** The grid's axes, the cells' values in the heat map's order (T-major) and the capped/diverged marks.
+ * Only fitted cells are coloured: a capped or diverged cell's numbers (in the exports) would set the
+ * colour scale (weight changes of 1e19 where the noise blew the weights up). */
 function grid(state, pick) {
   const alphas = pow2(state.settings.log2_alpha), temps = pow2(state.settings.log2_T);
   const cells = state.data.cells ?? {};
@@ -28,8 +33,9 @@ function grid(state, pick) {
   for (let it = 0; it < temps.length; it++) {
     for (let ia = 0; ia < alphas.length; ia++) {
       const c = cells[ia * temps.length + it];
-      values.push(c ? pick(c) : NaN);
-      marks.push(!!c && (c.capped || c.diverged));
+      const failed = !!c && (c.capped || c.diverged);
+      values.push(c && !failed ? pick(c) : NaN);
+      marks.push(failed);
     }
   }
   return { alphas, temps, values, marks };
