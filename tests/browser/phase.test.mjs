@@ -60,7 +60,7 @@ test('a bad value for every key is named and replaced by its default', async () 
   const notices = await page.textContent('#notices');
   for (const k of Object.keys(bad)) assert.match(notices, new RegExp(`Link: ${k}: `), k);
   const settings = await page.evaluate(() => window.richlazy.study.settings);
-  assert.deepEqual([settings.L, settings.log2_alpha, settings.cap], ['3', '-4,-2,0,2,4,6', '20000']);
+  assert.deepEqual([settings.L, settings.log2_alpha, settings.cap], ['3', '-6,-4,-2,0,2,4,6', '10000']);
   await page.evaluate(() => document.querySelector('[data-act="stop"]').click());
   await context.close();
 });
