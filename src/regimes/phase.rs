@@ -28,7 +28,7 @@ const PARAMS: [Param; 10] = [
     Param { key: "P", default: "512", kind: Kind::Int { lo: 64, hi: 1536 }, help: "train points (the rest of the 1797 digits are the test set)" },
     Param { key: "B", default: "16", kind: Kind::Int { lo: 1, hi: 64 }, help: "batch size" },
     Param { key: "log2_alpha", default: "-6,-4,-2,0,2,4,6", kind: Kind::Reals { lo: -20.0, hi: 20.0, max: 32 }, help: "log2 of the scales alpha (small: features, large: lazy)" },
-    Param { key: "log2_T", default: "-10,-9,-8,-7,-6,-5,-4", kind: Kind::Reals { lo: -24.0, hi: 10.0, max: 32 }, help: "log2 of the temperatures T = dt / (B h)" },
+    Param { key: "log2_T", default: "-10,-9,-8,-7,-6,-5,-4", kind: Kind::Reals { lo: -30.0, hi: 10.0, max: 32 }, help: "log2 of the temperatures T = dt / (B h)" },
     Param { key: "cap", default: "10000", kind: Kind::Int { lo: 1, hi: 1_000_000_000 }, help: "step cap per cell" },
     Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 4_294_967_295 }, help: "seed of the split, the start and the batches" },
     Param { key: "shard_k", default: "0", kind: Kind::Int { lo: 0, hi: 4095 }, help: "run the cells i with i mod shard_n = shard_k" },
