@@ -172,10 +172,14 @@ fn best(alphas: &[f64], temps: &[f64], rows: &[Row]) -> Vec<Option<Row>> {
         .collect()
 }
 
+/// The line's anchor: the best fitted cell of the smallest alpha that has one.
+fn anchor(best: &[Option<Row>]) -> Option<&Row> {
+    best.iter().flatten().min_by(|a, b| a.alpha.total_cmp(&b.alpha))
+}
+
 /// The anchored line `T0 (alpha / alpha0)^k`: its exponent and anchor (null before any cell fits).
 fn line(layers: usize, best: &[Option<Row>]) -> Json {
-    let anchor = best.iter().flatten().min_by(|a, b| a.alpha.total_cmp(&b.alpha));
-    let (a0, t0) = anchor.map_or((Json::Null, Json::Null), |r| (r.alpha.into(), r.temp.into()));
+    let (a0, t0) = anchor(best).map_or((Json::Null, Json::Null), |r| (r.alpha.into(), r.temp.into()));
     obj([("k", exponent(layers).into()), ("alpha0", a0), ("T0", t0)])
 }
 
@@ -227,7 +231,7 @@ fn table(v: &Values, alphas: &[f64], temps: &[f64], rows: &[Row]) -> String {
     }
     let best = best(alphas, temps, rows);
     let k = exponent(v.usize("L"));
-    let anchor = best.iter().flatten().min_by(|a, b| a.alpha.total_cmp(&b.alpha));
+    let anchor = anchor(&best);
     let _ = writeln!(s, "\nbest T per alpha (fitted cells) against T0 (alpha/alpha0)^k, k = (L-1)/(L+1) = {}", compact(k));
     for (a, b) in alphas.iter().zip(&best) {
         let line = anchor.map_or(String::from("-"), |r| format!("{:.4}", r.temp * libm::pow(a / r.alpha, k)));
