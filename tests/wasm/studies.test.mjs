@@ -16,6 +16,7 @@ const CASES = [
   ['perceptron', { d: '8', ps: '64,256', ats: '0.1,10', seeds: '2', pte: '500' }],
   ['perceptron', { chi: '1', d: '16', ps: '200', ats: '0.3,30', b: '5', alpha: '4', seed: '7', pte: '300' }],
   ['perceptron', { chi: '0.5', d: '12', ps: '128', ats: '2', trace: '1', pte: '300' }],
+  ['phase', { L: '2', h: '8', P: '128', B: '8', log2_alpha: '-3,0,3', log2_T: '-7,-4,-1', cap: '3000', seed: '4' }],
 ];
 
 function native(name, pairs) {
