@@ -30,6 +30,8 @@ test('the view runs the sweep and a traced run, draws every chart, and its link 
   assert.equal(s.x1.length, 64);
   assert.ok(s.snaps.length > 5 && s.snaps.at(-1).unfitted === 0 && s.snaps[0].unfitted === 64);
   for (const c of CHARTS) assert.ok((await inkOf(page, c)) > 2000, `chart ${c} is drawn`);
+  // The picture plays the traced run back to its last snapshot.
+  await page.waitForFunction(() => window.richlazy.study.data.frame === window.richlazy.study.data.snaps.length - 1, null, { timeout: 30_000 });
   // The address bar holds the changed settings; opening it again gives the same numbers.
   const url = page.url();
   assert.match(url, /view=perceptron/);

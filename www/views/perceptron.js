@@ -32,6 +32,20 @@ function fold(state, p, job) {
   if (job < list(state.settings.ps).length) d.rows.push(...p.rows);
   if (p.x1) d.x1 = p.x1;
   if (p.trace) d.snaps.push(...p.trace);
+  if (p.trace && d.frame === undefined) replay(state, d);
+}
+
+// The traced run is over in a blink, so its snapshots are played back at about 12 a second
+// (d.frame: the one drawn); a new run replaces state.data and ends the old playback.
+function replay(state, d) {
+  d.frame = 0;
+  const timer = setInterval(() => {
+    if (state.data !== d) return clearInterval(timer);
+    if (d.frame < d.snaps.length - 1) {
+      d.frame += 1;
+      picture(state);
+    } else if (state.phase !== 'running') clearInterval(timer);
+  }, 80);
 }
 
 // Means over the seeds finished so far, one line per P.
@@ -53,8 +67,8 @@ function clip(a, b, c, [x0, x1, v0, v1]) {
 }
 
 function picture(state) {
-  const { x1, snaps } = state.data;
-  const snap = snaps?.at(-1);
+  const { x1, snaps, frame } = state.data;
+  const snap = snaps?.[frame];
   if (!x1 || !snap) return lines('picture', 'The data and the boundary (traced run)', 'x₁', 'v (along w⊥)', []);
   const scale = Math.sqrt(Number(state.settings.d)) / Number(state.settings.alpha);
   const margin = (i) => Math.sign(x1[i]) * (snap.w_par * x1[i] + snap.w_perp * snap.v[i]) / scale;
@@ -99,7 +113,7 @@ export function mount(root) {
       { id: 't', caption: 'Training time t* = dt × steps to zero hinge loss, mean over seeds.' },
       { id: 'err', caption: 'Test error on a held-out sample of the same distribution.' },
       { id: 'w', caption: 'The informative weight w∥ = dw₁ against the rest, |dw⊥|: noise grows |dw⊥|, and w∥ must grow with it.' },
-      { id: 'picture', caption: 'One training (the smallest P, the middle αT) as it runs: the first 400 training points in the plane of x₁ and v, the boundary (solid) and the margins α y F = 1 (dashed); unfitted points in black.' },
+      { id: 'picture', caption: 'One training (the smallest P, the middle αT), played back from snapshots at hits 0, 1, 2, … growing by 15%: the first 400 training points in the plane of x₁ and v, the boundary (solid) and the margins α y F = 1 (dashed); unfitted points in black.' },
     ],
     jobs: (s) => [
       ...list(s.ps).map((p) => ({ label: `P ${Math.round(p)}`, pairs: { ps: String(p) } })),
