@@ -206,7 +206,7 @@ impl Perceptron {
             err: sample.test.error(&run.u),
             dw,
             dw_rel: dw / sample.w0,
-            t: (p.min(self.s.b) as f64) * at * run.steps as f64 / a,
+            t: self.time(p, at, run.steps),
             steps: run.steps,
             hits: run.hits,
             w_par: run.u[0] / a,
@@ -233,7 +233,7 @@ impl Perceptron {
         self.snaps.push(obj([
             ("hits", Json::from(cur.run.hits)),
             ("steps", Json::from(cur.run.steps)),
-            ("t", Json::from(cur.p.min(self.s.b) as f64 * cur.at * cur.run.steps as f64 / a)),
+            ("t", Json::from(self.time(cur.p, cur.at, cur.run.steps))),
             ("w_par", Json::from(u[0] / a)),
             ("w_perp", Json::from(perp / a)),
             ("unfitted", Json::from(cur.run.unfitted())),
@@ -241,16 +241,9 @@ impl Perceptron {
         ]));
     }
 
-    fn running(&self) -> Json {
-        self.current.as_ref().map_or(Json::Null, |c| {
-            obj([
-                ("p", Json::from(c.p)),
-                ("at", Json::from(c.at)),
-                ("steps", Json::from(c.run.steps)),
-                ("hits", Json::from(c.run.hits)),
-                ("unfitted", Json::from(c.run.unfitted())),
-            ])
-        })
+    /// t* = dt x steps, with dt = B T = B (alpha T) / alpha.
+    fn time(&self, p: usize, at: f64, steps: u64) -> f64 {
+        p.min(self.s.b) as f64 * at * steps as f64 / self.s.alpha
     }
 
     /// The shown training points' x_1 (the picture's fixed coordinate).
@@ -287,7 +280,7 @@ impl Study for Perceptron {
     fn progress(&mut self) -> Json {
         let rows = Json::Arr(self.rows[self.rows_sent..].iter().map(Row::json).collect());
         self.rows_sent = self.rows.len();
-        let mut p = vec![("done", Json::from(self.rows.len())), ("total", Json::from(self.cells.len())), ("rows", rows), ("running", self.running())];
+        let mut p = vec![("done", Json::from(self.rows.len())), ("total", Json::from(self.cells.len())), ("rows", rows)];
         if self.s.trace && self.sample.is_some() {
             if self.snaps_sent == 0 {
                 p.push(("x1", self.shown_x1()));
