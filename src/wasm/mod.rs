@@ -233,9 +233,13 @@ impl Run {
     }
 }
 
-/// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`.
+/// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`,
+/// or `{"error": "..."}` while the task's data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
     let (c, _) = lenient(&keys, &values);
+    if let Err(e) = c.task().ready() {
+        return obj([("error", Json::from(e.as_str()))]).to_string();
+    }
     crate::bench::run(&c, iters.max(1), &js_sys::Date::now).to_json().to_string()
 }
