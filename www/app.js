@@ -476,6 +476,7 @@ function applySettings(obj, { quiet = false } = {}) {
   if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
   app.config = s.config;
   fillForm(s.config);
+  smnist.captions(s.config);
   const ranks = $('#compare-ranks');
   if (!ranks.dataset.touched) ranks.value = defaultRanks(Number(s.config.hidden));
   figure?.refresh(); // the local-rules figure's cost follows the page's task and batch

@@ -48,6 +48,10 @@ test('choosing sMNIST says the size, loads the data, and the fast preset trains 
   await page.evaluate(() => window.richlazy.redraw('accuracy'));
   assert.ok(await inkOf(page, 'accuracy') > blank + 200, 'the accuracy chart shows the run');
   assert.equal(mnistRequests(log).length, 4, 'the files are fetched once');
+  const caption = () => page.evaluate(() => document.querySelector('[data-chart="accuracy"] figcaption').textContent);
+  assert.match(await caption(), /chance is 0\.1/);
+  await page.selectOption('select[name=task]', '2af');
+  assert.match(await caption(), /chance is 0\.5/);
   assert.deepEqual(log.errors, []);
   await context.close();
 });
