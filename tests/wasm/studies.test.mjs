@@ -12,7 +12,9 @@ await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) })
 
 // Each study's command line, and small settings that still exercise it.
 const COMMANDS = { perceptron: ['sgd', 'perceptron'], phase: ['sgd', 'grid'], grok: ['grok'] };
-const CASES = [];
+const CASES = [
+  ['phase', { L: '2', h: '8', P: '128', B: '8', log2_alpha: '-3,0,3', log2_T: '-7,-4,-1', cap: '3000', seed: '4' }],
+];
 
 function native(name, pairs) {
   const args = [...COMMANDS[name], ...Object.entries(pairs).flatMap(([k, v]) => [`--${k}`, v]), '--json'];
