@@ -39,12 +39,12 @@ const PARAMS: [Param; 14] = [
     Param { key: "test", default: "1000", kind: Kind::Int { lo: 1, hi: 100_000 }, help: "test points" },
     Param { key: "alpha", default: "1", kind: Kind::Real { lo: 1e-3, hi: 1e3 }, help: "output scale alpha (laziness)" },
     Param { key: "eps", default: "0.02", kind: Kind::Real { lo: 0.0, hi: 10.0 }, help: "quadratic part eps of phi (initial alignment)" },
-    Param { key: "c", default: "5", kind: Kind::Real { lo: 0.0, hi: 1e4 }, help: "learning rate multiplier: eta = c N / alpha^2" },
+    Param { key: "c", default: "10", kind: Kind::Real { lo: 0.0, hi: 1e4 }, help: "learning rate multiplier: eta = c N / alpha^2" },
     Param { key: "epochs", default: "10000", kind: Kind::Int { lo: 0, hi: 10_000_000 }, help: "epochs per run" },
     Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 4_294_967_295 }, help: "draw of beta, the data and W0" },
     Param { key: "threshold", default: "0.1", kind: Kind::Real { lo: 0.0, hi: 1.0 }, help: "a loss has fallen when below this times its start" },
-    Param { key: "alphas", default: "0.5,1,2,4", kind: Kind::Reals { lo: 1e-3, hi: 1e3, max: 12 }, help: "alphas of the alpha sweep and the map" },
-    Param { key: "epss", default: "0.01,0.02,0.05,0.1", kind: Kind::Reals { lo: 0.0, hi: 10.0, max: 12 }, help: "eps values of the eps sweep and the map" },
+    Param { key: "alphas", default: "0.5,1,2,3,4", kind: Kind::Reals { lo: 1e-3, hi: 1e3, max: 12 }, help: "alphas of the alpha sweep and the map" },
+    Param { key: "epss", default: "0.01,0.02,0.05,0.1,0.2", kind: Kind::Reals { lo: 0.0, hi: 10.0, max: 12 }, help: "eps values of the eps sweep and the map" },
     Param { key: "cell", default: "0", kind: Kind::Int { lo: 0, hi: 144 }, help: "map only: 0 all cells, i only the i-th (alpha outer)" },
 ];
 
