@@ -1,12 +1,13 @@
-// Page logic: settings <-> URL, workers, charts. The engine and the charts are wasm (../pkg).
+// The lab view (the connectivity paper and its local rules): settings <-> URL, workers, charts.
+// The engine and the charts are wasm (../pkg); main.js mounts it.
 import init, { settings, variants, heatmap_axes, version, load_matrix } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
-import { LINK_KEYS as THEORY_KEYS, linkParams as theoryParams } from './theory.js'; // the theory panel (section#theory)
+import { notice, download, poolSize, newWorker, pngButtons, onResize, errors } from './shared.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 
 const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'file', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
-const PAGE_KEYS = ['embed', 'compare', 'seeds', ...THEORY_KEYS];
+const PAGE_KEYS = ['view', 'embed', 'compare', 'seeds'];
 const FAST = { hidden: '100', iters: '1000', every: '50' };
 const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
 const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
@@ -15,7 +16,7 @@ const form = $('#settings');
 
 // What tests and curious readers can inspect: window.richlazy.
 // app.file: the reader's matrix ({hash, n, name, bytes}); app.pendingFile: a link's file start waiting for it.
-const app = { phase: 'loading', config: null, runs: [], compare: null, errors: [], drawMs: {}, file: null, pendingFile: null };
+const app = { phase: 'loading', config: null, runs: [], compare: null, errors, drawMs: {}, file: null, pendingFile: null };
 window.richlazy = app;
 app.redraw = (name) => draw(name); // synchronous, for tests and timing
 
@@ -29,20 +30,6 @@ function setPhase(p) {
   const finished = app.runs.length > 0 && app.runs.every((r) => r.report);
   $('#export-json').disabled = !finished;
   $('#export-csv').disabled = !app.runs.some((r) => r.rows.length);
-}
-
-// ---- notices: always text, never HTML (URLs may carry anything) ----
-function notice(text, kind = 'info') {
-  const p = document.createElement('p');
-  p.className = `notice ${kind}`;
-  p.textContent = text;
-  const close = document.createElement('button');
-  close.textContent = '×';
-  close.title = 'dismiss';
-  close.onclick = () => p.remove();
-  p.append(close);
-  $('#notices').append(p);
-  if (kind === 'error') app.errors.push(text);
 }
 
 // ---- settings: the engine validates, the URL carries them ----
@@ -95,7 +82,7 @@ function linkFor(config, page = {}) {
 }
 
 function pageParams() {
-  return { ...(app.compare ? { compare: app.compare.text, seeds: app.compare.seeds } : {}), ...theoryParams() };
+  return app.compare ? { compare: app.compare.text, seeds: app.compare.seeds } : {};
 }
 
 function updateLinks() {
@@ -260,7 +247,6 @@ function drawSummary(name) {
 // ---- runs: one worker each, a pool as large as the reader's cores ----
 let queue = [];
 // One core stays with the page (charts, input); the rest train, at most 16 at once.
-const poolSize = () => Math.max(1, Math.min((navigator.hardwareConcurrency || 2) - 1, 16));
 
 function stopAll() {
   for (const r of app.runs) {
@@ -274,7 +260,7 @@ function stopAll() {
 }
 
 function startRun(r) {
-  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const w = newWorker();
   r.worker = w;
   r.status = 'starting';
   app.peakWorkers = Math.max(app.peakWorkers, app.runs.filter((x) => x.worker).length);
@@ -499,7 +485,7 @@ let previewId = 0;
 function refreshPreview() {
   updateLinks();
   if (!previewWorker) {
-    previewWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    previewWorker = newWorker();
     previewWorker.onmessage = (e) => {
       const m = e.data;
       if (m.type === 'error') return notice(`Preview failed: ${m.message}`, 'error');
@@ -562,14 +548,6 @@ function onFormChange() {
   reset();
 }
 
-function download(name, type, text) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
 function csv() {
   const cols = ['iter', 'loss', 'accuracy', 'weight_change', 'weight_change_rel', 'sign_similarity', 'rep_alignment', 'kernel_alignment'];
   if (app.runs.some((r) => r.rows.some((m) => 'lyap_max' in m))) cols.push('lyap_max');
@@ -599,7 +577,6 @@ function runFigure(named, seeds) {
 }
 
 function wire() {
-  document.addEventListener('richlazy:link', () => { if (app.config) updateLinks(); });
   form.addEventListener('change', (e) => { if (e.target.id !== 'file-input') onFormChange(); });
   $('#file-input').addEventListener('change', (e) => { const f = e.target.files[0]; e.target.value = ''; loadFile(f); });
   const drop = $('#file-drop');
@@ -636,7 +613,7 @@ function wire() {
   figure = local.wireFigure({
     settingsFor: (base) => validate(figureSettings(base)).config,
     poolSize,
-    worker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    worker: () => newWorker(),
     run: (named) => runFigure(named, 1),
   });
   $('#copy-link').onclick = async () => {
@@ -646,21 +623,8 @@ function wire() {
   };
   $('#export-json').onclick = () => download('richlazy-results.json', 'application/json', JSON.stringify(app.runs.length === 1 ? app.runs[0].report : app.runs.map((r) => r.report), null, 1));
   $('#export-csv').onclick = () => download('richlazy-history.csv', 'text/csv', csv());
-  for (const fig of document.querySelectorAll('figure[data-chart]')) {
-    const b = document.createElement('button');
-    b.className = 'png';
-    b.textContent = 'PNG';
-    b.title = 'download this chart as PNG';
-    b.onclick = () => fig.querySelector('canvas').toBlob((blob) => {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `richlazy-${fig.dataset.chart}.png`;
-      a.click();
-    });
-    fig.append(b);
-  }
-  let resizeTimer;
-  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => invalidate(...Array.from(document.querySelectorAll('figure[data-chart]'), (f) => f.dataset.chart)), 150); });
+  pngButtons(document.querySelector('[data-view="lab"]'));
+  onResize(() => invalidate(...Array.from(document.querySelectorAll('[data-view="lab"] figure[data-chart]'), (f) => f.dataset.chart)));
 }
 
 async function main() {
@@ -681,7 +645,6 @@ async function main() {
   }
   applySettings(firstVisit ? FAST : obj);
   if (firstVisit) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
-  if (q.get('embed') === '1') document.body.classList.add('embed');
   let c = null;
   if (q.has('compare')) {
     c = parseCompare(q.get('compare'), q.get('seeds'));
@@ -714,7 +677,9 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  setPhase('error');
-  notice(`The page could not start: ${e.message ?? e}. It needs a browser with WebAssembly and module workers.`, 'error');
-});
+export function mount() {
+  return main().catch((e) => {
+    setPhase('error');
+    notice(`The page could not start: ${e.message ?? e}. It needs a browser with WebAssembly and module workers.`, 'error');
+  });
+}

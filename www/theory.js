@@ -1,18 +1,19 @@
-// The theory panel (section#theory): both sweeps run in a worker (worker.js, message 'theory'),
-// the charts are drawn here with the engine's theory_chart. Imported once by app.js.
+// The theory view (?view=theory, section#theory): both sweeps run in a worker (worker.js, message
+// 'theory'), the charts are drawn here with the engine's theory_chart. main.js mounts it.
 import init, { theory_chart } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
+import { notice, download, newWorker, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
 
 const $ = (s) => document.querySelector(s);
 const form = $('#theory-form');
 const KEYS = ['norm', 'norm_align', 'kappa', 'seeds', 'seed'];
-// In the page's link the panel's settings carry a prefix: ?theory_norm=1&theory_kappa=30.
-export const LINK_KEYS = KEYS.map((k) => `theory_${k}`);
+// In the link the settings carry a prefix (from when the panel shared the lab's page): ?view=theory&theory_norm=1.
+const LINK_KEYS = KEYS.map((k) => `theory_${k}`);
 const DEFAULTS = Object.fromEntries(KEYS.map((k) => [k, form.elements[k].value]));
 const COL = { kernel: '#1f77b4', weight: '#d62728', aligned: '#2ca02c', 'partially aligned': '#1f77b4', unaligned: '#ff7f0e' };
 
 // What tests and curious readers can inspect: window.richlazyTheory.
-const state = { phase: 'idle', result: null, ms: null, errors: [] };
+const state = { phase: 'idle', result: null, ms: null, errors };
 window.richlazyTheory = state;
 
 let worker = null;
@@ -96,7 +97,7 @@ function show(result) {
 
 function fail(message) {
   state.phase = 'error';
-  state.errors.push(message);
+  notice(`The theory worker failed: ${message}.`, 'error');
   status(`The theory worker failed: ${message}. Press Run to try again.`);
   $('#theory-run').disabled = false;
   if (worker) worker.terminate();
@@ -104,14 +105,13 @@ function fail(message) {
 }
 
 let sent = {}; // the values of the latest request
-let touched = false; // the reader has edited the form
 
 function run() {
   const keys = [], values = [];
   for (const k of KEYS) { keys.push(k); values.push(String(form.elements[k].value)); }
   sent = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
   if (!worker) {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker = newWorker();
     worker.onerror = (e) => { e.preventDefault(); fail(e.message || 'unknown error'); };
     worker.onmessage = async (e) => {
       const m = e.data;
@@ -125,7 +125,8 @@ function run() {
         // Show the values used where the engine replaced a bad one; keep what the reader typed since.
         for (const k of KEYS) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
         show(result);
-        document.dispatchEvent(new Event('richlazy:link')); // the page rewrites its link
+        updateLink();
+        $('#theory-json').disabled = false;
         state.phase = 'done';
         status(`Done in ${(m.ms / 1000).toFixed(1)} s (${result.settings.seeds} seed${result.settings.seeds > 1 ? 's' : ''}).${bad}`);
       } catch (err) {
@@ -140,30 +141,24 @@ function run() {
   worker.postMessage({ type: 'theory', keys, values, id: ++pending });
 }
 
-/** The panel's settings that differ from its defaults, as link parameters. */
-export function linkParams() {
+/** The view's link: its settings that differ from the defaults. */
+function updateLink() {
   const q = {};
   if (state.result) for (const k of KEYS) if (String(state.result.settings[k]) !== DEFAULTS[k]) q[`theory_${k}`] = state.result.settings[k];
-  return q;
+  if (document.body.classList.contains('embed')) q.embed = 1;
+  showLink(viewLink('theory', q), $('#theory-snippet'), 'richlazy: a linear network');
 }
 
-// Settings from the link; the panel runs the first time it scrolls into view
-// (or at once when the link names its settings), so it never competes with
-// the page's start-up.
-const q = new URLSearchParams(location.search);
-const linked = KEYS.filter((k) => q.has(`theory_${k}`));
-for (const k of linked) form.elements[k].value = q.get(`theory_${k}`);
-if (linked.length) run();
-else {
-  const seen = new IntersectionObserver((entries) => {
-    if (!entries.some((e) => e.isIntersecting)) return;
-    seen.disconnect();
-    if (!touched && !state.result && state.phase !== 'running') run();
-  });
-  seen.observe($('#theory'));
+export async function mount() {
+  await init();
+  const q = new URLSearchParams(location.search);
+  for (const k of q.keys()) if (!LINK_KEYS.includes(k) && k !== 'view' && k !== 'embed') notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
+  for (const k of KEYS) if (q.has(`theory_${k}`)) form.elements[k].value = q.get(`theory_${k}`);
+  form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  $('#theory-link').onclick = copyLink;
+  $('#theory-json').onclick = () => download('richlazy-theory.json', 'application/json', JSON.stringify(state.result, null, 1));
+  pngButtons($('#theory'), 'richlazy-theory');
+  onResize(draw);
+  updateLink();
+  run();
 }
-
-form.addEventListener('input', () => { touched = true; });
-form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
-let resizeTimer;
-window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(draw, 150); });

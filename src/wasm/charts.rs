@@ -223,9 +223,9 @@ pub(super) fn legend(chart: &mut Chart, data: &[(String, RGBColor, Vec<(f64, f64
     Ok(())
 }
 
-/// Line chart of several series; `log_y` plots log10 of positive values.
-/// `dashed[i] != 0` draws series i dashed; a series with an empty name gets
-/// no legend entry (and one with no points only a legend entry).
+/// Line chart of several series; `log_x`, `log_y` plot log10 of positive values.
+/// `styles[i]` draws series i: 0 a line, 1 dashed, 2 dots only (a scatter); a series with an
+/// empty name gets no legend entry (and one with no points only a legend entry).
 /// `y_min`/`y_max` fix the axis in data units (NaN = automatic); `markers` adds dots at each point.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
@@ -236,10 +236,11 @@ pub fn line_chart(
     y_label: &str,
     names: Vec<String>,
     colours: Vec<String>,
-    dashed: Vec<u8>,
+    styles: Vec<u8>,
     xs: Vec<f64>,
     ys: Vec<f64>,
     lens: Vec<u32>,
+    log_x: bool,
     log_y: bool,
     y_min: f64,
     y_max: f64,
@@ -247,16 +248,13 @@ pub fn line_chart(
     dpr: f64,
 ) -> Result<(), JsError> {
     let mut data = series(&names, &colours, &xs, &ys, &lens);
-    let mut fixed = (y_min, y_max);
-    if log_y {
-        for (_, _, pts) in &mut data {
-            *pts = pts.iter().filter(|p| p.1 > 0.0).map(|&(x, y)| (x, y.log10())).collect();
-        }
-        let lg = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
-        fixed = (lg(y_min), lg(y_max));
+    let lg = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
+    for (_, _, pts) in &mut data {
+        *pts = pts.iter().map(|&(x, y)| (if log_x { lg(x) } else { x }, if log_y { lg(y) } else { y })).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
     }
+    let fixed = if log_y { (lg(y_min), lg(y_max)) } else { (y_min, y_max) };
     let root = area(canvas)?;
-    draw_lines(&root, (title, x_label, y_label), &data, &dashed, log_y, fixed, markers, &Scale(dpr)).map_err(|e| JsError::new(&e.to_string()))
+    draw_lines(&root, (title, x_label, y_label), &data, &styles, (log_x, log_y), fixed, markers, &Scale(dpr)).map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -264,8 +262,8 @@ fn draw_lines(
     root: &DrawingArea<CanvasBackend, Shift>,
     (title, x_label, y_label): (&str, &str, &str),
     data: &[(String, RGBColor, Vec<(f64, f64)>)],
-    dashed: &[u8],
-    log_y: bool,
+    styles: &[u8],
+    log: (bool, bool),
     y_fixed: (f64, f64),
     markers: bool,
     s: &Scale,
@@ -273,15 +271,24 @@ fn draw_lines(
     let all = || data.iter().flat_map(|(_, _, p)| p.iter());
     let (x0, x1) = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
     let (y0, y1) = range(all().map(|p| p.1), y_fixed);
-    let mut chart = axes(root, title, (x_label, y_label), (x0..x1, y0..y1), (false, log_y), s)?;
+    let mut chart = axes(root, title, (x_label, y_label), (x0..x1, y0..y1), log, s)?;
+    let style_of = |i: usize| styles.get(i).copied().unwrap_or(0);
     // Dashed series (references such as a starting state) go underneath.
-    let order = (0..data.len()).filter(|&i| dashed.get(i).copied().unwrap_or(0) != 0).chain((0..data.len()).filter(|&i| dashed.get(i).copied().unwrap_or(0) == 0));
+    let order = (0..data.len()).filter(|&i| style_of(i) == 1).chain((0..data.len()).filter(|&i| style_of(i) != 1));
     let (dash, gap) = (s.px(6.0), s.px(4.0));
     let swatch = s.px(LEGEND_SWATCH - 6.0) as i32;
     for i in order {
         let (name, colour, pts) = &data[i];
         let style = colour.stroke_width(s.px(2.0));
-        let anno = if dashed.get(i).copied().unwrap_or(0) != 0 {
+        if style_of(i) == 2 {
+            let r = s.px(2.5);
+            let a = chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
+            if !name.is_empty() {
+                a.label(name.as_str()).legend(move |(x, y)| Circle::new((x + swatch / 2, y), r, colour.filled()));
+            }
+            continue;
+        }
+        let anno = if style_of(i) == 1 {
             let a = chart.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))?;
             if !name.is_empty() {
                 a.label(name.as_str()).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
@@ -469,4 +476,110 @@ pub fn heat_rgba(values: &[f32]) -> Vec<u8> {
             if v >= 0.0 { [255, fade, fade, 255] } else { [fade, fade, 255, 255] }
         })
         .collect()
+}
+
+/// A heat map over a grid of settings (cells centred on `xs` x `ys`, log10 axes where asked):
+/// `values[j * xs.len() + i]` colours cell (i, j) on a perceptual scale from the smallest to the
+/// largest finite value (log10 of them if `log_v`), NaN cells (not computed yet) pale grey;
+/// `marks[k] != 0` crosses cell k out (a run stopped by its cap). A colour bar on the right is
+/// labelled `value_label`. `line_xs`/`line_ys`, where given, draw a dashed reference line on top.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn grid_heatmap(
+    canvas: HtmlCanvasElement,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    values: Vec<f64>,
+    marks: Vec<u8>,
+    log_x: bool,
+    log_y: bool,
+    value_label: &str,
+    log_v: bool,
+    line_xs: Vec<f64>,
+    line_ys: Vec<f64>,
+    dpr: f64,
+) -> Result<(), JsError> {
+    let t = |v: f64, log: bool| if log { if v > 0.0 { v.log10() } else { f64::NAN } } else { v };
+    let cx: Vec<f64> = xs.iter().map(|&x| t(x, log_x)).collect();
+    let cy: Vec<f64> = ys.iter().map(|&y| t(y, log_y)).collect();
+    let tv: Vec<f64> = values.iter().map(|&v| t(v, log_v)).collect();
+    let (v0, v1) = tv.iter().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let root = area(canvas)?;
+    let s = Scale(dpr);
+    (|| -> DrawResult {
+        root.fill(&WHITE)?;
+        let w = root.dim_in_pixel().0;
+        let (plot, bar) = root.split_horizontally(w - s.px(70.0).min(w / 4));
+        let (x0, x1) = cell_edges(&cx);
+        let (y0, y1) = cell_edges(&cy);
+        let mut chart = axes(&plot, title, (x_label, y_label), (x0..x1, y0..y1), (log_x, log_y), &s)?;
+        let half = |c: &[f64], k: usize| {
+            let lo = if k > 0 { (c[k - 1] + c[k]) / 2.0 } else { c[k] - (if c.len() > 1 { (c[1] - c[0]) / 2.0 } else { 0.5 }) };
+            let hi = if k + 1 < c.len() { (c[k] + c[k + 1]) / 2.0 } else { c[k] + (if c.len() > 1 { (c[k] - c[k - 1]) / 2.0 } else { 0.5 }) };
+            (lo, hi)
+        };
+        for (j, _) in cy.iter().enumerate() {
+            for (i, _) in cx.iter().enumerate() {
+                let k = j * cx.len() + i;
+                let ((a, b), (c, d)) = (half(&cx, i), half(&cy, j));
+                let v = tv.get(k).copied().unwrap_or(f64::NAN);
+                let fill = if v.is_finite() { scale_colour(if v1 > v0 { (v - v0) / (v1 - v0) } else { 0.5 }) } else { RGBColor(238, 238, 238) };
+                chart.draw_series(std::iter::once(Rectangle::new([(a, c), (b, d)], fill.filled())))?;
+                if marks.get(k).is_some_and(|&m| m != 0) {
+                    let style = RGBColor(255, 255, 255).stroke_width(s.px(1.5));
+                    chart.draw_series([PathElement::new(vec![(a, c), (b, d)], style), PathElement::new(vec![(a, d), (b, c)], style)])?;
+                }
+            }
+        }
+        let line: Vec<(f64, f64)> = line_xs
+            .iter()
+            .zip(&line_ys)
+            .map(|(&x, &y)| (t(x, log_x), t(y, log_y)))
+            .filter(|&(x, y)| x.is_finite() && y.is_finite() && (x0..=x1).contains(&x) && (y0..=y1).contains(&y))
+            .collect();
+        if line.len() > 1 {
+            chart.draw_series(DashedLineSeries::new(line, s.px(6.0), s.px(4.0), RGBColor(20, 20, 20).stroke_width(s.px(2.0))))?;
+        }
+        // The colour bar: a strip from the smallest value (bottom) to the largest (top).
+        let (bw, bh) = bar.dim_in_pixel();
+        let (top, bottom, left, width) = (s.px(40.0) as i32, bh as i32 - s.px(46.0) as i32, s.px(8.0) as i32, s.px(14.0) as i32);
+        if bottom > top && v1 >= v0 && bw > 0 {
+            for y in top..bottom {
+                let f = (bottom - y) as f64 / (bottom - top) as f64;
+                bar.draw(&Rectangle::new([(left, y), (left + width, y + 1)], scale_colour(f).filled()))?;
+            }
+            let font = s.font(10.0).pos(Pos::new(HPos::Left, VPos::Center));
+            let label = |v: f64| tick(v, log_v);
+            bar.draw_text(&label(v1), &font, (left + width + s.px(3.0) as i32, top))?;
+            bar.draw_text(&label(v0), &font, (left + width + s.px(3.0) as i32, bottom))?;
+            bar.draw_text(value_label, &s.font(10.0).pos(Pos::new(HPos::Left, VPos::Top)), (left / 2, bottom + s.px(8.0) as i32))?;
+        }
+        root.present()?;
+        Ok(())
+    })()
+    .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The outer edges of cells centred on `c` (sorted), half a step beyond the first and last centres.
+fn cell_edges(c: &[f64]) -> (f64, f64) {
+    let f: Vec<f64> = c.iter().copied().filter(|v| v.is_finite()).collect();
+    match f.len() {
+        0 => (0.0, 1.0),
+        1 => (f[0] - 0.5, f[0] + 0.5),
+        n => (f[0] - (f[1] - f[0]) / 2.0, f[n - 1] + (f[n - 1] - f[n - 2]) / 2.0),
+    }
+}
+
+/// A perceptual dark-blue → green → yellow scale (viridis's end points and middle), `f` in 0..1.
+fn scale_colour(f: f64) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 5] = [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    let x = f.clamp(0.0, 1.0) * 4.0;
+    let k = (x.floor() as usize).min(3);
+    let u = x - k as f64;
+    let (a, b) = (STOPS[k], STOPS[k + 1]);
+    let mix = |p: f64, q: f64| (p + (q - p) * u).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }

@@ -108,7 +108,10 @@ test('a link with iters but no every measures about a hundred times; an explicit
   await context.close();
 });
 
-test('under its Content-Security-Policy the page trains, draws, compares and runs the theory panel with no violation', async () => {
+// Each regime study's view, with a chart it draws once its default run is done.
+const STUDY_VIEWS = [];
+
+test('under its Content-Security-Policy the lab trains, draws and compares, and every other view runs, with no violation', async () => {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
   await context.addInitScript(() => {
     window.__csp = [];
@@ -131,9 +134,6 @@ test('under its Content-Security-Policy the page trains, draws, compares and run
   // The figure's cost benchmark (a worker) runs once its button is in view.
   await page.locator('#figure-local').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.richlazyLocal.timings, null, { timeout: 60_000 });
-  await page.click('#theory-run');
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
-  assert.ok((await inkOf(page, 'theory-rank')) > 2000);
   await page.fill('#compare-ranks', '1,5,30');
   await page.click('#compare');
   await waitPhase(page, 'done');
@@ -147,5 +147,17 @@ test('under its Content-Security-Policy the page trains, draws, compares and run
   assert.match((await page.evaluate(() => window.__csp))[0], /^script-src/);
   assert.deepEqual(errors.filter((e) => !/Content Security Policy/.test(e)), []);
   assert.equal(errors.length, 1, `only the injected script's report: ${errors.join('\n')}`);
+  errors.length = 0;
+  await page.goto(`${server.url}?view=theory`);
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
+  assert.ok((await inkOf(page, 'theory-rank')) > 2000);
+  for (const { view, chart } of STUDY_VIEWS) {
+    await page.goto(`${server.url}?view=${view}`);
+    await page.waitForFunction(() => ['done', 'error'].includes(window.richlazy.study?.phase), null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => window.richlazy.study.phase), 'done', view);
+    assert.ok((await inkOf(page, chart)) > 2000, `${view}: chart ${chart} is drawn`);
+  }
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no violation in the other views');
+  assert.deepEqual(errors, []);
   await context.close();
 });

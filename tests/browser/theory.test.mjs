@@ -17,19 +17,15 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-// A short main-page run, so the page's own training does not compete for long.
-const PAGE = '?task=2af&hidden=20&iters=20&every=10&seed=1';
+const PAGE = '?view=theory';
 
-test('the panel loads, Run draws both charts and a verdict beside each', async () => {
+test('the view loads alone, runs its sweeps in a worker and draws both charts and a verdict beside each', async () => {
   const { page, context, log } = await open(browser, `${server.url}${PAGE}`);
-  await page.waitForFunction(() => window.richlazyTheory && window.richlazy?.phase !== 'loading');
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
   assert.equal(await page.locator('#theory h2').textContent(), 'Theory: a linear network');
-  assert.equal(await page.evaluate(() => window.richlazyTheory.phase), 'idle');
-  assert.equal(await inkOf(page, 'theory-rank'), 0, 'nothing drawn before Run');
-  const workersBefore = log.workers;
-  await page.click('#theory-run');
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
-  assert.ok(log.workers > workersBefore, 'the sweeps ran in a Web Worker');
+  assert.equal(await page.locator('[data-view="lab"]').first().isVisible(), false, 'the lab is not on this view');
+  assert.equal(await page.locator('#views a[aria-current]').textContent(), 'Linear theory');
+  assert.equal(log.workers, 1, 'the sweeps ran in a Web Worker, and nothing else did');
   for (const chart of ['theory-rank', 'theory-align']) {
     const ink = await inkOf(page, chart);
     assert.ok(ink > 5000, `chart ${chart} is drawn (${ink} inked pixels)`);
@@ -53,9 +49,6 @@ test('the panel loads, Run draws both charts and a verdict beside each', async (
 
 test('a large first layer breaks the closed form and the verdict says so; bad input is named', async () => {
   const { page, context, log } = await open(browser, `${server.url}${PAGE}`);
-  await page.waitForFunction(() => window.richlazyTheory && window.richlazy?.phase !== 'loading');
-  // Scrolled into view the panel runs its defaults once; wait for that first.
-  await page.locator('#theory').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
   await page.fill('#theory-form [name="norm"]', '2');
   await page.fill('#theory-form [name="seeds"]', '1');
@@ -70,11 +63,8 @@ test('a large first layer breaks the closed form and the verdict says so; bad in
   await context.close();
 });
 
-test('the panel runs when it scrolls into view, and a link carries its settings', async () => {
+test('a link carries the view and its settings; an old lab link with theory settings opens this view; embed', async () => {
   const { page, context, log } = await open(browser, `${server.url}${PAGE}`);
-  await page.waitForFunction(() => window.richlazyTheory && window.richlazy?.phase !== 'loading');
-  assert.equal(await page.evaluate(() => window.richlazyTheory.phase), 'idle');
-  await page.locator('#theory').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
   assert.doesNotMatch(page.url(), /theory_/, 'default settings add nothing to the link');
   await page.fill('#theory-form [name="norm"]', '0.5');
@@ -89,7 +79,16 @@ test('the panel runs when it scrolls into view, and a link carries its settings'
   await fresh.page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
   assert.equal(await fresh.page.inputValue('#theory-form [name="norm"]'), '0.5');
   assert.equal(await fresh.page.evaluate(() => JSON.stringify(window.richlazyTheory.result.report)), first);
-  assert.deepEqual([...log.errors, ...fresh.log.errors], []);
-  await fresh.context.close();
+  assert.match(await fresh.page.inputValue('#theory-snippet'), /view=theory&theory_norm=0\.5&theory_seeds=1&embed=1/);
+  // From before views: the theory settings on the lab's link.
+  const old = await open(browser, `${server.url}?theory_norm=0.5&theory_seeds=1`);
+  await old.page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
+  assert.equal(await old.page.evaluate(() => JSON.stringify(window.richlazyTheory.result.report)), first);
+  const embed = await open(browser, `${link}&embed=1`);
+  await embed.page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
+  assert.equal(await embed.page.locator('#views').isVisible(), false, 'no navigation in an embed');
+  assert.ok(await inkOf(embed.page, 'theory-rank') > 5000);
+  assert.deepEqual([...log.errors, ...fresh.log.errors, ...old.log.errors, ...embed.log.errors], []);
+  for (const p of [fresh, old, embed]) await p.context.close();
   await context.close();
 });

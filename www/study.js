@@ -1,0 +1,171 @@
+// The regime-study views (?view=perceptron, phase, grok, ...): everything they share, so that a
+// study's page is one small module in www/views/ describing its charts. This module builds the
+// view from the engine's settings table (src/regimes: `study_schema`): the form, the link state
+// (bad values named in notices and replaced by defaults), the runs in workers (one, or a pool of
+// jobs such as one grid cell each), the status line, exports, the embed snippet, PNG buttons.
+//
+// A view module:   export function mount(root) { return studyView(root, { ...description }); }
+// registered by one line in www/main.js's VIEWS (and one in tests/browser/roughedges.test.mjs's STUDY_VIEWS).
+// Charts: www/plot.js's lines (logX, logY, dashed, dots), errorbars and heatmap.
+// The description:
+//   name      the engine's study name (also the ?view= id)
+//   intro     static HTML of ours above the form (what the study is, what to look for, our choices)
+//   charts    [{ id, caption }]: figures, in order; `id` is the chart's data-chart name
+//   progress(state, p, job)   fold one progress object from the engine into state.data (job: its index)
+//   draw(state)               draw every chart from state.data (also on resize and at the start: empty axes)
+//   jobs(settings)            optional: split a run into pool jobs, [{label, pairs: {key: value}}], each
+//                             run as the same study with those pairs on top of the settings (e.g. cell=i)
+//   csv(state)                optional: the history as CSV text for the export
+//   autorun   optional, default true: run when the view opens
+// state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
+//   settings, changed, data (the view's own, reset before each run), reports (one per job), ms, errors }
+import init, { study_schema, study_settings } from '../pkg/richlazy.js';
+import { notice, download, poolSize, newWorker, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
+
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+
+function validate(name, obj) {
+  const keys = Object.keys(obj);
+  return JSON.parse(study_settings(name, keys, keys.map((k) => String(obj[k]))));
+}
+
+export async function studyView(root, view) {
+  await init();
+  const schema = JSON.parse(study_schema(view.name));
+  const state = { phase: 'idle', settings: null, changed: {}, data: {}, reports: [], ms: 0, errors };
+  window.richlazy = { ...(window.richlazy || {}), study: state, errors };
+  const embed = new URLSearchParams(location.search).get('embed') === '1';
+
+  root.innerHTML = `<h2>${esc(schema.title)}</h2>
+    <div class="intro study-intro">${view.intro ?? ''}</div>
+    <form class="study-form" autocomplete="off" novalidate>${schema.params.map((p) => field(p)).join('')}
+      <div class="buttons"><button type="submit" class="primary" data-act="run">Run</button>
+      <button type="button" data-act="stop" disabled>Stop</button>
+      <button type="button" data-act="defaults" title="every setting back to its default">Defaults</button></div>
+    </form>
+    <p class="progress study-status" role="status" aria-live="polite"></p>
+    <div class="charts">${view.charts.map((c) => `<figure data-chart="${esc(c.id)}"><canvas></canvas>${c.caption ? `<figcaption>${c.caption}</figcaption>` : ''}</figure>`).join('')}</div>
+    <div class="buttons share"><button type="button" data-act="link">Copy link</button>
+      <button type="button" data-act="json" disabled>Results JSON</button>
+      ${view.csv ? '<button type="button" data-act="csv" disabled>History CSV</button>' : ''}
+      <label class="snippet">embed snippet <textarea readonly rows="3"></textarea></label></div>`;
+  const form = root.querySelector('form');
+  const act = (a) => root.querySelector(`[data-act="${a}"]`);
+  const status = (t) => { root.querySelector('.study-status').textContent = t; };
+  pngButtons(root, `richlazy-${view.name}`);
+
+  // Settings: the link's, checked by the engine; bad ones are named and replaced by defaults.
+  function apply(obj, from) {
+    const r = validate(view.name, obj);
+    for (const e of r.errors) notice(`${from}: ${e}; using ${r.settings[e.split(':')[0]] ?? 'the default'}.`, 'warn');
+    state.settings = r.settings;
+    state.changed = r.changed;
+    for (const p of schema.params) form.elements[p.key].value = r.settings[p.key];
+    showLink(viewLink(view.name, { ...r.changed, ...(embed ? { embed: 1 } : {}) }), root.querySelector('textarea'), `richlazy: ${schema.title}`);
+    return r;
+  }
+  const fromForm = () => Object.fromEntries(schema.params.map((p) => [p.key, form.elements[p.key].value]));
+
+  // Runs: one worker per job, at most poolSize() at once.
+  let workers = [];
+  function stop(phase = 'stopped') {
+    for (const w of workers) w.terminate();
+    workers = [];
+    state.phase = phase;
+    act('stop').disabled = true;
+  }
+  function run() {
+    stop('idle');
+    state.data = {};
+    state.reports = [];
+    state.ms = 0;
+    draw();
+    const base = state.settings;
+    const jobs = view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }];
+    const t0 = performance.now();
+    let next = 0, done = 0;
+    state.phase = 'running';
+    act('stop').disabled = false;
+    ['json', 'csv'].forEach((a) => act(a) && (act(a).disabled = true));
+    const show = () => status(`${jobs.length > 1 ? `${done} of ${jobs.length} done` : 'Running'} · ${((performance.now() - t0) / 1000).toFixed(1)} s${jobs.length > 1 ? ` on ${Math.min(poolSize(), jobs.length)} workers` : ''}`);
+    const launch = () => {
+      if (next >= jobs.length) return;
+      const j = next++;
+      const pairs = { ...base, ...jobs[j].pairs };
+      const w = newWorker();
+      workers.push(w);
+      w.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'study-progress') {
+          view.progress(state, JSON.parse(m.progress), j);
+          redraw();
+          show();
+        } else if (m.type === 'study-finished') {
+          state.reports[j] = JSON.parse(m.report);
+          state.ms += m.ms;
+          w.terminate();
+          workers = workers.filter((x) => x !== w);
+          done += 1;
+          if (done === jobs.length) finish(t0);
+          else { show(); launch(); }
+        } else if (m.type === 'error') fail(`${jobs[j].label}: ${m.message}`);
+      };
+      w.onerror = (e) => { e.preventDefault(); fail(`${jobs[j].label}: the worker stopped (${e.message || 'unknown error'})`); };
+      w.postMessage({ type: 'study', name: view.name, keys: Object.keys(pairs), values: Object.values(pairs).map(String) });
+    };
+    for (let i = 0; i < Math.min(poolSize(), jobs.length); i++) launch();
+    show();
+  }
+  function finish(t0) {
+    stop('done');
+    draw();
+    const wall = (performance.now() - t0) / 1000;
+    status(`Done in ${wall.toFixed(1)} s${state.reports.length > 1 ? ` (${state.reports.length} jobs, ${(state.ms / 1000).toFixed(1)} s of engine time)` : ''}.`);
+    state.wall = wall;
+    ['json', 'csv'].forEach((a) => act(a) && (act(a).disabled = false));
+  }
+  function fail(message) {
+    stop('error');
+    notice(`${schema.title}: ${message}. Change a setting or press Run to try again.`, 'error');
+    status('Stopped by an error (see the notice above).');
+  }
+
+  // Charts redraw at most once a frame while data streams in.
+  let queued = false;
+  function draw() { view.draw(state); }
+  function redraw() {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; draw(); });
+  }
+  onResize(draw);
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); apply(fromForm(), 'settings'); run(); });
+  form.addEventListener('change', () => apply(fromForm(), 'settings'));
+  act('stop').onclick = () => { stop(); status('Stopped.'); };
+  act('defaults').onclick = () => { apply({}, 'defaults'); };
+  act('link').onclick = copyLink;
+  act('json').onclick = () => download(`richlazy-${view.name}.json`, 'application/json', JSON.stringify(state.reports.length === 1 ? state.reports[0] : { settings: state.settings, jobs: state.reports }, null, 1));
+  if (view.csv) act('csv').onclick = () => download(`richlazy-${view.name}.csv`, 'text/csv', view.csv(state));
+
+  const q = new URLSearchParams(location.search);
+  const linked = {};
+  for (const [k, v] of q) {
+    if (schema.params.some((p) => p.key === k)) linked[k] = v;
+    else if (k !== 'view' && k !== 'embed') notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
+  }
+  apply(linked, 'Link');
+  draw();
+  if (view.autorun !== false) run();
+  else status('Press Run.');
+  return state;
+}
+
+// One form field per setting: a menu for a choice, a text box otherwise (the engine checks it).
+function field(p) {
+  const range = p.kind === 'choice' ? '' : ` (${p.lo} to ${p.hi}${p.kind === 'reals' ? `, up to ${p.max}, comma-separated` : ''})`;
+  const input = p.kind === 'choice'
+    ? `<select name="${esc(p.key)}">${p.choices.map((c) => `<option>${esc(c)}</option>`).join('')}</select>`
+    : `<input name="${esc(p.key)}" inputmode="${p.kind === 'reals' ? 'text' : 'decimal'}" size="${p.kind === 'reals' ? 22 : 8}">`;
+  return `<label title="${esc(p.help + range)}"><span>${esc(p.key)}</span> ${input}<small>${esc(p.help)}</small></label>`;
+}
