@@ -121,16 +121,21 @@ impl Grok {
         self.runs[i].rows[from..].iter().map(|r| r.json(i)).collect()
     }
 
-    /// The map's grokking amounts, alphas down, eps across (null where not measured).
+    /// The map's grokking amounts, alphas down, eps across (null where not measured), and the
+    /// lower bounds where the test loss had not fallen by the last epoch.
     fn map(&self) -> Json {
         let (alphas, epss) = (self.values.reals("alphas"), self.values.reals("epss"));
         let mut grid = vec![vec![Json::Null; epss.len()]; alphas.len()];
+        let mut at_least = grid.clone();
         for (run, &(_, _, cell)) in self.runs.iter().zip(&self.jobs) {
             if run.finished {
-                grid[(cell - 1) / epss.len()][(cell - 1) % epss.len()] = Json::from(run.grokking());
+                let (i, j) = ((cell - 1) / epss.len(), (cell - 1) % epss.len());
+                grid[i][j] = Json::from(run.grokking());
+                at_least[i][j] = Json::from(run.grokking_at_least());
             }
         }
-        obj([("alphas", Json::from(&alphas[..])), ("epss", Json::from(&epss[..])), ("grokking", Json::Arr(grid.into_iter().map(Json::Arr).collect()))])
+        let rows = |g: Vec<Vec<Json>>| Json::Arr(g.into_iter().map(Json::Arr).collect());
+        obj([("alphas", Json::from(&alphas[..])), ("epss", Json::from(&epss[..])), ("grokking", rows(grid)), ("grokking_at_least", rows(at_least))])
     }
 }
 
@@ -219,6 +224,7 @@ impl Study for Grok {
             return out + e + "\n";
         }
         let opt = |t: Option<usize>| t.map_or("-".to_string(), |t| t.to_string());
+        let amount = |r: &Run| r.grokking_at_least().map_or_else(|| opt(r.grokking()), |t| format!(">{t}"));
         if self.mode == "run" {
             if let Some(r) = self.runs.first() {
                 out += &format!("alpha {} eps {}: kernel regression (K0) test loss {:.4}; this draw's stable c < {:.3}\n", r.alpha, r.eps, r.kernel_test, r.c_limit);
@@ -239,11 +245,11 @@ impl Study for Grok {
                 let last = r.rows.last();
                 out += &format!(
                     "{:>5} {:>7} {:>8} {:>7} {:>9} {:>12.4} {:>11.4} {:>8.4}\n",
-                    r.alpha, r.eps, opt(r.t_train), opt(r.t_test), opt(r.grokking()),
+                    r.alpha, r.eps, opt(r.t_train), opt(r.t_test), amount(r),
                     last.map_or(f64::NAN, |x| x.train), last.map_or(f64::NAN, |x| x.test), r.kernel_test
                 );
             } else {
-                out += &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r.t_train), opt(r.t_test), opt(r.grokking()));
+                out += &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r.t_train), opt(r.t_test), amount(r));
             }
             if let Some(note) = r.note(d, p) {
                 out += &format!("  run {i}: {note}\n");
@@ -251,15 +257,15 @@ impl Study for Grok {
         }
         if self.mode == "map" {
             let epss = v.reals("epss");
-            out += "\ngrokking amount (epochs), alpha down, eps across ('-': not measured)\nalpha\\eps";
+            out += "\ngrokking amount (epochs), alpha down, eps across ('>E': the test loss had not fallen by the last epoch; '-': not measured)\nalpha\\eps";
             out += &epss.iter().map(|e| format!("{e:>9}")).collect::<String>();
             out += "\n";
             for (ai, a) in v.reals("alphas").iter().enumerate() {
                 out += &format!("{a:>9}");
                 for ei in 0..epss.len() {
                     let cell = ai * epss.len() + ei + 1;
-                    let g = self.jobs.iter().position(|j| j.2 == cell).and_then(|k| self.runs.get(k)).filter(|r| r.finished).and_then(Run::grokking);
-                    out += &format!("{:>9}", opt(g));
+                    let run = self.jobs.iter().position(|j| j.2 == cell).and_then(|k| self.runs.get(k)).filter(|r| r.finished);
+                    out += &format!("{:>9}", run.map_or("-".to_string(), amount));
                 }
                 out += "\n";
             }

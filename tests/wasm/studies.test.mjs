@@ -12,7 +12,10 @@ await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) })
 
 // Each study's command line, and small settings that still exercise it.
 const COMMANDS = { perceptron: ['sgd', 'perceptron'], phase: ['sgd', 'grid'], grok: ['grok'] };
-const CASES = [];
+const CASES = [
+  ['grok', { mode: 'alpha', d: '8', p: '30', n: '12', test: '40', c: '1', epochs: '300', alphas: '0.5,2' }],
+  ['grok', { mode: 'map', d: '6', p: '20', n: '8', test: '20', c: '1', epochs: '400', alphas: '1,2', epss: '0.1,0.3', cell: '3' }],
+];
 
 function native(name, pairs) {
   const args = [...COMMANDS[name], ...Object.entries(pairs).flatMap(([k, v]) => [`--${k}`, v]), '--json'];

@@ -171,6 +171,14 @@ impl Run {
         Some(self.t_test?.saturating_sub(self.t_train?))
     }
 
+    /// A lower bound when the train loss fell but the test loss had not by the end: `epochs - t_train`.
+    pub fn grokking_at_least(&self) -> Option<usize> {
+        match (self.t_train, self.t_test, self.diverged_at) {
+            (Some(t), None, None) if self.finished => Some(self.epoch - t),
+            _ => None,
+        }
+    }
+
     /// Why the run says nothing about grokking, if it does not.
     pub fn note(&self, d: usize, p: usize) -> Option<String> {
         if let Some(e) = self.diverged_at {
@@ -203,6 +211,7 @@ impl Run {
             ("t_train", Json::from(self.t_train)),
             ("t_test", Json::from(self.t_test)),
             ("grokking", Json::from(self.grokking())),
+            ("grokking_at_least", Json::from(self.grokking_at_least())),
             ("diverged_at", Json::from(self.diverged_at)),
             ("epochs_run", Json::from(self.epoch)),
             ("final_train", Json::from(last.map(|r| r.train))),
