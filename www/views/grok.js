@@ -54,18 +54,25 @@ function draw(state) {
   const colour = (i) => COLOURS[i % COLOURS.length];
   const pos = (r) => r.rows.filter((x) => x.epoch > 0); // the log-epoch axis starts at epoch 1
   const series = (key, opts = {}) => curves.map((r, i) => ({ name: label(r, mode), colour: colour(i), x: pos(r).map((x) => x.epoch), y: pos(r).map((x) => x[key]), ...opts }));
-  const loss = [...series('test'), ...series('train', { dashed: true, name: '' })];
-  if (mode === 'run' && runs[0] && pos(runs[0]).length) {
-    const xs = pos(runs[0]).map((x) => x.epoch);
-    loss.push({ name: 'K0 regression', colour: '#7f7f7f', dashed: true, x: [xs[0], xs[xs.length - 1]], y: [runs[0].kernel, runs[0].kernel] });
+  // Only the charts of this mode are shown.
+  const shown = { 'grok-amount': mode === 'alpha' || mode === 'eps', 'grok-map': mode === 'map' };
+  for (const fig of document.querySelectorAll('#study [data-chart]')) fig.hidden = !(shown[fig.dataset.chart] ?? mode !== 'map');
+  const one = mode === 'run';
+  const loss = [...series('test', one ? { name: 'test' } : {}), ...series('train', { dashed: true, name: one ? 'train' : '' })];
+  const first = curves[0] && pos(curves[0]);
+  if (first?.length) {
+    // The initial-kernel regression's test loss (alpha only scales K0; eps changes it little).
+    loss.push({ name: 'K0 regression', colour: '#7f7f7f', dashed: true, x: [first[0].epoch, first.at(-1).epoch], y: [curves[0].kernel, curves[0].kernel] });
   }
   lines('grok-loss', 'Loss', 'epoch', 'mean (F − y)²', loss, { logX: true, logY: true });
   const exact = [];
-  if (mode === 'run' && runs[0]) {
-    const r = pos(runs[0]), x = r.map((v) => v.epoch);
-    exact.push({ name: 'exact', colour: COLOURS[0], x, y: r.map((v) => v.exact) });
-    exact.push({ name: 'sampled', colour: '#000000', dots: true, x, y: r.map((v) => v.test) });
-    [['part_tr', '(tr A/D)²'], ['part_frob', '2|A|²/D²'], ['part_lin', '|b|²/D']].forEach(([k, n], j) => exact.push({ name: n, colour: COLOURS[j + 1], dashed: true, x, y: r.map((v) => Math.max(v[k], 1e-12)) }));
+  if (one && first) {
+    const x = first.map((v) => v.epoch);
+    exact.push({ name: 'exact', colour: COLOURS[0], x, y: first.map((v) => v.exact) });
+    exact.push({ name: 'sampled', colour: '#000000', dots: true, x, y: first.map((v) => v.test) });
+    // A part that vanishes would stretch the log axis over many empty decades: it rests on a floor.
+    const floor = Math.min(...first.map((v) => v.exact)) / 1e3;
+    [['part_tr', '(tr A/D)²'], ['part_frob', '2|A|²/D²'], ['part_lin', '|b|²/D']].forEach(([k, n], j) => exact.push({ name: n, colour: COLOURS[j + 1], dashed: true, x, y: first.map((v) => Math.max(v[k], floor)) }));
   } else {
     exact.push(...series('exact'), ...series('test', { dots: true, name: '' }));
   }
