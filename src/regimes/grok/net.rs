@@ -148,10 +148,9 @@ impl Net {
         let g: Vec<f64> = (0..d).map(|a| (0..p).map(|mu| xr.at(mu, a)).sum()).collect();
         let mut grad = self.w.matmul(&xr.t_matmul(x));
         let s = 2.0 * self.alpha / (p as f64 * self.w.rows as f64);
-        for i in 0..self.w.rows {
-            for a in 0..d {
-                let v = grad.at(i, a);
-                grad.set(i, a, s * (g[a] + self.eps * v));
+        for row in grad.data.chunks_mut(d) {
+            for (v, ga) in row.iter_mut().zip(&g) {
+                *v = s * (ga + self.eps * *v);
             }
         }
         grad

@@ -141,7 +141,7 @@ impl Run {
         if self.t_test.is_none() && exact < self.threshold * self.test0 {
             self.t_test = Some(self.epoch);
         }
-        if !(train < DIVERGED * self.train0) {
+        if train.is_nan() || train >= DIVERGED * self.train0 {
             self.diverged_at = Some(self.epoch);
         }
         let crossed = self.stop_at_crossings && self.t_train.is_some() && self.t_test.is_some();
@@ -254,7 +254,8 @@ mod tests {
             if diverges {
                 let note = run.note(10, 40).unwrap();
                 assert!(note.starts_with("diverged at epoch") && note.contains("too large"), "{note}");
-                assert!(!(run.rows.last().unwrap().train < DIVERGED * run.train0));
+                let last = run.rows.last().unwrap().train;
+                assert!(last.is_nan() || last >= DIVERGED * run.train0);
             } else {
                 assert!(run.t_train.is_some() && !run.note(10, 40).is_some_and(|n| n.contains("above")), "{:?}", run.note(10, 40));
             }
