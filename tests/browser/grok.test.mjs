@@ -67,3 +67,13 @@ test('a bad value for every key is named in a notice and replaced by its default
   assert.equal(await page.inputValue('#study form [name="d"]'), '30');
   await context.close();
 });
+
+test('a learning rate above the kernel phase\'s limit is reported as diverged', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=grok&c=40&epochs=500`);
+  await done(page);
+  const run = (await report(page)).runs[0];
+  assert.ok(run.diverged_at > 0 && run.diverged_at < 500, `diverged at ${run.diverged_at}`);
+  assert.match(await page.textContent('#notices'), /α 1, ε 0\.02: diverged at epoch \d+: c = 40 is too large \(the kernel phase is stable below c = 16\.305 for this draw/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});

@@ -4,6 +4,7 @@
 // their grokking amounts; the (alpha, eps) map as a heat map, one pool job per cell.
 import { studyView } from '../study.js';
 import { lines, heatmap, COLOURS } from '../plot.js';
+import { notice } from '../shared.js';
 
 const intro = `<p>Grokking as the move from lazy to rich training (Kumar, Bordelon, Gershman, Pehlevan,
 <a href="https://arxiv.org/abs/2310.06110">ICLR 2024</a>), set up as in the authors' notebook: inputs
@@ -42,8 +43,13 @@ function progress(state, p, job) {
   const find = (i) => runs.find((r) => r.job === job && r.run === i);
   for (const s of p.started) runs.push({ job, run: s.run, alpha: s.alpha, eps: s.eps, kernel: s.kernel_test, rows: [], summary: null });
   for (const r of p.rows) find(r.run).rows.push(r);
-  for (const f of p.finished) find(f.run).summary = f;
-  if (p.error) state.data.error = p.error;
+  for (const f of p.finished) {
+    const r = find(f.run);
+    r.summary = f;
+    // A diverged run (c too large) or one above the kernel phase's limit says so.
+    if (f.note && /diverged|above/.test(f.note)) notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${f.note}.`, 'warn');
+  }
+  if (p.error) notice(`Grokking: ${p.error}.`, 'error');
 }
 
 function draw(state) {
