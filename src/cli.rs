@@ -21,6 +21,8 @@ const USAGE: &str = "usage:
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
   richlazy sgd perceptron|grid [--key value ...] [--json | --save FILE.json]
+  richlazy sgd merge part-*.json [--json | --save FILE.json]
+                 the shards of one grid (--shard_k K --shard_n N) as the report of the whole grid
   richlazy grok [--key value ...] [--json | --save FILE.json]
                  the regime studies; their keys are listed by --help after the study's name
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
@@ -36,7 +38,8 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "sgd" => match rest.split_first() {
             Some((w, r)) if w == "perceptron" => study("perceptron", r),
             Some((w, r)) if w == "grid" => study("phase", r),
-            _ => Err("usage: richlazy sgd perceptron|grid [--key value ...] (see richlazy help)".into()),
+            Some((w, r)) if w == "merge" => merge(r),
+            _ => Err("usage: richlazy sgd perceptron|grid|merge [--key value ...] (see richlazy help)".into()),
         },
         "grok" => study("grok", rest),
         "help" | "--help" | "-h" => {
@@ -388,6 +391,30 @@ fn study(name: &str, args: &[String]) -> Result<(), String> {
         print!("{}", run.table());
     }
     eprintln!("{name}: {:.1} s", t0.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `richlazy sgd merge FILES [--save F] [--json]`: shards of one phase diagram as one report.
+fn merge(args: &[String]) -> Result<(), String> {
+    let (mut files, mut save, mut json, mut it) = (Vec::new(), None, false, args.iter());
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--save" => save = Some(it.next().ok_or("--save needs a path")?),
+            f if f.starts_with("--") => return Err(format!("merge: unexpected argument '{f}'")),
+            f => files.push(f),
+        }
+    }
+    let texts = files.iter().map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    let (report, table) = crate::regimes::phase::merge(&texts)?;
+    if let Some(path) = save {
+        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
+    }
+    if json {
+        println!("{report}");
+    } else {
+        print!("{table}");
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! A minimal JSON writer: the engine's results cross to the command line and
-//! to JavaScript as JSON text. Non-finite numbers are written as null.
+//! A minimal JSON writer and reader: the engine's results cross to the command line and
+//! to JavaScript as JSON text, and come back for merging shards (`Json::parse`).
+//! Non-finite numbers are written as null.
 
 use std::fmt::{self, Display, Write};
 
@@ -91,6 +92,163 @@ impl Display for Json {
     }
 }
 
+impl Json {
+    /// Reads JSON text (RFC 8259; numbers as f64). Errors name the byte offset.
+    pub fn parse(text: &str) -> Result<Json, String> {
+        let mut r = Reader { s: text.as_bytes(), i: 0 };
+        let v = r.value()?;
+        r.space();
+        if r.i < r.s.len() {
+            return Err(r.error("text after the value"));
+        }
+        Ok(v)
+    }
+
+    /// An object's value at `key`.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+struct Reader<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn error(&self, what: &str) -> String {
+        format!("JSON: {what} at byte {}", self.i)
+    }
+
+    fn space(&mut self) {
+        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, word: &str) -> bool {
+        let ok = self.s[self.i..].starts_with(word.as_bytes());
+        if ok {
+            self.i += word.len();
+        }
+        ok
+    }
+
+    fn value(&mut self) -> Result<Json, String> {
+        self.space();
+        match self.s.get(self.i) {
+            None => Err(self.error("unexpected end")),
+            Some(b'{') => {
+                self.i += 1;
+                let mut pairs = Vec::new();
+                self.space();
+                if self.eat("}") {
+                    return Ok(Json::Obj(pairs));
+                }
+                loop {
+                    self.space();
+                    let k = self.string()?;
+                    self.space();
+                    if !self.eat(":") {
+                        return Err(self.error("expected ':'"));
+                    }
+                    pairs.push((k, self.value()?));
+                    self.space();
+                    if self.eat("}") {
+                        return Ok(Json::Obj(pairs));
+                    }
+                    if !self.eat(",") {
+                        return Err(self.error("expected ',' or '}'"));
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.space();
+                if self.eat("]") {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value()?);
+                    self.space();
+                    if self.eat("]") {
+                        return Ok(Json::Arr(items));
+                    }
+                    if !self.eat(",") {
+                        return Err(self.error("expected ',' or ']'"));
+                    }
+                }
+            }
+            Some(b'"') => self.string().map(Json::Str),
+            _ if self.eat("null") => Ok(Json::Null),
+            _ if self.eat("true") => Ok(Json::Bool(true)),
+            _ if self.eat("false") => Ok(Json::Bool(false)),
+            _ => {
+                let start = self.i;
+                while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                    self.i += 1;
+                }
+                let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
+                match t.parse::<f64>() {
+                    Ok(x) if x.is_finite() && !t.starts_with('+') && !t.starts_with('.') => Ok(Json::Num(x)),
+                    _ => {
+                        self.i = start;
+                        Err(self.error("expected a value"))
+                    }
+                }
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        if !self.eat("\"") {
+            return Err(self.error("expected a string"));
+        }
+        let mut out = Vec::new();
+        loop {
+            let Some(&c) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).map_err(|_| self.error("invalid UTF-8")),
+                b'\\' => {
+                    let Some(&e) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
+                    self.i += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = |r: &mut Self| -> Result<u32, String> {
+                                let h = r.s.get(r.i..r.i + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+                                r.i += 4;
+                                h.ok_or_else(|| r.error("bad \\u escape"))
+                            };
+                            let mut u = hex(self)?;
+                            if (0xd800..0xdc00).contains(&u) && self.eat("\\u") {
+                                u = 0x10000 + ((u - 0xd800) << 10) + (hex(self)? - 0xdc00);
+                            }
+                            char::from_u32(u).ok_or_else(|| self.error("bad \\u escape"))?
+                        }
+                        _ => return Err(self.error("bad escape")),
+                    };
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                c if c < 0x20 => return Err(self.error("control character in a string")),
+                c => out.push(c),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +263,26 @@ mod tests {
     fn numbers_round_trip() {
         for x in [0.1, 1e-300, 123456789.0, -2.5e17] {
             assert_eq!(Json::from(x).to_string().parse::<f64>().unwrap(), x);
+        }
+    }
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let j = obj([
+            ("a", Json::from(0.1)),
+            ("b", Json::Arr(vec![Json::Null, true.into(), false.into(), Json::from(-2.5e-300), Json::from(123456789.0)])),
+            ("c", Json::from("x\"y\\\n\u{1}é")),
+            ("d", obj([("e", Json::Arr(vec![])), ("f", Json::Obj(vec![]))])),
+        ]);
+        assert_eq!(Json::parse(&j.to_string()), Ok(j.clone()));
+        assert_eq!(Json::parse(" { \"a\" : [ 1 , 2e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\\/\" } ").unwrap(), obj([("a", Json::Arr(vec![1.0.into(), 2000.0.into()])), ("b", "é😀/".into())]));
+        assert_eq!(j.get("d").and_then(|d| d.get("e")), Some(&Json::Arr(vec![])));
+    }
+
+    #[test]
+    fn malformed_text_is_refused() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "tru", "1 2", "\"abc", "+1", ".5", "1e999", "\"\\x\"", "[\"a\nb\"]", "nan"] {
+            assert!(Json::parse(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -115,3 +115,31 @@ fn run_starts_from_a_files_matrix() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sgd_grid_shards_merge_into_the_unsharded_file() {
+    let dir = std::env::temp_dir().join(format!("richlazy-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let grid = ["sgd", "grid", "--L", "2", "--h", "6", "--P", "96", "--B", "8", "--log2_alpha", "-2,2", "--log2_T", "-6,-3", "--cap", "2000"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = grid.iter().chain(extra).copied().collect();
+        let (code, _, err) = richlazy(&args);
+        assert_eq!(code, 0, "{err}");
+    };
+    let (whole, p0, p1, merged) = (path("whole.json"), path("part-0.json"), path("part-1.json"), path("grid.json"));
+    run(&["--save", &whole]);
+    run(&["--shard_k", "1", "--shard_n", "2", "--save", &p1]);
+    run(&["--shard_k", "0", "--shard_n", "2", "--save", &p0]);
+    let (code, table, err) = richlazy(&["sgd", "merge", &p1, &p0, "--save", &merged]);
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("4 of 4 cells") && table.contains("best T per alpha"), "{table}");
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    assert_eq!(read(&merged), read(&whole));
+    assert!(read(&p0).contains("\"shard_n\":\"2\"") && read(&whole).contains("\"shard_n\":\"1\""));
+    // One shard alone is not the grid.
+    let (code, _, err) = richlazy(&["sgd", "merge", &p0]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cell 1 is missing"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

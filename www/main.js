@@ -5,6 +5,7 @@ import { notice, errors } from './shared.js';
 const VIEWS = [
   { id: 'lab', title: 'Connectivity and learning rules', load: () => import('./app.js') },
   { id: 'theory', title: 'Linear theory', load: () => import('./theory.js') },
+  { id: 'phase', title: 'SGD noise: phase diagram', load: () => import('./views/phase.js') },
   { id: 'grok', title: 'Grokking', load: () => import('./views/grok.js') },
 ];
 // Keys every view accepts besides its own.

@@ -151,8 +151,12 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
 
 /// FNV-1a 64 over N (u64 LE) and every entry's f64 bits (LE), row-major.
 pub fn hash(m: &Mat<f64>) -> u64 {
+    fnv1a((m.rows as u64).to_le_bytes().into_iter().chain(m.data.iter().flat_map(|x| x.to_bits().to_le_bytes())))
+}
+
+/// FNV-1a 64 of a byte stream.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let bytes = (m.rows as u64).to_le_bytes().into_iter().chain(m.data.iter().flat_map(|x| x.to_bits().to_le_bytes()));
     for byte in bytes {
         h ^= byte as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
