@@ -60,6 +60,8 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg "$wasm"
 step "3/3 assemble dist/ (index.html, www/)"
 cp index.html dist/
 if [ -d www ]; then cp -r www dist/; fi
+# The MNIST files, fetched by the page only when sMNIST is chosen.
+mkdir -p dist/data && cp -r data/mnist dist/data/
 step "site in dist/ ($(du -sh dist | cut -f1); wasm $(du -h dist/pkg/richlazy_bg.wasm | cut -f1))"
 
 if [ "${1:-}" = serve ]; then

@@ -9,7 +9,7 @@ use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank|file|file_shuffled|file_spectrum]
+  richlazy run   [--task 2af|dms|cxt|smnist] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank|file|file_shuffled|file_spectrum]
                  [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]

@@ -99,7 +99,10 @@ impl Config {
     /// Sets one field from text; on error the field is left as it was.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
-            "task" => self.task = TaskKind::parse(value).ok_or_else(|| format!("task: '{}' is not one of 2af, dms, cxt", clip(value)))?,
+            "task" => {
+                self.task = TaskKind::parse(value)
+                    .ok_or_else(|| format!("task: '{}' is not one of {}", clip(value), TaskKind::ALL.map(TaskKind::key).join(", ")))?
+            }
             "init" => {
                 let rank = self.init.rank().unwrap_or(1);
                 self.init.family = match value.to_ascii_lowercase().as_str() {
@@ -180,6 +183,11 @@ impl Config {
         self.task.build_at(self.dt)
     }
 
+    /// The task the probe set is drawn from (`TaskKind::build_probe_at`).
+    pub fn probe_task(&self) -> Box<dyn Task> {
+        self.task.build_probe_at(self.dt)
+    }
+
     /// The rank, for the rank and aligned families.
     pub fn rank(&self) -> Option<usize> {
         self.init.rank()
@@ -201,7 +209,15 @@ impl Config {
         // `alpha` after `dt`, which sets it to dt / tau, so that an explicit leak wins.
         let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
         pairs.sort_by_key(|(k, _)| (*k == "init", *k == "alpha"));
+        let alpha_given = pairs.iter().any(|(k, _)| *k == "alpha");
         let mut errors: Vec<String> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
+        if !self.task.has_dt() && self.dt != DT_DEFAULT {
+            errors.push(format!("dt: {} has one step per pixel row, so dt stays {DT_DEFAULT} ms", self.task.key()));
+            self.dt = DT_DEFAULT;
+            if !alpha_given {
+                self.alpha = DT_DEFAULT as f64 / TAU_MS;
+            }
+        }
         if let Some(n) = self.init.fixed_hidden() {
             self.hidden = n;
         }
@@ -296,6 +312,21 @@ mod tests {
         let mut c = Config::default();
         assert!(c.apply([("init", "rank"), ("rank", "30")]).is_empty());
         assert_eq!(c.rank(), Some(30));
+    }
+
+    #[test]
+    fn smnist_keeps_dt_100_and_tasks_are_listed() {
+        let mut c = Config::default();
+        let errs = c.apply([("task", "smnist"), ("dt", "20")]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("dt: smnist has one step per pixel row"), "{errs:?}");
+        assert_eq!((c.task, c.dt, c.alpha), (TaskKind::SeqMnist, 100, 1.0));
+        let mut c = Config::default();
+        assert_eq!(c.apply([("dt", "20"), ("alpha", "0.5"), ("task", "SMNIST")]).len(), 1);
+        assert_eq!((c.dt, c.alpha), (100, 0.5));
+        assert!(!c.pairs().iter().any(|(k, _)| *k == "dt"));
+        let errs = Config::default().apply([("task", "mnist")]);
+        assert_eq!(errs, ["task: 'mnist' is not one of 2af, dms, cxt, smnist"]);
     }
 
     #[test]

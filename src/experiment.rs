@@ -83,11 +83,13 @@ pub fn learning_rule(config: &Config, net: &Rnn<f32>, seq_len: usize) -> Box<dyn
 impl Experiment {
     pub fn new(config: Config) -> Result<Self, String> {
         let task = config.task();
+        task.ready()?;
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;
         let mut net = initial_network(&config);
         let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
-        let lyap_stream = TaskStream::new(config.task(), 1, config.seed, STREAM_LYAP);
-        let probe = Probe::draw(TaskStream::new(config.task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES, lyap_stream);
+        // The probe set and the Lyapunov stream: held-out trials (sMNIST's test images).
+        let lyap_stream = TaskStream::new(config.probe_task(), 1, config.seed, STREAM_LYAP);
+        let probe = Probe::draw(TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES, lyap_stream);
         let mut flosser = config.floss.on().then(|| Flosser::new(&config.floss, &net, TaskStream::new(config.task(), 1, config.seed, STREAM_FLOSS)));
         // Pre-flossing shapes the start: the measures compare against the network it leaves.
         let unflossed = match &mut flosser {

@@ -9,6 +9,7 @@ pub mod json;
 pub mod linalg;
 pub mod lyap;
 pub mod metrics;
+pub mod mnist;
 pub mod model;
 pub mod optim;
 pub mod regimes;

@@ -166,12 +166,12 @@ pub fn argmax<T: Real>(v: &[T]) -> usize {
     best
 }
 
-/// Mean cross-entropy over all steps and sequences, and the fraction of
+/// Mean cross-entropy over the scored steps and all sequences, and the fraction of
 /// decision-step answers that are right (argmax of the logits).
 pub fn loss_and_accuracy<T: Real>(trace: &Trace<T>, batch: &Batch, decision: std::ops::Range<usize>) -> (f64, f64) {
     let k = trace.n_out;
     let mut loss = 0.0;
-    for t in 0..trace.seq_len {
+    for t in batch.scored.clone() {
         let y = trace.y_at(t);
         for (b, &label) in batch.labels_at(t).iter().enumerate() {
             loss += cross_entropy(&y[b * k..(b + 1) * k], label, None).to_f64();
@@ -186,5 +186,5 @@ pub fn loss_and_accuracy<T: Real>(trace: &Trace<T>, batch: &Batch, decision: std
             total += 1;
         }
     }
-    (loss / (trace.seq_len * trace.batch) as f64, right as f64 / total as f64)
+    (loss / (batch.scored.len() * trace.batch) as f64, right as f64 / total as f64)
 }

@@ -156,7 +156,7 @@ fn a_time_step_that_does_not_divide_100_ms_is_refused() {
 #[test]
 fn trial_overwrites_every_input_and_label() {
     for dt in DT_CHOICES {
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             for tr in trials(kind, dt, 200, 1) {
                 assert!(tr.x.iter().all(|v| v.is_finite()), "{kind:?} dt {dt}: an input was left unwritten");
                 assert!(tr.labels.iter().all(|&l| l < 3), "{kind:?} dt {dt}: a label was left unwritten");
@@ -168,7 +168,7 @@ fn trial_overwrites_every_input_and_label() {
 #[test]
 fn labels_fixate_until_the_decision_period_then_answer_on_every_step_balanced() {
     for dt in DTS {
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             let ts = trials(kind, dt, N_TRIALS / 2, 2);
             let dec = decision(dt);
             for tr in &ts {
@@ -186,7 +186,7 @@ fn labels_fixate_until_the_decision_period_then_answer_on_every_step_balanced() 
 #[test]
 fn fixation_is_on_until_the_decision_period_and_off_in_it() {
     for dt in DTS {
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             // CXT adds noise to the fixation channel on its stimulus steps (0-200 ms).
             let noisy_steps = if kind == TaskKind::Context { 0..steps(200, dt) } else { 0..0 };
             let mut noisy = Moments::default();
@@ -581,7 +581,7 @@ fn cxt_matches_documented_draw_order() {
 #[test]
 fn stream_with_same_seed_and_stream_repeats_exactly() {
     for dt in [100, 20] {
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             let mut a = TaskStream::new(kind.build_at(dt), 32, 42, 100);
             let mut b = TaskStream::new(kind.build_at(dt), 32, 42, 100);
             let mut c = TaskStream::new(kind.build_at(dt), 32, 43, 100);
@@ -602,7 +602,7 @@ fn stream_with_same_seed_and_stream_repeats_exactly() {
 #[test]
 fn stream_slots_are_distinct_trials_laid_out_time_major() {
     for dt in [100, 20] {
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             let task = kind.build_at(dt);
             let (n_in, len) = (task.n_in(), task.seq_len());
             let mut stream = TaskStream::new(kind.build_at(dt), 32, 5, 0);

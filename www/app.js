@@ -5,6 +5,7 @@ import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { notice, download, poolSize, newWorker, pngButtons, onResize, errors } from './shared.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
+import * as smnist from './smnist.js'; // sequential MNIST: its data, loaded when the task is chosen, and fast preset
 
 const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'file', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
 const PAGE_KEYS = ['view', 'embed', 'compare', 'seeds'];
@@ -180,6 +181,7 @@ function draw(name) {
     case 'trial': {
       const t = app.trial;
       if (!t) return;
+      if (smnist.isSmnist(app.config)) return smnist.drawTrial(t, ...canvasOf(name), heatmap_axes);
       const series = t.names.map((n, i) => ({ name: n, colour: COLOURS[i % COLOURS.length], x: [...Array(t.seq_len).keys()], y: [...Array(t.seq_len).keys()].map((s) => t.x[s * t.n_in + i]) }));
       return lines(name, `One ${app.config.task.toUpperCase()} trial: answer class ${t.labels[t.seq_len - 1]} at step ${t.seq_len - 1}`, `step (${app.config.dt ?? 100} ms each)`, 'input', series, { markers: true });
     }
@@ -269,7 +271,7 @@ function startRun(r) {
   w.onerror = (e) => { e.preventDefault(); fail(r, `the training worker stopped: ${e.message || 'unknown error'}`); };
   w.onmessageerror = () => fail(r, 'the training worker sent an unreadable message');
   const [keys, values] = pairsOf(r.config);
-  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused', file: fileFor(r.config) });
+  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused', file: fileFor(r.config), mnist: smnist.dataFor(r.config) });
 }
 
 function fail(r, message) {
@@ -394,6 +396,7 @@ function showSummary() {
 function launch(configs) {
   const missing = configs.find((c) => lacksFile(c.config));
   if (missing) return notice(`${missing.label}: this start needs its matrix file (hash ${missing.config.file ?? 'none yet'}): choose or drop it under "Initial recurrent weights". Nothing started.`, 'warn');
+  if (configs.some((c) => smnist.isSmnist(c.config)) && !smnist.ready()) return smnist.load().then(() => launch(configs), () => {});
   stopAll();
   const groups = [...new Set(configs.map((c) => c.group))];
   const starts = groups.map((g) => ({ label: g, config: configs.find((c) => c.group === g).config }));
@@ -473,6 +476,7 @@ function applySettings(obj, { quiet = false } = {}) {
   if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
   app.config = s.config;
   fillForm(s.config);
+  smnist.captions(s.config);
   const ranks = $('#compare-ranks');
   if (!ranks.dataset.touched) ranks.value = defaultRanks(Number(s.config.hidden));
   figure?.refresh(); // the local-rules figure's cost follows the page's task and batch
@@ -506,8 +510,14 @@ function refreshPreview() {
     invalidate('spectrum', 'matrix');
     return;
   }
+  if (smnist.isSmnist(app.config) && !smnist.ready()) {
+    ++previewId;
+    $('#init-summary').textContent = 'Loading the MNIST images for this task.';
+    smnist.load().then(() => refreshPreview(), () => {});
+    return;
+  }
   const [keys, values] = pairsOf(app.config);
-  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId, file: fileFor(app.config) });
+  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId, file: fileFor(app.config), mnist: smnist.dataFor(app.config) });
 }
 
 // What a worker needs to hold a file start's matrix: the file's bytes (each worker has its own engine).
@@ -544,7 +554,11 @@ async function loadFile(f) {
 }
 
 function onFormChange() {
-  applySettings(formObject());
+  const o = formObject();
+  // Choosing sMNIST starts from its fast preset: the lab's own would take minutes on 28-step trials.
+  const toSmnist = smnist.isSmnist(o) && !smnist.isSmnist(app.config);
+  applySettings(toSmnist ? { ...o, ...smnist.FAST } : o);
+  if (toSmnist) notice(smnist.FAST_NOTE);
   reset();
 }
 
@@ -584,7 +598,7 @@ function wire() {
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); loadFile(e.dataTransfer.files[0]); });
   form.addEventListener('submit', (e) => e.preventDefault());
-  $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...FAST }); reset(); };
+  $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...(smnist.isSmnist(app.config) ? smnist.FAST : FAST) }); reset(); };
   $('#preset-paper').onclick = () => {
     const { hidden, iters, every } = JSON.parse(variants('paper')).base; // the paper's size and length, from the engine
     applySettings({ ...app.config, hidden, iters, every });

@@ -7,6 +7,7 @@ const VIEWS = [
   { id: 'theory', title: 'Linear theory', load: () => import('./theory.js') },
   { id: 'perceptron', title: 'SGD noise: perceptron', load: () => import('./views/perceptron.js') },
   { id: 'phase', title: 'SGD noise: phase diagram', load: () => import('./views/phase.js') },
+  { id: 'grok', title: 'Grokking', load: () => import('./views/grok.js') },
 ];
 // Keys every view accepts besides its own.
 export const COMMON_KEYS = ['view', 'embed'];

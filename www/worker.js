@@ -1,6 +1,7 @@
 // The engine off the main thread: one training run, or previews of a start. Protocol:
-//   in:  {type: 'start', keys, values, file?} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
-//        | {type: 'preview', keys, values, id, file?}  (file: {hash, name, bytes}, a file start's matrix)
+//   in:  {type: 'start', keys, values, file?, mnist?} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
+//        | {type: 'preview', keys, values, id, file?, mnist?}  (file: {hash, name, bytes}, a file start's matrix;
+//          mnist: the four raw MNIST files for sMNIST, see smnist.js)
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
 //        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
 //        | {type: 'study', name, keys, values}  (a regime study, src/regimes: any of them, run to the end)
@@ -8,7 +9,7 @@
 //        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
 //        | {type: 'theory', id, result, ms} | {type: 'bench', result}
 //        | {type: 'study-progress', progress, ms} ... then {type: 'study-finished', report, ms}
-import init, { Run, Preview, sample_trial, theory, bench, load_matrix, StudyRun } from '../pkg/richlazy.js';
+import init, { Run, Preview, sample_trial, theory, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
 const loaded = new Set();
@@ -19,6 +20,15 @@ function holdFile(f) {
   if (r.hash !== f.hash) throw new Error(`${f.name}: hash ${r.hash}, expected ${f.hash}`);
   if (loaded.size >= 8) loaded.clear(); // the engine keeps 8; loading again is harmless
   loaded.add(f.hash);
+}
+
+// MNIST, once this worker's engine holds it.
+let mnistHeld = false;
+function holdMnist(files) {
+  if (!files || mnistHeld) return;
+  const r = JSON.parse(load_mnist(...files));
+  if (r.error) throw new Error(r.error);
+  mnistHeld = true;
 }
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
@@ -97,6 +107,7 @@ self.onmessage = async (e) => {
     if (m.type === 'start') {
       await init();
       holdFile(m.file);
+      holdMnist(m.mnist);
       run = new Run(m.keys, m.values);
       sent = 0;
       lyapSent = false;
@@ -108,6 +119,7 @@ self.onmessage = async (e) => {
     } else if (m.type === 'preview') {
       await init();
       holdFile(m.file);
+      holdMnist(m.mnist);
       const p = new Preview(m.keys, m.values);
       const image = p.image();
       self.postMessage({ type: 'preview', id: m.id, preview: p.summary(), trial: sample_trial(m.keys, m.values), image }, [image.buffer]);

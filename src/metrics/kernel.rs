@@ -4,7 +4,9 @@
 //! 100 ms, steps t with (t + 1) dt a multiple of 100. All three tasks last
 //! 800 ms, so that is 8 time points x batch x 3 classes (768 logits for a batch
 //! of 32) at every dt, and at dt = 100 it is every step, the set the kernel
-//! always had. Logits are ordered `(m * B + b) * K + k` for the m-th point.
+//! always had. A task that scores only some steps (sMNIST: the last) has its
+//! kernel over those steps' logits, the ones its loss sees (sMNIST: 10 per
+//! sequence). Logits are ordered `(m * B + b) * K + k` for the m-th point.
 //!
 //! The gradient of logit y_t[b, k] is sum_{s=1..t} e_s h_{s-1}^T, with e_s the
 //! error reaching step s's pre-activation (times a). Two ways to take the
@@ -22,7 +24,9 @@
 //!   kernel took 0.27 s (f32, one core), the pairwise Gram of E alone 1.1 s;
 //!   at N = 300, 1.9 s against 3.0 s. So this is the one for long trials.
 //!
-//! dt = 100 keeps `pair_gram`, whose bits the stored results hold. Both use
+//! dt = 100 keeps `pair_gram`, whose bits the stored results hold; a few scored
+//! steps of a long trial take `gradient_gram` (sMNIST at N 300: 320 logits at
+//! step 27, about 9e9 multiply-adds, against 2e10 for the pairwise Gram). Both use
 //! the fixed-order products of `linalg`, so native and wasm agree bit for bit.
 
 use crate::linalg::{gemm_nn, gemm_tn, Mat, Real};
@@ -37,10 +41,12 @@ pub fn kernel_steps(dt: u32, seq_len: usize) -> Vec<usize> {
     (1..=seq_len / per).map(|m| m * per - 1).collect()
 }
 
-/// The kernel over the logits of `kernel_steps(batch.dt, batch.seq_len)`, a
-/// square matrix of side (points x B x K).
+/// The kernel over the logits of the scored steps when not all are scored, else of
+/// `kernel_steps(batch.dt, batch.seq_len)`: a square matrix of side (points x B x K).
 pub fn tangent_kernel<T: Real>(net: &Rnn<T>, batch: &Batch) -> Mat<f64> {
-    if batch.dt == 100 {
+    if batch.scored != (0..batch.seq_len) {
+        gradient_gram(net, batch, &batch.scored.clone().collect::<Vec<_>>())
+    } else if batch.dt == 100 {
         pair_gram(net, batch)
     } else {
         gradient_gram(net, batch, &kernel_steps(batch.dt, batch.seq_len))
@@ -288,7 +294,7 @@ mod tests {
     fn explicit_gradients_equal_the_pairwise_gram_at_dt_100() {
         // The long-trial path on the paper's 8 steps, against the path dt = 100 takes; N = 70
         // puts more than one block of rows (2048 / 70 = 29) in play, and 120 logits two blocks.
-        for kind in TaskKind::ALL {
+        for kind in TaskKind::NEUROGYM {
             for alpha in [1.0, 0.4] {
                 let task = kind.build();
                 let mut rng = Rng::new(11, 3);
@@ -326,6 +332,25 @@ mod tests {
                 h = (h ^ byte as u64).wrapping_mul(0x100_0000_01b3);
             }
             assert_eq!(h, want, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_scored_step_gives_its_block_of_the_full_kernel() {
+        // Scoring only the last step (as sMNIST does) keeps that step's logits: the last
+        // B K x B K block of the every-step kernel.
+        let (net, mut batch) = small_case(0.7, 100, 6, 3);
+        let full = tangent_kernel(&net, &batch);
+        batch.scored = 7..8;
+        let last = tangent_kernel(&net, &batch);
+        let m = batch.batch * net.n_out();
+        assert_eq!((last.rows, last.cols), (m, m));
+        let off = full.rows - m;
+        for i in 0..m {
+            for j in 0..m {
+                let want = full.at(off + i, off + j);
+                assert!((last.at(i, j) - want).abs() <= 1e-12 * (1.0 + want.abs()), "({i},{j}): {} vs {want}", last.at(i, j));
+            }
         }
     }
 

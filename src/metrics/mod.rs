@@ -29,6 +29,8 @@ pub const LYAP_K: usize = 8;
 /// The fixed probe set: drawn once, before training, from its own streams.
 pub struct Probe {
     pub batches: Vec<Batch>,
+    /// The sequences the tangent kernel is over: the first batch, or its head (`Task::kernel_sequences`).
+    pub kernel: Batch,
     pub decision: Range<usize>,
     /// A long stream of the task's trials for the Lyapunov exponents.
     pub lyap: LyapProbe,
@@ -46,7 +48,9 @@ impl Probe {
     /// `lyap_stream` must have batch 1: one long run of consecutive trials.
     pub fn draw(mut stream: TaskStream, n_batches: usize, lyap_stream: TaskStream) -> Self {
         let decision = stream.task().decision_steps();
-        Probe { batches: (0..n_batches).map(|_| stream.next_batch()).collect(), decision, lyap: LyapProbe::new(lyap_stream) }
+        let batches: Vec<Batch> = (0..n_batches).map(|_| stream.next_batch()).collect();
+        let kernel = stream.kernel_part(&batches[0]);
+        Probe { batches, kernel, decision, lyap: LyapProbe::new(lyap_stream) }
     }
 
     /// The leading Lyapunov exponents of `net` on the probe's stream (per time step).
@@ -89,7 +93,7 @@ pub struct Baseline {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measures {
     pub iter: usize,
-    /// Mean cross-entropy over every step of the probe set.
+    /// Mean cross-entropy over the scored steps of the probe set.
     pub loss: f64,
     /// Decision-step accuracy on the probe set.
     pub accuracy: f64,
@@ -101,7 +105,7 @@ pub struct Measures {
     pub sign_similarity: f64,
     /// Alignment of the probe Gram matrix H H^T with its start.
     pub rep_alignment: f64,
-    /// Alignment of the W_rec tangent kernel (first probe batch) with its start.
+    /// Alignment of the W_rec tangent kernel (first probe batch, or its head) with its start.
     pub kernel_alignment: f64,
     /// The leading Lyapunov exponents, per time step; the first is lambda_max.
     pub lyap_spectrum: Vec<f64>,
@@ -136,7 +140,7 @@ impl Baseline {
             w_rec_norm: net.w_rec.frob_norm(),
             active: run.h_dec.data.iter().map(|&v| v > 0.0).collect(),
             rep_kernel: run.h_dec.matmul_t(&run.h_dec),
-            tangent: tangent_kernel(net, &probe.batches[0]),
+            tangent: tangent_kernel(net, &probe.kernel),
             singular_values: singular_values(&net.w_rec.to_f64()),
             lyap_spectrum: probe.lyapunov(net),
         }
@@ -156,7 +160,7 @@ impl Baseline {
             weight_change_rel: weight_change / self.w_rec_norm,
             sign_similarity: same as f64 / self.active.len() as f64,
             rep_alignment: alignment(&run.h_dec.matmul_t(&run.h_dec), &self.rep_kernel),
-            kernel_alignment: alignment(&tangent_kernel(net, &probe.batches[0]), &self.tangent),
+            kernel_alignment: alignment(&tangent_kernel(net, &probe.kernel), &self.tangent),
             lyap_spectrum: probe.lyapunov(net),
         }
     }

@@ -1,5 +1,6 @@
 //! The backward pass every gradient-based rule shares: BPTT for the mean
-//! cross-entropy over every step, with two knobs that make the local rules.
+//! cross-entropy over the scored steps (every step but for sMNIST, whose last
+//! step alone is scored), with two knobs that make the local rules.
 //!
 //! - `feedback`: the matrix that carries the output error to the units
 //!   (W_out itself for BPTT and e-prop; a fixed random B for random feedback).
@@ -57,7 +58,8 @@ impl<T: Real> Backward<T> {
         };
         let a = net.alpha;
         let keep = T::ONE - a;
-        let scale = T::from_f64(1.0 / (steps * b) as f64);
+        let scored = batch.scored.clone();
+        let scale = T::from_f64(1.0 / (scored.len() * b) as f64);
         for g in grads.mats.iter_mut() {
             g.data.iter_mut().for_each(|v| *v = T::ZERO);
         }
@@ -66,23 +68,26 @@ impl<T: Real> Backward<T> {
         let mut loss = 0.0;
         let (mut right, mut total) = (0usize, 0usize);
         for t in (0..steps).rev() {
-            // dL/dy_t = (softmax - onehot) / (T B)
-            let y = tr.y_at(t);
-            for (bi, &label) in batch.labels_at(t).iter().enumerate() {
-                let row = &y[bi * k..(bi + 1) * k];
-                let d = &mut self.dy[bi * k..(bi + 1) * k];
-                loss += cross_entropy(row, label, Some(d)).to_f64();
-                d[label] -= T::ONE;
-                d.iter_mut().for_each(|v| *v *= scale);
-                if decision.contains(&t) {
-                    right += (argmax(row) == label) as usize;
-                    total += 1;
+            // An unscored step sends no error: dy_t = 0, so its two products are skipped.
+            if scored.contains(&t) {
+                // dL/dy_t = (softmax - onehot) / (T B), T the scored steps
+                let y = tr.y_at(t);
+                for (bi, &label) in batch.labels_at(t).iter().enumerate() {
+                    let row = &y[bi * k..(bi + 1) * k];
+                    let d = &mut self.dy[bi * k..(bi + 1) * k];
+                    loss += cross_entropy(row, label, Some(d)).to_f64();
+                    d[label] -= T::ONE;
+                    d.iter_mut().for_each(|v| *v *= scale);
+                    if decision.contains(&t) {
+                        right += (argmax(row) == label) as usize;
+                        total += 1;
+                    }
                 }
+                let h = tr.h_at(t);
+                gemm_tn(&mut g_out.data, &self.dy, h, k, b, n);
+                // dh_t += dy_t W_out (or the feedback matrix)
+                gemm_nn(&mut self.dh, &self.dy, &feedback.data, b, k, n);
             }
-            let h = tr.h_at(t);
-            gemm_tn(&mut g_out.data, &self.dy, h, k, b, n);
-            // dh_t += dy_t W_out (or the feedback matrix)
-            gemm_nn(&mut self.dh, &self.dy, &feedback.data, b, k, n);
             let u = tr.u_at(t);
             // Zipped, not indexed: without bounds checks the loop vectorises (wasm included).
             for ((dpre, dh), &u) in self.dpre.iter_mut().zip(self.dh.iter_mut()).zip(u) {
@@ -102,7 +107,7 @@ impl<T: Real> Backward<T> {
                 }
             }
         }
-        BatchStats { loss: loss / (steps * b) as f64, accuracy: right as f64 / total.max(1) as f64 }
+        BatchStats { loss: loss / (scored.len() * b) as f64, accuracy: right as f64 / total.max(1) as f64 }
     }
 }
 

@@ -1,4 +1,5 @@
-//! The neuroscience tasks (neurogym 0.0.2 as the paper's script uses them; see shared/spec/tasks.md).
+//! The neuroscience tasks (neurogym 0.0.2 as the paper's script uses them; see shared/spec/tasks.md)
+//! and sequential MNIST (`seq_mnist`).
 //!
 //! A task only knows how to write one trial. Batching, seeding and the
 //! fixed probe set live here, so a new task is one new module.
@@ -6,10 +7,12 @@
 mod context;
 mod delay_match;
 mod perceptual;
+mod seq_mnist;
 
 pub use context::ContextDecision;
 pub use delay_match::DelayMatchSample;
 pub use perceptual::PerceptualDecision;
+pub use seq_mnist::{SeqMnist, Split};
 
 use crate::rng::Rng;
 use std::ops::Range;
@@ -61,7 +64,7 @@ pub trait Task: Send + Sync {
     fn n_in(&self) -> usize {
         self.input_names().len()
     }
-    /// Output classes: fixate plus two answers for the neurogym tasks.
+    /// Output classes: fixate plus two answers for the neurogym tasks, ten digits for sMNIST.
     fn n_out(&self) -> usize {
         3
     }
@@ -90,6 +93,19 @@ pub trait Task: Send + Sync {
     fn decision_steps(&self) -> Range<usize> {
         self.period(self.periods_ms().last().expect("a task has periods").0)
     }
+    /// The steps whose cross-entropy makes the loss: every step for the neurogym tasks (fixation
+    /// included), the last one for sMNIST.
+    fn scored_steps(&self) -> Range<usize> {
+        0..self.seq_len()
+    }
+    /// How many probe sequences the tangent kernel is over; `None`: the whole first probe batch.
+    fn kernel_sequences(&self) -> Option<usize> {
+        None
+    }
+    /// Whether trials can be drawn; the message says why not (data that is not loaded).
+    fn ready(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),
     /// `labels` is `seq_len` class indices (0 = fixate).
     fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]);
@@ -101,16 +117,20 @@ pub enum TaskKind {
     Perceptual,
     DelayMatch,
     Context,
+    SeqMnist,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 3] = [TaskKind::Perceptual, TaskKind::DelayMatch, TaskKind::Context];
+    pub const ALL: [TaskKind; 4] = [TaskKind::Perceptual, TaskKind::DelayMatch, TaskKind::Context, TaskKind::SeqMnist];
+    /// The neurogym tasks: periods in ms, any time step of `DT_CHOICES`.
+    pub const NEUROGYM: [TaskKind; 3] = [TaskKind::Perceptual, TaskKind::DelayMatch, TaskKind::Context];
 
     pub fn key(self) -> &'static str {
         match self {
             TaskKind::Perceptual => "2af",
             TaskKind::DelayMatch => "dms",
             TaskKind::Context => "cxt",
+            TaskKind::SeqMnist => "smnist",
         }
     }
 
@@ -118,13 +138,30 @@ impl TaskKind {
         Self::ALL.into_iter().find(|k| k.key().eq_ignore_ascii_case(s))
     }
 
-    /// The task at time step `dt` ms (one of `DT_CHOICES`, so that every period is whole steps).
+    /// Whether the task takes a time step other than 100 ms (sMNIST has one step per pixel row).
+    pub fn has_dt(self) -> bool {
+        self != TaskKind::SeqMnist
+    }
+
+    /// The task at time step `dt` ms (one of `DT_CHOICES`, so that every period is whole steps;
+    /// 100 for sMNIST). Training trials: sMNIST's training images.
     pub fn build_at(self, dt: u32) -> Box<dyn Task> {
+        self.build_split(dt, Split::Train)
+    }
+
+    /// The task the probe set is drawn from: sMNIST's test images; the same task otherwise.
+    pub fn build_probe_at(self, dt: u32) -> Box<dyn Task> {
+        self.build_split(dt, Split::Test)
+    }
+
+    fn build_split(self, dt: u32, split: Split) -> Box<dyn Task> {
         assert!(DT_CHOICES.contains(&dt), "dt {dt} ms is not one of {DT_CHOICES:?}");
+        assert!(self.has_dt() || dt == DT_DEFAULT, "{} has no time step but {DT_DEFAULT} ms", self.key());
         let task: Box<dyn Task> = match self {
             TaskKind::Perceptual => Box::new(PerceptualDecision { dt }),
             TaskKind::DelayMatch => Box::new(DelayMatchSample { dt }),
             TaskKind::Context => Box::new(ContextDecision { dt }),
+            TaskKind::SeqMnist => Box::new(SeqMnist::new(crate::mnist::get(), split)),
         };
         debug_assert_eq!(task.key(), self.key());
         task
@@ -144,13 +181,26 @@ pub struct Batch {
     pub seq_len: usize,
     pub batch: usize,
     pub n_in: usize,
+    /// The steps the loss scores (`Task::scored_steps`).
+    pub scored: Range<usize>,
     pub x: Vec<f32>,
     pub labels: Vec<usize>,
 }
 
 impl Batch {
-    pub fn zeros(dt: u32, seq_len: usize, batch: usize, n_in: usize) -> Self {
-        Batch { dt, seq_len, batch, n_in, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
+    pub fn zeros(dt: u32, seq_len: usize, batch: usize, n_in: usize, scored: Range<usize>) -> Self {
+        Batch { dt, seq_len, batch, n_in, scored, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
+    }
+
+    /// The first `n` sequences (all of them if there are fewer).
+    pub fn head(&self, n: usize) -> Batch {
+        let n = n.min(self.batch);
+        let mut out = Batch::zeros(self.dt, self.seq_len, n, self.n_in, self.scored.clone());
+        for t in 0..self.seq_len {
+            out.x[t * n * self.n_in..(t + 1) * n * self.n_in].copy_from_slice(&self.x_at(t)[..n * self.n_in]);
+            out.labels[t * n..(t + 1) * n].copy_from_slice(&self.labels_at(t)[..n]);
+        }
+        out
     }
 
     /// Inputs at step `t`, `batch x n_in` row-major.
@@ -186,7 +236,7 @@ impl TaskStream {
     }
 
     pub fn new_batch(&self) -> Batch {
-        Batch::zeros(self.task.dt(), self.task.seq_len(), self.slots.len(), self.task.n_in())
+        Batch::zeros(self.task.dt(), self.task.seq_len(), self.slots.len(), self.task.n_in(), self.task.scored_steps())
     }
 
     /// Overwrites `out` with the next batch (no allocation).
@@ -200,6 +250,11 @@ impl TaskStream {
                 out.labels[t * batch + b] = self.trial_labels[t];
             }
         }
+    }
+
+    /// The sequences of `b` the tangent kernel is over (`Task::kernel_sequences`).
+    pub fn kernel_part(&self, b: &Batch) -> Batch {
+        b.head(self.task.kernel_sequences().unwrap_or(b.batch))
     }
 
     pub fn next_batch(&mut self) -> Batch {

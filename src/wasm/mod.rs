@@ -47,6 +47,22 @@ pub fn load_matrix(bytes: &[u8], name: &str) -> String {
     .to_string()
 }
 
+/// Keeps MNIST in this engine instance (each worker has its own) for the sMNIST task, from the
+/// four raw IDX files in `mnist::FILES` order (the page fetches the bundled .gz files and
+/// decompresses them): `{"train": 60000, "test": 10000}` or `{"error": "..."}`.
+#[wasm_bindgen]
+pub fn load_mnist(train_images: &[u8], train_labels: &[u8], test_images: &[u8], test_labels: &[u8]) -> String {
+    match crate::mnist::Mnist::from_idx([train_images, train_labels, test_images, test_labels]) {
+        Ok(m) => {
+            let sizes = obj([("train", m.train.len().into()), ("test", m.test.len().into())]);
+            crate::mnist::load(m);
+            sizes
+        }
+        Err(e) => obj([("error", Json::from(e.as_str()))]),
+    }
+    .to_string()
+}
+
 fn spectrum_json(s: &Spectrum) -> Json {
     obj([
         ("singular_values", s.singular_values.as_slice().into()),
@@ -64,13 +80,15 @@ pub struct Preview {
 
 #[wasm_bindgen]
 impl Preview {
-    /// An error only for a file start whose matrix is not loaded (`load_matrix`).
+    /// An error only for a file start whose matrix is not loaded (`load_matrix`), or for sMNIST
+    /// before its data is (`load_mnist`).
     #[wasm_bindgen(constructor)]
     pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Preview, JsError> {
         let (c, _) = lenient(&keys, &values);
         if c.init.is_file() && c.init.file_matrix().is_none() {
             return Err(JsError::new(&crate::init::file::missing(c.init.file)));
         }
+        c.task().ready().map_err(|e| JsError::new(&e))?;
         Ok(Preview { w_rec: initial_network(&c).w_rec })
     }
 
@@ -118,11 +136,15 @@ pub fn variants(list: &str) -> String {
     .to_string()
 }
 
-/// One trial of the chosen task: `{"seq_len", "n_in", "names", "x": [t][i] flattened, "labels": [t]}`.
+/// One trial of the chosen task: `{"seq_len", "n_in", "names", "x": [t][i] flattened, "labels": [t]}`,
+/// or `{"error": "..."}` while its data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, _) = lenient(&keys, &values);
     let task = c.task();
+    if let Err(e) = task.ready() {
+        return obj([("error", Json::from(e.as_str()))]).to_string();
+    }
     let (t, n_in) = (task.seq_len(), task.n_in());
     let mut x = vec![0f32; t * n_in];
     let mut labels = vec![0usize; t];
@@ -211,9 +233,13 @@ impl Run {
     }
 }
 
-/// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`.
+/// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`,
+/// or `{"error": "..."}` while the task's data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
     let (c, _) = lenient(&keys, &values);
+    if let Err(e) = c.task().ready() {
+        return obj([("error", Json::from(e.as_str()))]).to_string();
+    }
     crate::bench::run(&c, iters.max(1), &js_sys::Date::now).to_json().to_string()
 }

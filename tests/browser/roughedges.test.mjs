@@ -109,7 +109,7 @@ test('a link with iters but no every measures about a hundred times; an explicit
 });
 
 // Each regime study's view, with a chart it draws once its default run is done.
-const STUDY_VIEWS = [{ view: 'perceptron', chart: 'dw' }, { view: 'phase', chart: 'phase-err' }];
+const STUDY_VIEWS = [{ view: 'perceptron', chart: 'dw' }, { view: 'phase', chart: 'phase-err' }, { view: 'grok', chart: 'grok-loss' }];
 
 test('under its Content-Security-Policy the lab trains, draws and compares, and every other view runs, with no violation', async () => {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });

@@ -49,12 +49,12 @@ test('the view loads alone, runs its sweeps in a worker and draws both charts an
 
 test('a large first layer breaks the closed form and the verdict says so; bad input is named', async () => {
   const { page, context, log } = await open(browser, `${server.url}${PAGE}`);
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
   await page.fill('#theory-form [name="norm"]', '2');
   await page.fill('#theory-form [name="seeds"]', '1');
   await page.fill('#theory-form [name="kappa"]', '5000');
   await page.click('#theory-run');
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
   assert.match(await page.locator('#theory-fit-rank').textContent(), /^The closed form \(a small-first-layer limit\) misses by up to/);
   assert.equal(await page.locator('#theory-fit-rank').getAttribute('data-holds'), 'no');
   assert.match(await page.locator('#theory-status').textContent(), /Ignored: kappa: 5000 is outside 1\.\.1000/);
@@ -65,12 +65,12 @@ test('a large first layer breaks the closed form and the verdict says so; bad in
 
 test('a link carries the view and its settings; an old lab link with theory settings opens this view; embed', async () => {
   const { page, context, log } = await open(browser, `${server.url}${PAGE}`);
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done', null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
   assert.doesNotMatch(page.url(), /theory_/, 'default settings add nothing to the link');
   await page.fill('#theory-form [name="norm"]', '0.5');
   await page.fill('#theory-form [name="seeds"]', '1');
   await page.click('#theory-run');
-  await page.waitForFunction(() => window.richlazyTheory.phase === 'done' && /theory_norm=0.5/.test(location.search), null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done' && /theory_norm=0.5/.test(location.search), null, { timeout: 120_000 });
   const link = page.url();
   assert.match(link, /theory_seeds=1/);
   const first = await page.evaluate(() => JSON.stringify(window.richlazyTheory.result.report));
