@@ -1,6 +1,6 @@
 // The SGD-noise perceptron view (?view=perceptron): the sweep and the traced run finish and draw, the
 // link reproduces the numbers, embed=1 trims the page, every key's bad value is named, and a run of a
-// million SGD steps takes under a second in a Chromium worker.
+// million SGD steps finishes in a Chromium worker (its time printed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, open, inkOf } from './harness.mjs';
