@@ -601,7 +601,7 @@ function wire() {
   $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...(smnist.isSmnist(app.config) ? smnist.FAST : FAST) }); reset(); };
   $('#preset-paper').onclick = () => {
     const { hidden, iters, every } = JSON.parse(variants('paper')).base; // the paper's size and length, from the engine
-    applySettings({ ...app.config, hidden, iters, every });
+    applySettings({ ...app.config, hidden, iters, every, ...(smnist.isSmnist(app.config) ? smnist.PAPER : {}) });
     reset();
   };
   $('#train').onclick = () => train();

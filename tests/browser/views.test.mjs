@@ -29,3 +29,16 @@ test('the nav links every view; an unknown view is named and the lab shown; only
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test('at phone width (390 px) no view scrolls sideways', async () => {
+  const views = ['theory', 'perceptron', 'phase', 'grok'];
+  for (const v of views) {
+    const { page, context, log } = await open(browser, `${server.url}?view=${v}`, { viewport: { width: 390, height: 844 } });
+    await page.waitForFunction(() => document.querySelector('#views a[aria-current]'));
+    await page.waitForTimeout(1000);
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.equal(scroll, client, `${v}: ${scroll} px wide in ${client}`);
+    assert.deepEqual(log.errors, [], v);
+    await context.close();
+  }
+});
