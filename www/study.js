@@ -19,7 +19,7 @@
 //   autorun   optional, default true: run when the view opens
 // state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
 //   settings, changed, data (the view's own, reset before each run), reports (one per job), ms, errors }
-import init, { study_schema, study_settings } from '../pkg/richlazy.js';
+import init, { study_schema, study_settings, study_merge } from '../pkg/richlazy.js';
 import { notice, download, poolSize, newWorker, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -145,7 +145,15 @@ export async function studyView(root, view) {
   act('stop').onclick = () => { stop(); status('Stopped.'); };
   act('defaults').onclick = () => { apply({}, 'defaults'); };
   act('link').onclick = copyLink;
-  act('json').onclick = () => download(`richlazy-${view.name}.json`, 'application/json', JSON.stringify(state.reports.length === 1 ? state.reports[0] : { settings: state.settings, jobs: state.reports }, null, 1));
+  act('json').onclick = () => download(`richlazy-${view.name}.json`, 'application/json', JSON.stringify(exported(), null, 1));
+  // One job's report as it is; a pool's merged into the command line's report where the study can
+  // (the phase diagram's cells), else a list with the settings.
+  function exported() {
+    if (state.reports.length === 1) return state.reports[0];
+    const merged = JSON.parse(study_merge(view.name, state.reports.map((r) => JSON.stringify(r))));
+    return merged ?? { settings: state.settings, jobs: state.reports };
+  }
+  state.exported = exported;
   if (view.csv) act('csv').onclick = () => download(`richlazy-${view.name}.csv`, 'text/csv', view.csv(state));
 
   const q = new URLSearchParams(location.search);

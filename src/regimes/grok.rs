@@ -48,7 +48,7 @@ const PARAMS: [Param; 14] = [
     Param { key: "cell", default: "0", kind: Kind::Int { lo: 0, hi: 144 }, help: "map only: 0 all cells, i only the i-th (alpha outer)" },
 ];
 
-pub const SPEC: Spec = Spec { name: "grok", title: "Grokking as lazy to rich", params: &PARAMS, open };
+pub const SPEC: Spec = Spec { name: "grok", title: "Grokking as lazy to rich", params: &PARAMS, open, merge: None };
 
 struct Grok {
     values: Values,

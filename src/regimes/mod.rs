@@ -163,6 +163,9 @@ pub struct Spec {
     pub title: &'static str,
     pub params: &'static [Param],
     pub open: fn(&Values) -> Box<dyn Study>,
+    /// Joins the reports of runs that each did part of the work (shards: named texts) into the
+    /// report one whole run writes, and its table; `None` where a study's work is never split.
+    pub merge: Option<fn(&[(String, String)]) -> Result<(Json, String), String>>,
 }
 
 pub const STUDIES: [&Spec; 3] = [&perceptron::SPEC, &phase::SPEC, &grok::SPEC];

@@ -26,7 +26,7 @@ use crate::rng::Rng;
 use data::Points;
 use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open };
+pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open, merge: None };
 
 const PARAMS: [Param; 11] = [
     Param { key: "chi", default: "0", kind: Kind::Real { lo: 0.0, hi: 8.0 }, help: "chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian)" },

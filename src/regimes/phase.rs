@@ -35,7 +35,7 @@ const PARAMS: [Param; 10] = [
     Param { key: "shard_n", default: "1", kind: Kind::Int { lo: 1, hi: 4096 }, help: "number of shards" },
 ];
 
-pub const SPEC: Spec = Spec { name: "phase", title: "SGD noise: the (alpha, T) phase diagram", params: &PARAMS, open };
+pub const SPEC: Spec = Spec { name: "phase", title: "SGD noise: the (alpha, T) phase diagram", params: &PARAMS, open, merge: Some(merge) };
 
 /// SGD steps per advance unit: a few ms at the page's default size.
 const STEPS_PER_UNIT: u64 = 50;

@@ -21,6 +21,16 @@ pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Res
     Ok(obj([("settings", v.json()), ("changed", changed), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string())
 }
 
+/// The reports of a run's pool jobs (each one part of the work) as the one report the command line
+/// writes for the whole run; `null` where the study has no merge (its jobs' reports stay a list).
+#[wasm_bindgen]
+pub fn study_merge(name: &str, reports: Vec<String>) -> Result<String, JsError> {
+    let spec = find(name).map_err(|e| JsError::new(&e))?;
+    let Some(merge) = spec.merge else { return Ok("null".into()) };
+    let named: Vec<(String, String)> = reports.into_iter().enumerate().map(|(i, r)| (format!("job {i}"), r)).collect();
+    merge(&named).map(|(report, _)| report.to_string()).map_err(|e| JsError::new(&e))
+}
+
 /// One run of a study, advanced by the worker in small slices.
 #[wasm_bindgen]
 pub struct StudyRun {

@@ -3,6 +3,8 @@
 // for every key is named in a notice and replaced by its default.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { serve, launch, open, inkOf } from './harness.mjs';
 
 let server, browser;
@@ -30,6 +32,10 @@ test('a small grid runs cell by cell into three heat maps; the link reproduces i
   const again = await open(browser, url);
   await done(again.page);
   assert.deepEqual(await again.page.evaluate(() => window.richlazy.study.data.cells), s.data.cells);
+  // The JSON export merges the cells into the command line's report for the whole grid, to the byte.
+  const cli = execFileSync(fileURLToPath(new URL('../../target/release/richlazy', import.meta.url)),
+    ['sgd', 'grid', ...[...new URLSearchParams(SMALL)].flatMap(([k, v]) => [`--${k}`, v]), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  assert.equal(await page.evaluate(() => JSON.stringify(window.richlazy.study.exported())), JSON.stringify(JSON.parse(cli)));
   // The CSV export has a row per cell.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-act="csv"]')]);
   const chunks = [];
