@@ -3,7 +3,7 @@
 import init, { settings, variants, heatmap_axes, version, load_matrix } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
-import { notice, download, poolSize, newWorker, pngButtons, onResize, errors } from './shared.js';
+import { notice, download, poolSize, newWorker, pngButtons, showLink, onResize, errors } from './shared.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 import * as smnist from './smnist.js'; // sequential MNIST: its data, loaded when the task is chosen, and fast preset
 
@@ -83,15 +83,11 @@ function linkFor(config, page = {}) {
 }
 
 function pageParams() {
-  return app.compare ? { compare: app.compare.text, seeds: app.compare.seeds } : {};
+  return { ...(app.compare ? { compare: app.compare.text, seeds: app.compare.seeds } : {}), ...(document.body.classList.contains('embed') ? { embed: 1 } : {}) };
 }
 
 function updateLinks() {
-  const url = linkFor(app.config, pageParams());
-  history.replaceState(null, '', url);
-  $('#full-link').href = url.replace(/[?&]embed=1/, '');
-  const embed = linkFor(app.config, { ...pageParams(), embed: 1 });
-  $('#embed-snippet').value = `<iframe src="${embed}" width="820" height="640" style="border:0" loading="lazy" title="richlazy: rich and lazy learning"></iframe>`;
+  showLink(linkFor(app.config, pageParams()), $('#embed-snippet'), 'richlazy: rich and lazy learning');
 }
 
 // The paper's sweep 1, 30, 100, 300 at N 300, scaled to other hidden sizes.

@@ -60,14 +60,17 @@ export function viewLink(view, pairs) {
   return `${location.pathname}${s ? `?${s}` : ''}`;
 }
 
-/** Sets the address bar, the embed bar's "open" link and the snippet in `snippet` (a textarea). */
+/** Sets the address bar to `url`, the embed bar's "open" link to it without `embed`, and the snippet
+ * in `snippet` (a textarea) to an iframe of it with `embed=1`. */
 export function showLink(url, snippet, title) {
   history.replaceState(null, '', url);
+  const u = new URL(url, location.href);
+  u.searchParams.delete('embed');
   const full = $('#full-link');
-  if (full) full.href = url.replace(/([?&])embed=1(&|$)/, (m, a, b) => (b ? a : '')).replace(/\?$/, '');
+  if (full) full.href = u.href;
   if (snippet) {
-    const embed = `${new URL(url, location.href).href}${url.includes('?') ? '&' : '?'}embed=1`;
-    snippet.value = `<iframe src="${embed}" width="820" height="640" style="border:0" loading="lazy" title="${title}"></iframe>`;
+    u.searchParams.set('embed', '1');
+    snippet.value = `<iframe src="${u.href}" width="820" height="640" style="border:0" loading="lazy" title="${title}"></iframe>`;
   }
 }
 
