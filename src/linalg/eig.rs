@@ -42,6 +42,13 @@ fn solve(a: &Mat<f64>, vectors: bool) -> (Vec<f64>, Vec<Vec<f64>>, Vec<usize>) {
 /// `d` is the diagonal, `e[1..]` the sub-diagonal, `a` the orthogonal transform
 /// if `vectors` (the second loop; the first reads only a's lower triangle).
 fn tred2(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
+    householder(a, d, e);
+    accumulate(a, d, e, vectors);
+}
+
+/// tred2's reduction: the Householder vectors into a's lower triangle (and u/h into its column i),
+/// `d[i]` = h, `e` the sub-diagonal.
+fn householder(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
     let n = a.len();
     for i in (1..n).rev() {
         let l = i - 1;
@@ -60,26 +67,37 @@ fn tred2(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
                 e[i] = scale * g;
                 h -= f * g;
                 a[i][l] = f - g;
+                // e = A u / h over the lower triangle, row by row (row k contiguous, not column j
+                // strided): each e[j] still sums its row part a[j][..=j] first, then its column
+                // part a[k][j] for k = j+1..=l in ascending k, so every bit is as summed by columns.
+                let (rows, below) = a.split_at_mut(i);
+                let u = &below[0][..=l];
+                for (k, row) in rows[..=l].iter_mut().enumerate() {
+                    row[i] = u[k] / h;
+                    let mut g = 0.0;
+                    for m in 0..=k {
+                        g += row[m] * u[m];
+                    }
+                    e[k] = g;
+                    let uk = u[k];
+                    for (ej, &akj) in e[..k].iter_mut().zip(&row[..k]) {
+                        *ej += akj * uk;
+                    }
+                }
                 let mut f = 0.0;
                 for j in 0..=l {
-                    a[j][i] = a[i][j] / h;
-                    let mut g = 0.0;
-                    for k in 0..=j {
-                        g += a[j][k] * a[i][k];
-                    }
-                    for k in j + 1..=l {
-                        g += a[k][j] * a[i][k];
-                    }
-                    e[j] = g / h;
+                    e[j] /= h;
                     f += e[j] * a[i][j];
                 }
                 let hh = f / (h + h);
-                for j in 0..=l {
-                    let f = a[i][j];
+                let (rows, below) = a.split_at_mut(i);
+                let u = &below[0][..=l];
+                for (j, row) in rows[..=l].iter_mut().enumerate() {
+                    let f = u[j];
                     let g = e[j] - hh * f;
                     e[j] = g;
-                    for k in 0..=j {
-                        a[j][k] -= f * e[k] + g * a[i][k];
+                    for ((ajk, &ek), &uk) in row[..=j].iter_mut().zip(&e[..=j]).zip(&u[..=j]) {
+                        *ajk -= f * ek + g * uk;
                     }
                 }
             }
@@ -87,6 +105,14 @@ fn tred2(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
             e[i] = a[i][l];
         }
         d[i] = h;
+    }
+}
+
+/// tred2's second part: the transform into `a` if `vectors`, the diagonal into `d`.
+fn accumulate(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
+    let n = a.len();
+    if n == 0 {
+        return;
     }
     d[0] = 0.0;
     e[0] = 0.0;
@@ -181,6 +207,90 @@ fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
             d[l] -= p;
             e[l] = g;
             e[m] = 0.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// The reduction as it was first written, summing each e[j] down column j: the oracle for the
+    /// row-by-row version's bits.
+    fn householder_by_columns(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
+        let n = a.len();
+        for i in (1..n).rev() {
+            let l = i - 1;
+            let mut h = 0.0;
+            if l > 0 {
+                let scale: f64 = (0..=l).map(|k| a[i][k].abs()).sum();
+                if scale == 0.0 {
+                    e[i] = a[i][l];
+                } else {
+                    for k in 0..=l {
+                        a[i][k] /= scale;
+                        h += a[i][k] * a[i][k];
+                    }
+                    let f = a[i][l];
+                    let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
+                    e[i] = scale * g;
+                    h -= f * g;
+                    a[i][l] = f - g;
+                    let mut f = 0.0;
+                    for j in 0..=l {
+                        a[j][i] = a[i][j] / h;
+                        let mut g = 0.0;
+                        for k in 0..=j {
+                            g += a[j][k] * a[i][k];
+                        }
+                        for k in j + 1..=l {
+                            g += a[k][j] * a[i][k];
+                        }
+                        e[j] = g / h;
+                        f += e[j] * a[i][j];
+                    }
+                    let hh = f / (h + h);
+                    for j in 0..=l {
+                        let f = a[i][j];
+                        let g = e[j] - hh * f;
+                        e[j] = g;
+                        for k in 0..=j {
+                            a[j][k] -= f * e[k] + g * a[i][k];
+                        }
+                    }
+                }
+            } else {
+                e[i] = a[i][l];
+            }
+            d[i] = h;
+        }
+    }
+
+    #[test]
+    fn row_by_row_reduction_keeps_every_bit() {
+        let mut rng = Rng::new(7, 0);
+        for n in [1, 2, 3, 8, 33, 120] {
+            // A symmetric matrix with a zero row too (the scale == 0 branch).
+            let mut m: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rng.normal()).collect()).collect();
+            for r in 0..n {
+                for c in 0..r {
+                    m[c][r] = m[r][c];
+                }
+            }
+            if n > 3 {
+                for c in 0..n {
+                    (m[2][c], m[c][2]) = (0.0, 0.0);
+                }
+            }
+            let (mut a, mut d, mut e) = (m.clone(), vec![0.0; n], vec![0.0; n]);
+            let (mut a0, mut d0, mut e0) = (m, vec![0.0; n], vec![0.0; n]);
+            householder(&mut a, &mut d, &mut e);
+            householder_by_columns(&mut a0, &mut d0, &mut e0);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&d), bits(&d0), "d, n {n}");
+            assert_eq!(bits(&e), bits(&e0), "e, n {n}");
+            assert!(a.iter().zip(&a0).all(|(r, r0)| bits(r) == bits(r0)), "a, n {n}");
         }
     }
 }
