@@ -67,18 +67,15 @@ fn householder(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
                 e[i] = scale * g;
                 h -= f * g;
                 a[i][l] = f - g;
-                // e = A u / h over the lower triangle, row by row (row k contiguous, not column j
-                // strided): each e[j] still sums its row part a[j][..=j] first, then its column
-                // part a[k][j] for k = j+1..=l in ascending k, so every bit is as summed by columns.
+                // e = A u / h over the lower triangle, by rows (contiguous) rather than down
+                // columns (strided): each e[j] still sums its row part a[j][..=j] first, then its
+                // column part a[k][j] for k = j+1..=l in ascending k, so every bit is as summed by
+                // columns. The row parts are independent sums, four at a time for the pipeline.
                 let (rows, below) = a.split_at_mut(i);
                 let u = &below[0][..=l];
+                row_parts(&rows[..=l], u, &mut e[..=l]);
                 for (k, row) in rows[..=l].iter_mut().enumerate() {
                     row[i] = u[k] / h;
-                    let mut g = 0.0;
-                    for m in 0..=k {
-                        g += row[m] * u[m];
-                    }
-                    e[k] = g;
                     let uk = u[k];
                     for (ej, &akj) in e[..k].iter_mut().zip(&row[..k]) {
                         *ej += akj * uk;
@@ -105,6 +102,43 @@ fn householder(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
             e[i] = a[i][l];
         }
         d[i] = h;
+    }
+}
+
+/// `e[k] = sum_{m <= k} rows[k][m] u[m]`, each summed in ascending m; four rows share one pass so
+/// that four independent chains of additions overlap.
+fn row_parts(rows: &[Vec<f64>], u: &[f64], e: &mut [f64]) {
+    let n = e.len();
+    let mut k = 0;
+    while k + 4 <= n {
+        let (r0, r1, r2, r3) = (&rows[k], &rows[k + 1], &rows[k + 2], &rows[k + 3]);
+        let (mut g0, mut g1, mut g2, mut g3) = (0.0, 0.0, 0.0, 0.0);
+        for m in 0..=k {
+            let um = u[m];
+            g0 += r0[m] * um;
+            g1 += r1[m] * um;
+            g2 += r2[m] * um;
+            g3 += r3[m] * um;
+        }
+        for m in k + 1..=k + 3 {
+            let um = u[m];
+            g3 += r3[m] * um;
+            if m <= k + 2 {
+                g2 += r2[m] * um;
+            }
+            if m == k + 1 {
+                g1 += r1[m] * um;
+            }
+        }
+        e[k..k + 4].copy_from_slice(&[g0, g1, g2, g3]);
+        k += 4;
+    }
+    for (k, ek) in e.iter_mut().enumerate().skip(k) {
+        let mut g = 0.0;
+        for m in 0..=k {
+            g += rows[k][m] * u[m];
+        }
+        *ek = g;
     }
 }
 
