@@ -406,7 +406,8 @@ fn merge(args: &[String]) -> Result<(), String> {
         }
     }
     let texts = files.iter().map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}"))).collect::<Result<Vec<_>, _>>()?;
-    let (report, table) = crate::regimes::phase::merge(&texts)?; // the one study whose work is sharded
+    let merge = crate::regimes::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
+    let (report, table) = merge(&texts)?;
     if let Some(path) = save {
         std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
     }

@@ -32,6 +32,11 @@ function holdMnist(files) {
 }
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
+// The next chunk aims at TARGET_MS after one that took dt ms, growing or shrinking smoothly.
+function resize(dt) {
+  chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+}
+
 let run = null;
 let running = false;
 let chunk = 1;
@@ -70,8 +75,7 @@ function loop() {
     const t0 = performance.now();
     run.advance(chunk);
     const dt = performance.now() - t0;
-    // Aim for TARGET_MS per chunk, growing or shrinking smoothly.
-    chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+    resize(dt);
     post({ chunkMs: dt });
   } catch (err) {
     return fail(err); // a trapped engine (a Rust panic) or a thrown JsError
@@ -88,7 +92,7 @@ function studyLoop() {
     const more = study.run.advance(chunk);
     const dt = performance.now() - t0;
     study.ms += dt;
-    chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
+    resize(dt);
     self.postMessage({ type: 'study-progress', progress: study.run.progress(), ms: study.ms });
     if (!more) {
       running = false;
