@@ -15,7 +15,8 @@ Timed at the paper's settings, once with torch.set_num_threads(1) and once with 
 - tangent-kernel alignment: the 768 x 768 kernel of all 8 x 32 x 3 logits w.r.t. W_rec by the engine's
   algorithm (Gram matrices of back-propagated errors and of hidden states, src/metrics/kernel.rs),
   then its alignment with a stored kernel.
-- singular values of a 300 x 300 float64 matrix (torch.linalg.svdvals, LAPACK).
+- singular values of a 300 x 300 float64 matrix (torch.linalg.svdvals, LAPACK), and the same through
+  the eigenvalues of W^T W (torch.linalg.eigvalsh), the engine's route.
 Medians over the repeats, in milliseconds.
 """
 import argparse
@@ -134,11 +135,23 @@ def time_svd(repeats=20):
     return statistics.median(times[2:]) * 1e3
 
 
+def time_eigvalsh(repeats=20):
+    """The engine's route to the same values: the eigenvalues of W^T W (LAPACK syevd)."""
+    w = torch.randn(N, N, generator=torch.Generator().manual_seed(2), dtype=torch.float64) / N**0.5
+    times = []
+    for _ in range(repeats + 2):
+        t0 = time.perf_counter()
+        s = torch.linalg.eigvalsh(w.T @ w).clamp(min=0).sqrt()
+        times.append(time.perf_counter() - t0)
+    assert s[-1] > 0
+    return statistics.median(times[2:]) * 1e3
+
+
 def measure(threads, iters):
     torch.set_num_threads(threads)
     kernel_ms, size = time_kernel()
     return {'threads': threads, 'iters': iters, 'iteration_ms': time_iterations(iters), 'kernel_alignment_ms': kernel_ms,
-            'svd_ms': time_svd(), 'kernel_size': size}
+            'svd_ms': time_svd(), 'eigvalsh_ms': time_eigvalsh(), 'kernel_size': size}
 
 
 def main():
@@ -155,7 +168,7 @@ def main():
     for key in ('one', 'all'):
         r = out[key]
         print(f'{r["threads"]:>2} thread(s): iteration {r["iteration_ms"]:.2f}  kernel alignment ({r["kernel_size"]}^2) '
-              f'{r["kernel_alignment_ms"]:.1f}  svdvals 300 {r["svd_ms"]:.2f}')
+              f'{r["kernel_alignment_ms"]:.1f}  svdvals 300 {r["svd_ms"]:.2f}  eigvalsh(W^T W) {r["eigvalsh_ms"]:.2f}')
 
 
 if __name__ == '__main__':

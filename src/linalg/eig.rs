@@ -47,99 +47,142 @@ fn tred2(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
 }
 
 /// tred2's reduction: the Householder vectors into a's lower triangle (and u/h into its column i),
-/// `d[i]` = h, `e` the sub-diagonal.
+/// `d[i]` = h, `e` the sub-diagonal. Compiled for AVX-512 or AVX where the CPU has them (no FMA,
+/// each lane one element in the order of the plain build, so the same bits).
 fn householder(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F, checked just above.
+        return unsafe { householder_avx512(a, d, e) };
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU has AVX, checked just above.
+        return unsafe { householder_avx(a, d, e) };
+    }
+    reduce(a, d, e)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn householder_avx512(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
+    reduce(a, d, e)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn householder_avx(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
+    reduce(a, d, e)
+}
+
+/// The classic reduction (Numerical Recipes' tred2, which reads a's lower triangle and sums
+/// e = A u / h with e[j]'s row part a[j][..=j] first, then its column part a[k][j] for k > j),
+/// rearranged to vectorise and to pass over the matrix once a step, with every bit kept:
+/// - the active block is held as a full symmetric matrix (the upper triangle a mirror of the
+///   lower, kept so by applying each rank-2 update to both: x + y == y + x exactly), so
+///   e[j] = sum over m ascending of a[m][j] u[m], an update of all of e by each row m in turn;
+/// - step i's start reads row i alone, so once step i + 1 has updated row i, step i starts,
+///   and A u for it is summed as step i + 1 updates the rows above, in ascending order.
+#[inline(always)]
+fn reduce(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
     let n = a.len();
+    for r in 0..n {
+        for c in 0..r {
+            a[c][r] = a[r][c];
+        }
+    }
+    if n < 2 {
+        return;
+    }
+    // `au`: A u for the step about to run, when `summed`; `w`: e of the original.
+    let (mut au, mut w) = (vec![0.0; n], vec![0.0; n]);
+    let mut summed = false;
+    let mut h = start(&mut a[n - 1], n - 1, e);
     for i in (1..n).rev() {
         let l = i - 1;
-        let mut h = 0.0;
-        if l > 0 {
-            let scale: f64 = (0..=l).map(|k| a[i][k].abs()).sum();
-            if scale == 0.0 {
-                e[i] = a[i][l];
-            } else {
-                for k in 0..=l {
-                    a[i][k] /= scale;
-                    h += a[i][k] * a[i][k];
-                }
-                let f = a[i][l];
-                let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
-                e[i] = scale * g;
-                h -= f * g;
-                a[i][l] = f - g;
-                // e = A u / h over the lower triangle, by rows (contiguous) rather than down
-                // columns (strided): each e[j] still sums its row part a[j][..=j] first, then its
-                // column part a[k][j] for k = j+1..=l in ascending k, so every bit is as summed by
-                // columns. The row parts are independent sums, four at a time for the pipeline.
-                let (rows, below) = a.split_at_mut(i);
-                let u = &below[0][..=l];
-                row_parts(&rows[..=l], u, &mut e[..=l]);
-                for (k, row) in rows[..=l].iter_mut().enumerate() {
-                    row[i] = u[k] / h;
-                    let uk = u[k];
-                    for (ej, &akj) in e[..k].iter_mut().zip(&row[..k]) {
-                        *ej += akj * uk;
-                    }
-                }
-                let mut f = 0.0;
-                for j in 0..=l {
-                    e[j] /= h;
-                    f += e[j] * a[i][j];
-                }
-                let hh = f / (h + h);
-                let (rows, below) = a.split_at_mut(i);
-                let u = &below[0][..=l];
-                for (j, row) in rows[..=l].iter_mut().enumerate() {
-                    let f = u[j];
-                    let g = e[j] - hh * f;
-                    e[j] = g;
-                    for ((ajk, &ek), &uk) in row[..=j].iter_mut().zip(&e[..=j]).zip(&u[..=j]) {
-                        *ajk -= f * ek + g * uk;
-                    }
+        d[i] = h.unwrap_or(0.0);
+        let (rows, below) = a.split_at_mut(i);
+        let Some(hi) = h else {
+            if l > 0 {
+                h = start(&mut rows[l], l, e);
+            }
+            summed = false;
+            continue;
+        };
+        let u = &below[0][..=l];
+        if !summed {
+            au[..=l].fill(0.0);
+            for (row, &um) in rows.iter().zip(u) {
+                for (s, &amj) in au.iter_mut().zip(&row[..=l]) {
+                    *s += amj * um;
                 }
             }
-        } else {
-            e[i] = a[i][l];
         }
-        d[i] = h;
+        let mut f = 0.0;
+        for (((row, wj), &s), &uj) in rows.iter_mut().zip(w.iter_mut()).zip(&au).zip(u) {
+            row[i] = uj / hi;
+            *wj = s / hi;
+            f += *wj * uj;
+        }
+        let hh = f / (hi + hi);
+        for (wj, &uj) in w.iter_mut().zip(u) {
+            *wj -= hh * uj;
+        }
+        let w = &w[..=l];
+        let (above, last) = rows.split_at_mut(l);
+        update(&mut last[0][..=l], u[l], w[l], w, u);
+        h = if l > 0 { start(&mut last[0], l, e) } else { None };
+        summed = h.is_some();
+        let next_u = &last[0][..l];
+        let au = &mut au[..l];
+        if summed {
+            au.fill(0.0);
+        }
+        for (j, row) in above.iter_mut().enumerate() {
+            let row = &mut row[..=l];
+            if summed {
+                let (head, tail) = row.split_at_mut(l);
+                for (((a, &wk), &uk), s) in head.iter_mut().zip(w).zip(u).zip(au.iter_mut()) {
+                    *a -= u[j] * wk + w[j] * uk;
+                    *s += *a * next_u[j];
+                }
+                update(tail, u[j], w[j], &w[l..], &u[l..]);
+            } else {
+                update(row, u[j], w[j], w, u);
+            }
+        }
     }
 }
 
-/// `e[k] = sum_{m <= k} rows[k][m] u[m]`, each summed in ascending m; four rows share one pass so
-/// that four independent chains of additions overlap.
-fn row_parts(rows: &[Vec<f64>], u: &[f64], e: &mut [f64]) {
-    let n = e.len();
-    let mut k = 0;
-    while k + 4 <= n {
-        let (r0, r1, r2, r3) = (&rows[k], &rows[k + 1], &rows[k + 2], &rows[k + 3]);
-        let (mut g0, mut g1, mut g2, mut g3) = (0.0, 0.0, 0.0, 0.0);
-        for m in 0..=k {
-            let um = u[m];
-            g0 += r0[m] * um;
-            g1 += r1[m] * um;
-            g2 += r2[m] * um;
-            g3 += r3[m] * um;
-        }
-        for m in k + 1..=k + 3 {
-            let um = u[m];
-            g3 += r3[m] * um;
-            if m <= k + 2 {
-                g2 += r2[m] * um;
-            }
-            if m == k + 1 {
-                g1 += r1[m] * um;
-            }
-        }
-        e[k..k + 4].copy_from_slice(&[g0, g1, g2, g3]);
-        k += 4;
+/// One row of the rank-2 update: a_jk -= u_j w_k + w_j u_k.
+#[inline(always)]
+fn update(row: &mut [f64], uj: f64, wj: f64, w: &[f64], u: &[f64]) {
+    for ((a, &wk), &uk) in row.iter_mut().zip(w).zip(u) {
+        *a -= uj * wk + wj * uk;
     }
-    for (k, ek) in e.iter_mut().enumerate().skip(k) {
-        let mut g = 0.0;
-        for m in 0..=k {
-            g += rows[k][m] * u[m];
-        }
-        *ek = g;
+}
+
+/// The start of step i, which reads and writes row i alone: its scale, u (into the row), h and
+/// e[i]; None where there is nothing to reduce (i = 1, or a zero row).
+#[inline(always)]
+fn start(row: &mut [f64], i: usize, e: &mut [f64]) -> Option<f64> {
+    let l = i - 1;
+    let scale: f64 = if l > 0 { row[..=l].iter().map(|x| x.abs()).sum() } else { 0.0 };
+    if scale == 0.0 {
+        e[i] = row[l];
+        return None;
     }
+    let mut h = 0.0;
+    for x in &mut row[..=l] {
+        *x /= scale;
+        h += *x * *x;
+    }
+    let f = row[l];
+    let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
+    e[i] = scale * g;
+    h -= f * g;
+    row[l] = f - g;
+    Some(h)
 }
 
 /// tred2's second part: the transform into `a` if `vectors`, the diagonal into `d`.
@@ -305,26 +348,41 @@ mod tests {
     fn row_by_row_reduction_keeps_every_bit() {
         let mut rng = Rng::new(7, 0);
         for n in [1, 2, 3, 8, 33, 120] {
-            // A symmetric matrix with a zero row too (the scale == 0 branch).
+            // Not symmetric (only the lower triangle may be read), with a zero row and column
+            // (the scale == 0 branch).
             let mut m: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rng.normal()).collect()).collect();
-            for r in 0..n {
-                for c in 0..r {
-                    m[c][r] = m[r][c];
-                }
-            }
             if n > 3 {
                 for c in 0..n {
                     (m[2][c], m[c][2]) = (0.0, 0.0);
                 }
             }
-            let (mut a, mut d, mut e) = (m.clone(), vec![0.0; n], vec![0.0; n]);
-            let (mut a0, mut d0, mut e0) = (m, vec![0.0; n], vec![0.0; n]);
-            householder(&mut a, &mut d, &mut e);
-            householder_by_columns(&mut a0, &mut d0, &mut e0);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&d), bits(&d0), "d, n {n}");
-            assert_eq!(bits(&e), bits(&e0), "e, n {n}");
-            assert!(a.iter().zip(&a0).all(|(r, r0)| bits(r) == bits(r0)), "a, n {n}");
+            for vectors in [false, true] {
+                // What the reduction leaves that accumulate reads, compared after it.
+                let (mut a, mut d, mut e) = (m.clone(), vec![0.0; n], vec![0.0; n]);
+                let (mut a0, mut d0, mut e0) = (m.clone(), vec![0.0; n], vec![0.0; n]);
+                tred2(&mut a, &mut d, &mut e, vectors);
+                householder_by_columns(&mut a0, &mut d0, &mut e0);
+                accumulate(&mut a0, &mut d0, &mut e0, vectors);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&d), bits(&d0), "d, n {n}");
+                assert_eq!(bits(&e), bits(&e0), "e, n {n}");
+                assert!(!vectors || a.iter().zip(&a0).all(|(r, r0)| bits(r) == bits(r0)), "a, n {n}");
+            }
         }
+    }
+}
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn eig_timing() {
+        let mut rng = crate::rng::Rng::new(1, 0);
+        let w = super::Mat::from_fn(300, 300, |_, _| rng.normal() / 17.0);
+        let a = w.transpose().gram();
+        let t0 = std::time::Instant::now();
+        for _ in 0..300 {
+            std::hint::black_box(super::sym_eigenvalues(&a));
+        }
+        println!("{:.3} ms", t0.elapsed().as_secs_f64() / 300.0 * 1e3);
     }
 }

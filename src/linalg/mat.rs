@@ -3,6 +3,10 @@
 use super::kernels::{gemm_nn, gemm_tn};
 use super::Real;
 
+/// Columns of a Gram matrix multiplied at a time: the block triangle costs
+/// (m + GRAM_COLS) / 2m of the full product.
+const GRAM_COLS: usize = 64;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mat<T> {
     pub rows: usize,
@@ -86,6 +90,42 @@ impl<T: Real> Mat<T> {
         self.matmul(&other.transpose())
     }
 
+    /// `self * self^T` at about half the work of `matmul_t`, with its bits: element
+    /// (i, j) is sum_p a_ip a_jp in increasing p, and (j, i) the same products in the
+    /// same order, so only blocks of columns on and above the diagonal are multiplied
+    /// and the rest is mirrored.
+    pub fn gram(&self) -> Mat<T> {
+        let (m, k) = (self.rows, self.cols);
+        let t = self.transpose();
+        let mut out = Mat::zeros(m, m);
+        let (mut right, mut block) = (Vec::new(), Vec::new());
+        for j0 in (0..m).step_by(GRAM_COLS) {
+            let j1 = (j0 + GRAM_COLS).min(m);
+            let w = j1 - j0;
+            right.clear();
+            (0..k).for_each(|p| right.extend_from_slice(&t.data[p * m + j0..p * m + j1]));
+            block.clear();
+            block.resize(j1 * w, T::ZERO);
+            gemm_nn(&mut block, &self.data[..j1 * k], &right, j1, k, w);
+            for (i, row) in block.chunks_exact(w).enumerate() {
+                out.data[i * m + j0..i * m + j1].copy_from_slice(row);
+            }
+        }
+        // The strictly lower triangle from the upper, in square tiles so that the
+        // column-wise reads stay in cache.
+        const TILE: usize = 32;
+        for i0 in (0..m).step_by(TILE) {
+            for j0 in (0..=i0).step_by(TILE) {
+                for i in i0..(i0 + TILE).min(m) {
+                    for j in j0..(j0 + TILE).min(i) {
+                        out.data[i * m + j] = out.data[j * m + i];
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Frobenius inner product `<self, other>_F`, accumulated in f64.
     pub fn frob_dot(&self, other: &Mat<T>) -> f64 {
         assert_eq!((self.rows, self.cols), (other.rows, other.cols));
@@ -125,4 +165,27 @@ impl<T: Real> Mat<T> {
 /// Normalised Frobenius alignment `<a, b>_F / (|a|_F |b|_F)`: 1 when `a` and `b` agree up to scale.
 pub fn alignment<T: Real>(a: &Mat<T>, b: &Mat<T>) -> f64 {
     a.frob_dot(b) / (a.frob_norm() * b.frob_norm())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn gram_matches_matmul_t<T: Real>(cast: impl Fn(f64) -> T) {
+        let mut rng = Rng::new(8, 0);
+        // Row counts below, at and across the column blocks and the mirror's tiles.
+        for (m, k) in [(1, 3), (5, 0), (31, 7), (256, 13), (257, 40), (600, 29), (700, 300)] {
+            let a = Mat::from_fn(m, k, |_, _| cast(rng.normal()));
+            let (fast, plain) = (a.gram(), a.matmul_t(&a));
+            let bits = |x: &Mat<T>| x.data.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast), bits(&plain), "{m} x {k}");
+        }
+    }
+
+    #[test]
+    fn gram_has_the_bits_of_the_full_product() {
+        gram_matches_matmul_t(|x| x as f32);
+        gram_matches_matmul_t(|x| x);
+    }
 }

@@ -81,53 +81,73 @@ fn backprop<T: Real>(net: &Rnn<T>, tr: &Trace<T>, t: usize, c: usize, e: &mut [T
 
 /// The (T B K) x (T B K) kernel over every step, logits ordered `(t * B + b) * K + k`,
 /// by the pairwise Gram matrices of errors and states.
+///
+/// E's rows come in one block per (t, class), and the Gram matrix of E is taken a
+/// pair of blocks at a time, each pair once: entry (r, r') of E E^T is the sum of
+/// e_r[p] e_r'[p] in increasing p, which has the bits of entry (r', r), so one
+/// product serves the block and its mirror. That halves the work and keeps the
+/// 2688 x 2688 whole (29 MB at T = 8) out of memory.
 fn pair_gram<T: Real>(net: &Rnn<T>, batch: &Batch) -> Mat<f64> {
     let mut tr = Trace::new(net, batch.seq_len, batch.batch);
     tr.forward(net, batch);
     let (steps, b, n, k) = (tr.seq_len, tr.batch, tr.hidden, tr.n_out);
 
     // Rows of E: for each (t, class), for s = 1..=t, the B error vectors e_s.
-    let block_start = |t: usize, c: usize| b * (k * t * (t.saturating_sub(1)) / 2 + c * t);
+    let blocks: Vec<(usize, usize)> = (1..steps).flat_map(|t| (0..k).map(move |c| (t, c))).collect();
+    let block_start = |t: usize, c: usize| b * (k * t * (t - 1) / 2 + c * t);
     let rows = b * k * steps * (steps - 1) / 2;
     let mut e = vec![T::ZERO; rows * n];
     let mut dh = vec![T::ZERO; b * n];
     let mut next = vec![T::ZERO; b * n];
-    for t in 1..steps {
-        for c in 0..k {
-            backprop(net, &tr, t, c, &mut e, |s| (block_start(t, c) + (s - 1) * b) * n, &mut dh, &mut next);
-        }
+    for &(t, c) in &blocks {
+        backprop(net, &tr, t, c, &mut e, |s| (block_start(t, c) + (s - 1) * b) * n, &mut dh, &mut next);
     }
-    let e = Mat::from_vec(rows, n, e);
-    let ge = e.matmul_t(&e);
+    let rows_of = |t: usize, c: usize| &e[block_start(t, c) * n..(block_start(t, c) + t * b) * n];
+    // Each block transposed (N x t B), the right factor of its products.
+    let right: Vec<Mat<T>> = blocks.iter().map(|&(t, c)| Mat::from_vec(t * b, n, rows_of(t, c).to_vec()).transpose()).collect();
     // h_{s-1} for s = 1..T-1, row (s - 1) * B + b.
-    let h = Mat::from_vec((steps - 1) * b, n, tr.h[..(steps - 1) * b * n].to_vec());
-    let gh = h.matmul_t(&h);
+    let gh = Mat::from_vec((steps - 1) * b, n, tr.h[..(steps - 1) * b * n].to_vec()).gram();
 
     let m = steps * b * k;
     let mut kern = Mat::<f64>::zeros(m, m);
-    for t in 1..steps {
-        for t2 in 1..steps {
-            for c in 0..k {
-                for c2 in 0..k {
-                    for bi in 0..b {
-                        for bj in 0..b {
-                            let mut acc = 0.0f64;
-                            for s in 1..=t {
-                                let gr = ge.row(block_start(t, c) + (s - 1) * b + bi);
-                                let hr = gh.row((s - 1) * b + bi);
-                                for s2 in 1..=t2 {
-                                    let col = block_start(t2, c2) + (s2 - 1) * b + bj;
-                                    acc += gr[col].to_f64() * hr[(s2 - 1) * b + bj].to_f64();
-                                }
-                            }
-                            kern.set((t * b + bi) * k + c, (t2 * b + bj) * k + c2, acc);
-                        }
-                    }
-                }
+    let (mut buf, mut acc) = (Vec::new(), vec![0.0f64; b]);
+    for (x, &(t, c)) in blocks.iter().enumerate() {
+        for (y, &(t2, c2)) in blocks.iter().enumerate().skip(x) {
+            buf.clear();
+            buf.resize(t * b * t2 * b, T::ZERO);
+            gemm_nn(&mut buf, rows_of(t, c), &right[y].data, t * b, n, t2 * b);
+            let g = Mat::from_vec(t * b, t2 * b, buf);
+            contract(&mut kern, &g, &gh, (t, c), (t2, c2), b, k, &mut acc);
+            if y != x {
+                contract(&mut kern, &g.transpose(), &gh, (t2, c2), (t, c), b, k, &mut acc);
             }
+            buf = g.data;
         }
     }
     kern
+}
+
+/// The kernel entries of logits (t, *, c) against (t2, *, c2) from `g`, the block of
+/// E E^T with rows (s - 1) B + b for s <= t and columns likewise for s2 <= t2: each
+/// sums g * gh over s, then s2, in increasing order. The B entries of one row of
+/// logits are summed side by side (contiguous in g and gh, so the loop vectorises).
+#[allow(clippy::too_many_arguments)]
+fn contract<T: Real>(kern: &mut Mat<f64>, g: &Mat<T>, gh: &Mat<T>, (t, c): (usize, usize), (t2, c2): (usize, usize), b: usize, k: usize, acc: &mut [f64]) {
+    for bi in 0..b {
+        acc.fill(0.0);
+        for s in 1..=t {
+            let (gr, hr) = (g.row((s - 1) * b + bi), gh.row((s - 1) * b + bi));
+            for s2 in 1..=t2 {
+                let (gs, hs) = (&gr[(s2 - 1) * b..][..b], &hr[(s2 - 1) * b..][..b]);
+                for ((a, g), h) in acc.iter_mut().zip(gs).zip(hs) {
+                    *a += g.to_f64() * h.to_f64();
+                }
+            }
+        }
+        for (bj, &a) in acc.iter().enumerate() {
+            kern.set((t * b + bi) * k + c, (t2 * b + bj) * k + c2, a);
+        }
+    }
 }
 
 /// Elements of a gradient (rows of W_rec x N) written out at a time.
