@@ -138,18 +138,36 @@ fn reduce(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
         if summed {
             au.fill(0.0);
         }
-        for (j, row) in above.iter_mut().enumerate() {
-            let row = &mut row[..=l];
-            if summed {
-                let (head, tail) = row.split_at_mut(l);
-                for (((a, &wk), &uk), s) in head.iter_mut().zip(w).zip(u).zip(au.iter_mut()) {
-                    *a -= u[j] * wk + w[j] * uk;
-                    *s += *a * next_u[j];
-                }
-                update(tail, u[j], w[j], &w[l..], &u[l..]);
-            } else {
-                update(row, u[j], w[j], w, u);
+        if !summed {
+            for (j, row) in above.iter_mut().enumerate() {
+                update(&mut row[..=l], u[j], w[j], w, u);
             }
+            continue;
+        }
+        // Two rows a pass (each lane of au adds row j, then row j + 1, as in order).
+        let mut pairs = above.chunks_exact_mut(2);
+        for (q, pair) in pairs.by_ref().enumerate() {
+            let j = 2 * q;
+            let (r0, r1) = pair.split_at_mut(1);
+            let (h0, t0) = r0[0][..=l].split_at_mut(l);
+            let (h1, t1) = r1[0][..=l].split_at_mut(l);
+            let (f0, g0, f1, g1, n0, n1) = (u[j], w[j], u[j + 1], w[j + 1], next_u[j], next_u[j + 1]);
+            for ((((a0, a1), &wk), &uk), s) in h0.iter_mut().zip(h1.iter_mut()).zip(w).zip(u).zip(au.iter_mut()) {
+                *a0 -= f0 * wk + g0 * uk;
+                *a1 -= f1 * wk + g1 * uk;
+                *s = (*s + *a0 * n0) + *a1 * n1;
+            }
+            update(t0, f0, g0, &w[l..], &u[l..]);
+            update(t1, f1, g1, &w[l..], &u[l..]);
+        }
+        for row in pairs.into_remainder() {
+            let j = l - 1;
+            let (head, tail) = row[..=l].split_at_mut(l);
+            for (((a, &wk), &uk), s) in head.iter_mut().zip(w).zip(u).zip(au.iter_mut()) {
+                *a -= u[j] * wk + w[j] * uk;
+                *s += *a * next_u[j];
+            }
+            update(tail, u[j], w[j], &w[l..], &u[l..]);
         }
     }
 }
