@@ -54,7 +54,8 @@ const node = withRules(nodeRes);
 const server = await serve();
 const browser = await launch();
 const page = await browser.newPage();
-await page.goto(server.url);
+// A same-origin document without the page's Content-Security-Policy, which forbids the blob: worker.
+await page.goto(`${server.url}pkg/richlazy.js`);
 const chromeRes = await page.evaluate(async ([origin, n, r, warm, fn, rules]) => {
   const src = `import init, { bench } from '${origin}pkg/richlazy.js';
     await init(); postMessage((${fn})(bench, ${n}, ${r}, ${warm}, ${JSON.stringify(rules)}));`;

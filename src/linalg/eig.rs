@@ -239,7 +239,24 @@ fn accumulate(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64], vectors: bool) {
 
 /// Eigenvalues (into `d`) and vectors (accumulated into `z`; pass no rows
 /// for values only) of the tridiagonal matrix left by `tred2`, by implicit QL.
+/// hypot from a fused multiply-add where the CPU has one (same bits, see `hypot`).
 fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has FMA, checked just above.
+        return unsafe { tqli_fma(d, e, z) };
+    }
+    ql(d, e, z, libm::hypot)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn tqli_fma(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
+    ql(d, e, z, super::hypot::hypot_fma)
+}
+
+#[inline(always)]
+fn ql(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>], hypot: impl Fn(f64, f64) -> f64) {
     let n = d.len();
     for i in 1..n {
         e[i - 1] = e[i];
@@ -266,7 +283,7 @@ fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
                 break;
             }
             let mut g = (d[l + 1] - d[l]) / (2.0 * e[l]);
-            let mut r = libm::hypot(g, 1.0);
+            let mut r = hypot(g, 1.0);
             g = d[m] - d[l] + e[l] / (g + if g >= 0.0 { r.abs() } else { -r.abs() });
             let (mut s, mut c, mut p) = (1.0, 1.0, 0.0);
             let mut i = m;
@@ -275,7 +292,7 @@ fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
                 i -= 1;
                 let f = s * e[i];
                 let b = c * e[i];
-                r = libm::hypot(f, g);
+                r = hypot(f, g);
                 e[i + 1] = r;
                 if r == 0.0 {
                     d[i + 1] -= p;

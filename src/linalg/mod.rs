@@ -1,6 +1,7 @@
 //! Dense linear algebra written for determinism: the same bits on every CPU and in wasm.
 
 mod eig;
+mod hypot;
 mod kernels;
 mod mat;
 mod real;
