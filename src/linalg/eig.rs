@@ -144,31 +144,39 @@ fn reduce(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
             }
             continue;
         }
-        // Two rows a pass (each lane of au adds row j, then row j + 1, as in order).
-        let mut pairs = above.chunks_exact_mut(2);
-        for (q, pair) in pairs.by_ref().enumerate() {
-            let j = 2 * q;
-            let (r0, r1) = pair.split_at_mut(1);
-            let (h0, t0) = r0[0][..=l].split_at_mut(l);
-            let (h1, t1) = r1[0][..=l].split_at_mut(l);
-            let (f0, g0, f1, g1, n0, n1) = (u[j], w[j], u[j + 1], w[j + 1], next_u[j], next_u[j + 1]);
-            for ((((a0, a1), &wk), &uk), s) in h0.iter_mut().zip(h1.iter_mut()).zip(w).zip(u).zip(au.iter_mut()) {
-                *a0 -= f0 * wk + g0 * uk;
-                *a1 -= f1 * wk + g1 * uk;
-                *s = (*s + *a0 * n0) + *a1 * n1;
-            }
-            update(t0, f0, g0, &w[l..], &u[l..]);
-            update(t1, f1, g1, &w[l..], &u[l..]);
+        // Four rows a pass, then one at a time (each lane of au adds the rows in order).
+        let mut quads = above.chunks_exact_mut(4);
+        for (q, rows) in quads.by_ref().enumerate() {
+            update_rows::<4>(rows, 4 * q, l, u, w, next_u, au);
         }
-        for row in pairs.into_remainder() {
-            let j = l - 1;
-            let (head, tail) = row[..=l].split_at_mut(l);
-            for (((a, &wk), &uk), s) in head.iter_mut().zip(w).zip(u).zip(au.iter_mut()) {
-                *a -= u[j] * wk + w[j] * uk;
-                *s += *a * next_u[j];
-            }
-            update(tail, u[j], w[j], &w[l..], &u[l..]);
+        let done = l / 4 * 4;
+        for (q, row) in quads.into_remainder().chunks_exact_mut(1).enumerate() {
+            update_rows::<1>(row, done + q, l, u, w, next_u, au);
         }
+    }
+}
+
+/// The rank-2 update of the `R` rows from `j0` (over columns ..=l), adding each updated row
+/// (columns ..l) times next_u[j] into `au`, row after row.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn update_rows<const R: usize>(rows: &mut [Vec<f64>], j0: usize, l: usize, u: &[f64], w: &[f64], next_u: &[f64], au: &mut [f64]) {
+    let (f, g, nu): ([f64; R], [f64; R], [f64; R]) = (std::array::from_fn(|r| u[j0 + r]), std::array::from_fn(|r| w[j0 + r]), std::array::from_fn(|r| next_u[j0 + r]));
+    let mut it = rows.iter_mut();
+    let heads: [&mut [f64]; R] = std::array::from_fn(|_| &mut it.next().expect("R rows")[..=l]);
+    let (uh, wh, au) = (&u[..l], &w[..l], &mut au[..l]);
+    for k in 0..l {
+        let (wk, uk) = (wh[k], uh[k]);
+        let mut s = au[k];
+        for r in 0..R {
+            let a = &mut heads[r][k];
+            *a -= f[r] * wk + g[r] * uk;
+            s += *a * nu[r];
+        }
+        au[k] = s;
+    }
+    for r in 0..R {
+        heads[r][l] -= f[r] * w[l] + g[r] * u[l];
     }
 }
 
