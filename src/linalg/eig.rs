@@ -414,18 +414,3 @@ mod tests {
         }
     }
 }
-#[cfg(test)]
-mod timing {
-    #[test]
-    #[ignore]
-    fn eig_timing() {
-        let mut rng = crate::rng::Rng::new(1, 0);
-        let w = super::Mat::from_fn(300, 300, |_, _| rng.normal() / 17.0);
-        let a = w.transpose().gram();
-        let t0 = std::time::Instant::now();
-        for _ in 0..300 {
-            std::hint::black_box(super::sym_eigenvalues(&a));
-        }
-        println!("{:.3} ms", t0.elapsed().as_secs_f64() / 300.0 * 1e3);
-    }
-}

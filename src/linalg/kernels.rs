@@ -22,13 +22,22 @@ const MC: usize = 64;
 /// `c (m x n) += a (m x k) * b (k x n)`, all row-major.
 pub fn gemm_nn<T: Real>(c: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
     assert!(c.len() == m * n && a.len() == m * k && b.len() == k * n, "gemm_nn shapes");
-    gemm(c, Lhs { a, row: k, col: 1 }, b, m, k, n);
+    gemm(c, Lhs { a, row: k, col: 1 }, b, m, k, n, 0..n);
 }
 
 /// `c (m x n) += a^T * b` with `a` stored `k x m` and `b` stored `k x n`, row-major.
 pub fn gemm_tn<T: Real>(c: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
     assert!(c.len() == m * n && a.len() == k * m && b.len() == k * n, "gemm_tn shapes");
-    gemm(c, Lhs { a, row: 1, col: m }, b, m, k, n);
+    gemm(c, Lhs { a, row: 1, col: m }, b, m, k, n, 0..n);
+}
+
+/// Rows `..rows` and columns `cols` of `gemm_nn` (`a_t` false) or `gemm_tn` (true): the
+/// rest of c is neither read nor written, and each element gets the bits it gets there.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_part<T: Real>(c: &mut [T], a: &[T], a_t: bool, b: &[T], (m, k, n): (usize, usize, usize), rows: usize, cols: Range<usize>) {
+    assert!(c.len() == m * n && a.len() == m * k && b.len() == k * n && rows <= m && cols.end <= n, "gemm_part shapes");
+    let lhs = if a_t { Lhs { a, row: 1, col: m } } else { Lhs { a, row: k, col: 1 } };
+    gemm(&mut c[..rows * n], lhs, b, rows, k, n, cols);
 }
 
 /// The left factor, element `(i, p)` at `a[i * row + p * col]`: one kernel
@@ -40,7 +49,7 @@ struct Lhs<'a, T> {
     col: usize,
 }
 
-fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
+fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
     // Tiles of 8 accumulators in 128-bit vectors, plus the loads of B and
     // broadcasts of A, fit the 16 SIMD registers of x86_64 SSE and of the
     // x64 code V8 emits for wasm simd128. Natively (SSE) 2 rows x 16 columns
@@ -52,21 +61,21 @@ fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) 
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx512f") {
         // SAFETY: the CPU has AVX-512F, checked just above.
-        return unsafe { tiled_avx512(c, a, b, m, k, n) };
+        return unsafe { tiled_avx512(c, a, b, m, k, n, cols) };
     }
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx") {
         // SAFETY: the CPU has AVX, checked just above.
-        return unsafe { tiled_avx(c, a, b, m, k, n) };
+        return unsafe { tiled_avx(c, a, b, m, k, n, cols) };
     }
     if std::mem::size_of::<T>() == 4 {
         if cfg!(target_arch = "wasm32") {
-            tiled::<T, 4, 8>(c, a, b, m, k, n)
+            tiled::<T, 4, 8>(c, a, b, m, k, n, cols)
         } else {
-            tiled::<T, 2, 16>(c, a, b, m, k, n)
+            tiled::<T, 2, 16>(c, a, b, m, k, n, cols)
         }
     } else {
-        tiled::<T, 2, 8>(c, a, b, m, k, n)
+        tiled::<T, 2, 8>(c, a, b, m, k, n, cols)
     }
 }
 
@@ -77,11 +86,11 @@ fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) 
 /// so the bits are those of the SSE path.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn tiled_avx<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
+unsafe fn tiled_avx<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
     if std::mem::size_of::<T>() == 4 {
-        tiled::<T, 4, 16>(c, a, b, m, k, n)
+        tiled::<T, 4, 16>(c, a, b, m, k, n, cols)
     } else {
-        tiled::<T, 4, 8>(c, a, b, m, k, n)
+        tiled::<T, 4, 8>(c, a, b, m, k, n, cols)
     }
 }
 
@@ -90,41 +99,42 @@ unsafe fn tiled_avx<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize
 /// and each lane is one output element, so the bits are the SSE path's.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn tiled_avx512<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
+unsafe fn tiled_avx512<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
     use std::any::TypeId;
     let t = TypeId::of::<T>();
     if t == TypeId::of::<f32>() {
         // SAFETY: T is f32, so the casts are the identity.
         let (c, aa, b) = unsafe { (&mut *(c as *mut [T] as *mut [f32]), &*(a.a as *const [T] as *const [f32]), &*(b as *const [T] as *const [f32])) };
-        avx512::tiled_f32(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n)
+        avx512::tiled_f32(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n, cols)
     } else if t == TypeId::of::<f64>() {
         // SAFETY: T is f64, as above.
         let (c, aa, b) = unsafe { (&mut *(c as *mut [T] as *mut [f64]), &*(a.a as *const [T] as *const [f64]), &*(b as *const [T] as *const [f64])) };
-        avx512::tiled_f64(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n)
+        avx512::tiled_f64(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n, cols)
     } else {
-        tiled::<T, 4, 16>(c, a, b, m, k, n)
+        tiled::<T, 4, 16>(c, a, b, m, k, n, cols)
     }
 }
 
 #[inline(always)]
-fn tiled<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
+fn tiled<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
+    let end = cols.end;
     for i0 in (0..m).step_by(MC) {
         let rows = i0..(i0 + MC).min(m);
-        let mut j = 0;
-        while j + W <= n {
+        let mut j = cols.start;
+        while j + W <= end {
             strip::<T, R, W>(c, a, b, k, n, rows.clone(), j);
             j += W;
         }
         // The leftover columns in narrower strips, then one column at a time.
-        if W > 16 && j + 16 <= n {
+        if W > 16 && j + 16 <= end {
             strip::<T, R, 16>(c, a, b, k, n, rows.clone(), j);
             j += 16;
         }
-        if W > 8 && j + 8 <= n {
+        if W > 8 && j + 8 <= end {
             strip::<T, R, 8>(c, a, b, k, n, rows.clone(), j);
             j += 8;
         }
-        if W > 4 && j + 4 <= n {
+        if W > 4 && j + 4 <= end {
             strip::<T, R, 4>(c, a, b, k, n, rows.clone(), j);
             j += 4;
         }
@@ -132,7 +142,7 @@ fn tiled<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T
         // width to hide the add latency behind, so it needs more
         // independent sums in flight (this is the whole of C for the
         // readout's B x N times N x K products).
-        while j < n {
+        while j < end {
             strip::<T, 8, 1>(c, a, b, k, n, rows.clone(), j);
             j += 1;
         }
@@ -283,6 +293,7 @@ mod simd128 {
 mod avx512 {
     use super::{Lhs, MC};
     use core::arch::x86_64::*;
+    use std::ops::Range;
 
     macro_rules! kernel {
         ($tiled:ident, $tile:ident, $t:ty, $lanes:expr, $mask:ty, $zero:ident, $load:ident, $store:ident, $maskz_load:ident, $mask_store:ident, $set1:ident, $mul:ident, $add:ident) => {
@@ -291,7 +302,7 @@ mod avx512 {
             /// masked vectors (the lanes beyond `n` are neither read nor
             /// written). Rows in tiles of 8, then 4, then 1.
             #[target_feature(enable = "avx512f")]
-            pub fn $tiled(c: &mut [$t], a: Lhs<$t>, b: &[$t], m: usize, k: usize, n: usize) {
+            pub fn $tiled(c: &mut [$t], a: Lhs<$t>, b: &[$t], m: usize, k: usize, n: usize, cols: Range<usize>) {
                 const L: usize = $lanes;
                 if k == 0 {
                     return; // c += nothing
@@ -316,17 +327,17 @@ mod avx512 {
                             }
                         }};
                     }
-                    let mut j = 0;
-                    while j + 2 * L <= n {
+                    let mut j = cols.start;
+                    while j + 2 * L <= cols.end {
                         strip!(2, j, 2 * L);
                         j += 2 * L;
                     }
-                    if j + L <= n {
+                    if j + L <= cols.end {
                         strip!(1, j, L);
                         j += L;
                     }
-                    if j < n {
-                        strip!(1, j, n - j);
+                    if j < cols.end {
+                        strip!(1, j, cols.end - j);
                     }
                 }
             }
@@ -420,7 +431,7 @@ mod tests {
         v.iter().map(|x| x.to_f64().to_bits()).collect()
     }
 
-    type Kernel<T> = fn(&mut [T], Lhs<T>, &[T], usize, usize, usize);
+    type Kernel<T> = fn(&mut [T], Lhs<T>, &[T], usize, usize, usize, Range<usize>);
 
     /// Odd sizes reach every path: partial row tiles, the 16-, 8-, 4- and
     /// 1-wide leftover strips, more than one row panel (m > 64), k = 0 and 1.
@@ -432,11 +443,11 @@ mod tests {
             let b: Vec<T> = random(k * n, &mut rng);
             let c0: Vec<T> = random(m * n, &mut rng);
             let mut c = c0.clone();
-            gemm(&mut c, Lhs { a: &a, row: k, col: 1 }, &b, m, k, n);
+            gemm(&mut c, Lhs { a: &a, row: k, col: 1 }, &b, m, k, n, 0..n);
             assert_eq!(bits(&c), bits(&naive(|i, p| a[i * k + p], &b, m, k, n, &c0)), "nn {m}x{k}x{n}");
             let at: Vec<T> = random(k * m, &mut rng);
             let mut c = c0.clone();
-            gemm(&mut c, Lhs { a: &at, row: 1, col: m }, &b, m, k, n);
+            gemm(&mut c, Lhs { a: &at, row: 1, col: m }, &b, m, k, n, 0..n);
             assert_eq!(bits(&c), bits(&naive(|i, p| at[p * m + i], &b, m, k, n, &c0)), "tn {m}x{k}x{n}");
         }
     }
@@ -461,20 +472,20 @@ mod tests {
     /// that are no multiple of any tile (m, k, n), with both layouts of A:
     /// the outputs are identical bit for bit, and equal to the triple loop's.
     fn paths_agree<T: Real>(seed: u64) {
-        let mut paths: Vec<(&str, Kernel<T>)> = vec![("plain", |c, a, b, m, k, n| {
-            if std::mem::size_of::<T>() == 4 { tiled::<T, 2, 16>(c, a, b, m, k, n) } else { tiled::<T, 2, 8>(c, a, b, m, k, n) }
+        let mut paths: Vec<(&str, Kernel<T>)> = vec![("plain", |c, a, b, m, k, n, cols| {
+            if std::mem::size_of::<T>() == 4 { tiled::<T, 2, 16>(c, a, b, m, k, n, cols) } else { tiled::<T, 2, 8>(c, a, b, m, k, n, cols) }
         })];
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx") {
                 // SAFETY: the CPU has AVX.
-                paths.push(("avx", |c, a, b, m, k, n| unsafe { tiled_avx(c, a, b, m, k, n) }));
+                paths.push(("avx", |c, a, b, m, k, n, cols| unsafe { tiled_avx(c, a, b, m, k, n, cols) }));
             } else {
                 eprintln!("no AVX on this CPU: its path is not tested");
             }
             if std::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU has AVX-512F.
-                paths.push(("avx512", |c, a, b, m, k, n| unsafe { tiled_avx512(c, a, b, m, k, n) }));
+                paths.push(("avx512", |c, a, b, m, k, n, cols| unsafe { tiled_avx512(c, a, b, m, k, n, cols) }));
             } else {
                 eprintln!("no AVX-512F on this CPU: its path is not tested");
             }
@@ -491,8 +502,14 @@ mod tests {
             ] {
                 for (name, gemm) in &paths {
                     let mut c = c0.clone();
-                    gemm(&mut c, lhs, &b, m, k, n);
+                    gemm(&mut c, lhs, &b, m, k, n, 0..n);
                     assert_eq!(bits(&c), bits(&reference), "{name} {layout} {m}x{k}x{n}");
+                    // A range of columns: those as in the whole product, the rest untouched.
+                    let cols = n / 3..n - n / 5;
+                    let mut c = c0.clone();
+                    gemm(&mut c, lhs, &b, m, k, n, cols.clone());
+                    let want: Vec<T> = (0..m * n).map(|x| if cols.contains(&(x % n)) { reference[x] } else { c0[x] }).collect();
+                    assert_eq!(bits(&c), bits(&want), "{name} {layout} {m}x{k}x{n} columns {cols:?}");
                 }
             }
         }

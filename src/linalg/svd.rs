@@ -17,14 +17,14 @@ pub struct Svd {
 
 /// Singular values of `w`, largest first.
 pub fn singular_values(w: &Mat<f64>) -> Vec<f64> {
-    sym_eigenvalues(&w.transpose().gram()).into_iter().map(|x| x.max(0.0).sqrt()).collect()
+    sym_eigenvalues(&w.t_gram()).into_iter().map(|x| x.max(0.0).sqrt()).collect()
 }
 
 /// `w = u diag(s) v^T` for a square `w`, with `u` and `v` orthogonal.
 pub fn svd(w: &Mat<f64>) -> Svd {
     assert_eq!(w.rows, w.cols, "svd: square matrices only");
     let n = w.rows;
-    let (vals, v) = sym_eigen(&w.transpose().gram());
+    let (vals, v) = sym_eigen(&w.t_gram());
     let s: Vec<f64> = vals.iter().map(|x| x.max(0.0).sqrt()).collect();
     let wv = w.matmul(&v);
     // Below this, W v_i / s_i is rounding noise (s_i^2 sits at eps * s_0^2).
