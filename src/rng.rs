@@ -1,7 +1,8 @@
 //! The one random-number source of the engine: a PCG64 stream per purpose.
 //!
-//! Every draw goes through integer arithmetic and `libm`, so a seed gives
-//! the same numbers natively and in wasm, on every CPU.
+//! Every draw goes through integer arithmetic, IEEE's correctly rounded
+//! operations (square roots among them) and `libm`'s transcendental functions,
+//! so a seed gives the same numbers natively and in wasm, on every CPU.
 
 use rand_core::{RngCore, SeedableRng};
 use rand_pcg::Pcg64;
@@ -56,7 +57,7 @@ impl Rng {
             return z;
         }
         // 1 - uniform() lies in (0, 1], so the log is finite.
-        let r = libm::sqrt(-2.0 * libm::log(1.0 - self.uniform()));
+        let r = (-2.0 * libm::log(1.0 - self.uniform())).sqrt();
         let theta = 2.0 * std::f64::consts::PI * self.uniform();
         self.spare_normal = Some(r * libm::sin(theta));
         r * libm::cos(theta)
@@ -71,7 +72,7 @@ impl Rng {
             return self.gamma(shape + 1.0) * libm::pow(1.0 - self.uniform(), 1.0 / shape);
         }
         let d = shape - 1.0 / 3.0;
-        let c = 1.0 / libm::sqrt(9.0 * d);
+        let c = 1.0 / (9.0 * d).sqrt();
         loop {
             let x = self.normal();
             let v = 1.0 + c * x;

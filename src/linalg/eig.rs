@@ -254,7 +254,7 @@ fn tqli(d: &mut [f64], e: &mut [f64], z: &mut [Vec<f64>]) {
         // SAFETY: the CPU has FMA, checked just above.
         return unsafe { tqli_fma(d, e, z) };
     }
-    ql(d, e, z, libm::hypot)
+    ql(d, e, z, super::hypot::hypot)
 }
 
 #[cfg(target_arch = "x86_64")]

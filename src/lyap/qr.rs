@@ -364,7 +364,7 @@ mod tests {
                 *o = s[i % n] * x;
             }
         });
-        let mut want: Vec<f64> = s.iter().map(|x| libm::log(libm::fabs(*x))).collect();
+        let mut want: Vec<f64> = s.iter().map(|x| libm::log(x.abs())).collect();
         want.sort_by(|a, b| b.total_cmp(a));
         for (l, w) in lam.iter().zip(&want) {
             assert!((l - w).abs() < 1e-12, "{lam:?} vs {want:?}");

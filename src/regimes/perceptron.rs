@@ -227,7 +227,7 @@ impl Perceptron {
                 let z = train.row(i);
                 let y = if train.x1[i] < 0.0 { -1.0 } else { 1.0 };
                 let along = if perp > 0.0 { data::dot(&z[1..], &u[1..]) / perp } else { z[1] };
-                y * along * libm::sqrt(d as f64)
+                y * along * (d as f64).sqrt()
             })
             .collect();
         self.snaps.push(obj([

@@ -19,7 +19,7 @@ pub struct Points {
 impl Points {
     /// `n` points drawn in order from `rng`: the first k of a larger sample are a sample of k.
     pub fn sample(rng: &mut Rng, chi: f64, d: usize, n: usize) -> Points {
-        let scale = 1.0 / libm::sqrt(d as f64);
+        let scale = 1.0 / (d as f64).sqrt();
         let mut pts = Points { d, z: Vec::with_capacity(n * d), norm: Vec::with_capacity(n), x1: Vec::with_capacity(n) };
         for _ in 0..n {
             let x1 = first_coordinate(rng, chi);
@@ -55,7 +55,7 @@ impl Points {
 
 /// x_1 = ±sqrt(2G), G ~ Gamma((chi + 1)/2, 1), the sign a fair coin.
 pub fn first_coordinate(rng: &mut Rng, chi: f64) -> f64 {
-    let r = libm::sqrt(2.0 * rng.gamma((chi + 1.0) / 2.0));
+    let r = (2.0 * rng.gamma((chi + 1.0) / 2.0)).sqrt();
     if rng.next_u64() >> 63 == 1 { -r } else { r }
 }
 
@@ -68,7 +68,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 pub fn norm(a: &[f64]) -> f64 {
-    libm::sqrt(dot(a, a))
+    dot(a, a).sqrt()
 }
 
 #[cfg(test)]
@@ -80,9 +80,9 @@ mod tests {
     fn cdf_abs_x1(chi: u32, s: f64) -> f64 {
         let g = s * s / 2.0;
         match chi {
-            0 => libm::erf(libm::sqrt(g)),
+            0 => libm::erf(g.sqrt()),
             1 => 1.0 - libm::exp(-g),
-            2 => libm::erf(libm::sqrt(g)) - 2.0 * libm::sqrt(g / std::f64::consts::PI) * libm::exp(-g),
+            2 => libm::erf(g.sqrt()) - 2.0 * (g / std::f64::consts::PI).sqrt() * libm::exp(-g),
             _ => unreachable!(),
         }
     }

@@ -220,7 +220,7 @@ impl Run {
         for (a, b) in self.u.iter().zip(&self.u_c) {
             r2 += (a - b) * (a - b);
         }
-        let bound = bound(libm::sqrt(r2), &self.u, &self.u_c);
+        let bound = bound(r2.sqrt(), &self.u, &self.u_c);
         let lo = self.window.0.min(self.slack.partition_point(|s| *s < -bound));
         let hi = self.window.1.max(self.slack.partition_point(|s| *s <= bound));
         self.window = (lo, hi);

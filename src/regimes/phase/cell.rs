@@ -197,7 +197,7 @@ impl Cell {
         }
         Outcome {
             test_err: wrong as f64 / pb.test.len() as f64,
-            rel_dw: libm::sqrt(dw / w0),
+            rel_dw: (dw / w0).sqrt(),
             t_star: self.dt * self.steps as f64,
             steps: self.steps,
             status: self.status,

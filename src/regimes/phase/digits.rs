@@ -55,7 +55,7 @@ fn all() -> Set {
         for v in &row {
             sq += v * v;
         }
-        let s = libm::sqrt(D as f64 / sq);
+        let s = (D as f64 / sq).sqrt();
         x.extend(row.iter().map(|v| v * s));
     }
     let y = (0..N).map(|i| if digit(i) % 2 == 0 { 1.0 } else { -1.0 }).collect();

@@ -32,7 +32,7 @@ fn gelu_rms() -> f64 {
         let g = gelu(z);
         s += w * g * g * INV_SQRT_2PI * libm::exp(-0.5 * z * z);
     }
-    libm::sqrt(s * step / 3.0)
+    (s * step / 3.0).sqrt()
 }
 
 /// The architecture; the weights live in one flat vector: W_1 (h x d), W_2..W_L (h x h), a (h).
@@ -75,7 +75,7 @@ impl Mlp {
         for l in 0..self.layers {
             let n = self.fan_in(l);
             let wl = &w[self.offset(l)..self.offset(l) + h * n];
-            let s = 1.0 / libm::sqrt(n as f64);
+            let s = 1.0 / (n as f64).sqrt();
             let (before, here) = acts.split_at_mut(2 * l * h);
             let input = if l == 0 { x } else { &before[(2 * l - 1) * h..2 * l * h] };
             let (z, out) = here[..2 * h].split_at_mut(h);
@@ -112,7 +112,7 @@ impl Mlp {
         for l in (0..self.layers).rev() {
             let n = self.fan_in(l);
             let off = self.offset(l);
-            let s = 1.0 / libm::sqrt(n as f64);
+            let s = 1.0 / (n as f64).sqrt();
             let z = &acts[2 * l * h..(2 * l + 1) * h];
             let input = if l == 0 { x } else { &acts[(2 * l - 1) * h..2 * l * h] };
             // delta becomes dL/dz_l times 1/sqrt(n), the factor every use below needs.
