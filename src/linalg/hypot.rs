@@ -31,6 +31,7 @@ pub fn hypot(x: f64, y: f64) -> f64 {
 /// musl's hypot with the squares from `mul_add`: call only from code compiled with FMA
 /// enabled, where `mul_add` is one instruction (elsewhere a slow software fma, same bits).
 #[inline(always)]
+#[cfg(target_arch = "x86_64")]
 pub fn hypot_fma(x: f64, y: f64) -> f64 {
     musl(x, y, |x| {
         let hi = x * x;

@@ -55,7 +55,8 @@ fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, 
     // x64 code V8 emits for wasm simd128. Natively (SSE) 2 rows x 16 columns
     // was the fastest of 4x8, 2x8, 1x16, 1x32, 3x16, 4x12 and 2x24; with the
     // explicit simd128 tile, V8 runs 4 x 8 about 5% faster than 2 x 16 (3 x 8,
-    // 3 x 16, 4 x 4 and 5 x 8 are slower). The choice cannot change results,
+    // 3 x 16, 4 x 4 and 5 x 8 are slower); for f64 (explicit f64x2 tiles),
+    // 2 x 8, 4 x 4 and 4 x 8 were level. The choice cannot change results,
     // only speed. With AVX-512F, explicit 512-bit tiles (`mod avx512`); then
     // AVX; then the 128-bit tiles every x86_64 CPU has.
     #[cfg(target_arch = "x86_64")]
@@ -167,14 +168,23 @@ fn strip<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T
 #[allow(clippy::needless_range_loop)] // `p` indexes R rows of A at once.
 fn tile<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], k: usize, n: usize, i: usize, j: usize) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let (Some(c), Some(a32), Some(b)) = (simd128::f32s_mut(c), simd128::f32s(a.a), simd128::f32s(b)) {
-        let a = Lhs { a: a32, row: a.row, col: a.col };
-        // W / 4 vectors per row (a const generic cannot be computed on stable Rust).
-        match W {
-            16 => return simd128::tile::<R, 4>(c, a, b, k, n, i, j),
-            8 => return simd128::tile::<R, 2>(c, a, b, k, n, i, j),
-            4 => return simd128::tile::<R, 1>(c, a, b, k, n, i, j),
-            _ => {}
+    {
+        // W / lanes vectors per row (a const generic cannot be computed on stable Rust).
+        if let (Some(c), Some(aa), Some(b)) = (simd128::cast_mut::<T, f32>(c), simd128::cast::<T, f32>(a.a), simd128::cast::<T, f32>(b)) {
+            let a = Lhs { a: aa, row: a.row, col: a.col };
+            match W {
+                16 => return simd128::tile_f32::<R, 4>(c, a, b, k, n, i, j),
+                8 => return simd128::tile_f32::<R, 2>(c, a, b, k, n, i, j),
+                4 => return simd128::tile_f32::<R, 1>(c, a, b, k, n, i, j),
+                _ => {}
+            }
+        } else if let (Some(c), Some(aa), Some(b)) = (simd128::cast_mut::<T, f64>(c), simd128::cast::<T, f64>(a.a), simd128::cast::<T, f64>(b)) {
+            let a = Lhs { a: aa, row: a.row, col: a.col };
+            match W {
+                8 => return simd128::tile_f64::<R, 4>(c, a, b, k, n, i, j),
+                4 => return simd128::tile_f64::<R, 2>(c, a, b, k, n, i, j),
+                _ => {}
+            }
         }
     }
     let mut acc = [[T::ZERO; W]; R];
@@ -212,68 +222,75 @@ fn update<T: Real, const R: usize, const W: usize>(acc: &mut [[T; W]; R], a: [T;
     }
 }
 
-/// The tile in explicit wasm simd128 operations, for f32 in the wasm build.
+/// The tile in explicit wasm simd128 operations, for f32 and f64 in the wasm build.
 ///
 /// LLVM already vectorises the generic tile, but not reliably (and with two
 /// bounds checks per step of `k`); here every step of the k loop is spelled
-/// out: one `f32x4.splat` per row of A, one `v128.load` per 4 columns of B,
-/// and per accumulator an `f32x4.mul` then an `f32x4.add`. Each lane is one
-/// output element, so its sum is still `c + a0 b0 + a1 b1 + ...` in
-/// increasing k, each product and sum rounded on its own (no FMA, no
-/// relaxed-simd): the bits of the scalar loop, and of the native build.
+/// out: one splat per row of A, one `v128.load` per vector of columns of B,
+/// and per accumulator a `mul` then an `add`. Each lane is one output
+/// element, so its sum is still `c + a0 b0 + a1 b1 + ...` in increasing k,
+/// each product and sum rounded on its own (no FMA, no relaxed-simd): the
+/// bits of the scalar loop, and of the native build.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
     use super::{Lhs, Real};
     use core::arch::wasm32::*;
     use std::any::TypeId;
 
-    /// `s` as `&[f32]` when `T` is f32.
-    pub fn f32s<T: Real>(s: &[T]) -> Option<&[f32]> {
-        // SAFETY: T is f32, so the cast is the identity.
-        (TypeId::of::<T>() == TypeId::of::<f32>()).then(|| unsafe { &*(s as *const [T] as *const [f32]) })
+    /// `s` as `&[U]` when `T` is `U`.
+    pub fn cast<T: Real, U: 'static>(s: &[T]) -> Option<&[U]> {
+        // SAFETY: T is U, so the cast is the identity.
+        (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &*(s as *const [T] as *const [U]) })
     }
 
-    pub fn f32s_mut<T: Real>(s: &mut [T]) -> Option<&mut [f32]> {
-        // SAFETY: as in `f32s`.
-        (TypeId::of::<T>() == TypeId::of::<f32>()).then(|| unsafe { &mut *(s as *mut [T] as *mut [f32]) })
+    pub fn cast_mut<T: Real, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
+        // SAFETY: as in `cast`.
+        (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &mut *(s as *mut [T] as *mut [U]) })
     }
 
-    /// `C[i..i+R, j..j+4V] += A[i..i+R, :] * B[:, j..j+4V]`.
-    #[inline(always)]
-    pub fn tile<const R: usize, const V: usize>(c: &mut [f32], a: Lhs<f32>, b: &[f32], k: usize, n: usize, i: usize, j: usize) {
-        // Bounds, checked once here instead of at every load below: the
-        // last element of each operand the tile touches.
-        let (w, last) = (4 * V, k.max(1) - 1);
-        assert!((i + R - 1) * n + j + w <= c.len() && last * n + j + w <= b.len());
-        assert!((i + R - 1) * a.row + last * a.col < a.a.len() || k == 0);
-        // SAFETY: every pointer below stays within the ranges asserted above.
-        unsafe {
-            let cp = c.as_mut_ptr().add(i * n + j);
-            let mut acc = [[f32x4_splat(0.0); V]; R];
-            for r in 0..R {
-                for v in 0..V {
-                    acc[r][v] = v128_load(cp.add(r * n + 4 * v) as *const v128);
-                }
-            }
-            let (mut ap, mut bp) = (a.a.as_ptr().add(i * a.row), b.as_ptr().add(j));
-            for _ in 0..k {
-                let ar: [v128; R] = std::array::from_fn(|r| v128_load32_splat(ap.add(r * a.row) as *const u32));
-                for v in 0..V {
-                    let bv = v128_load(bp.add(4 * v) as *const v128);
+    macro_rules! kernel {
+        ($tile:ident, $t:ty, $lanes:expr, $splat:ident, $load_splat:ident, $mul:ident, $add:ident) => {
+            /// `C[i..i+R, j..j+lanes*V] += A[i..i+R, :] * B[:, j..j+lanes*V]`.
+            #[inline(always)]
+            pub fn $tile<const R: usize, const V: usize>(c: &mut [$t], a: Lhs<$t>, b: &[$t], k: usize, n: usize, i: usize, j: usize) {
+                // Bounds, checked once here instead of at every load below: the
+                // last element of each operand the tile touches.
+                let (w, last) = ($lanes * V, k.max(1) - 1);
+                assert!((i + R - 1) * n + j + w <= c.len() && last * n + j + w <= b.len());
+                assert!((i + R - 1) * a.row + last * a.col < a.a.len() || k == 0);
+                // SAFETY: every pointer below stays within the ranges asserted above.
+                unsafe {
+                    let cp = c.as_mut_ptr().add(i * n + j);
+                    let mut acc = [[$splat(0.0); V]; R];
                     for r in 0..R {
-                        acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(ar[r], bv));
+                        for v in 0..V {
+                            acc[r][v] = v128_load(cp.add(r * n + $lanes * v) as *const v128);
+                        }
+                    }
+                    let (mut ap, mut bp) = (a.a.as_ptr().add(i * a.row), b.as_ptr().add(j));
+                    for _ in 0..k {
+                        let ar: [v128; R] = std::array::from_fn(|r| $load_splat(ap.add(r * a.row) as *const _));
+                        for v in 0..V {
+                            let bv = v128_load(bp.add($lanes * v) as *const v128);
+                            for r in 0..R {
+                                acc[r][v] = $add(acc[r][v], $mul(ar[r], bv));
+                            }
+                        }
+                        ap = ap.add(a.col);
+                        bp = bp.add(n);
+                    }
+                    for r in 0..R {
+                        for v in 0..V {
+                            v128_store(cp.add(r * n + $lanes * v) as *mut v128, acc[r][v]);
+                        }
                     }
                 }
-                ap = ap.add(a.col);
-                bp = bp.add(n);
             }
-            for r in 0..R {
-                for v in 0..V {
-                    v128_store(cp.add(r * n + 4 * v) as *mut v128, acc[r][v]);
-                }
-            }
-        }
+        };
     }
+
+    kernel!(tile_f32, f32, 4, f32x4_splat, v128_load32_splat, f32x4_mul, f32x4_add);
+    kernel!(tile_f64, f64, 2, f64x2_splat, v128_load64_splat, f64x2_mul, f64x2_add);
 }
 
 /// The register tile in explicit `core::arch::x86_64` AVX-512F operations.
