@@ -133,17 +133,14 @@ fn reduce(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
         update(&mut last[0][..=l], u[l], w[l], w, u);
         h = if l > 0 { start(&mut last[0], l, e) } else { None };
         summed = h.is_some();
-        let next_u = &last[0][..l];
-        let au = &mut au[..l];
-        if summed {
-            au.fill(0.0);
-        }
         if !summed {
             for (j, row) in above.iter_mut().enumerate() {
                 update(&mut row[..=l], u[j], w[j], w, u);
             }
             continue;
         }
+        let (next_u, au) = (&last[0][..l], &mut au[..l]);
+        au.fill(0.0);
         // Four rows a pass, then one at a time (each lane of au adds the rows in order).
         let mut quads = above.chunks_exact_mut(4);
         for (q, rows) in quads.by_ref().enumerate() {
