@@ -369,6 +369,10 @@ fn study(name: &str, args: &[String]) -> Result<(), String> {
         return Err(e.clone());
     }
     let mut run = (spec.open)(&values);
+    // Settings valid one by one but not together (a map cell past the map) are refused like a bad flag.
+    if let Some(Json::Str(e)) = field(&run.report(), "error") {
+        return Err(e.clone());
+    }
     let t0 = Instant::now();
     let mut last = 0.0;
     while run.advance(1) {

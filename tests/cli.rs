@@ -27,6 +27,7 @@ fn bad_arguments_give_one_line_and_exit_2() {
         vec!["sweep", "--ranks", "1,x"],
         vec!["frobnicate"],
         vec!["run", "stray"],
+        vec!["grok", "--mode", "map", "--cell", "30"],
     ] {
         let (code, out, err) = richlazy(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
