@@ -52,9 +52,9 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
         opt.step(net.params_mut(), &grads);
     };
     step(&mut net); // warm-up
-    // Chunks of 10 iterations, and the median chunk: a chunk that another
-    // process interrupted (the development machine is shared) is an outlier,
-    // not a tenth of the figure.
+                    // Chunks of 10 iterations, and the median chunk: a chunk that another
+                    // process interrupted (the development machine is shared) is an outlier,
+                    // not a tenth of the figure.
     let chunks = iters.div_ceil(CHUNK);
     let iteration_ms = median((0..chunks).map(|_| {
         let t0 = now_ms();

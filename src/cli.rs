@@ -130,7 +130,17 @@ fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-const SUMMARY: [&str; 9] = ["loss", "accuracy", "weight_change", "weight_change_rel", "sign_similarity", "rep_alignment", "kernel_alignment", "erank_entropy", "lyap_max"];
+const SUMMARY: [&str; 9] = [
+    "loss",
+    "accuracy",
+    "weight_change",
+    "weight_change_rel",
+    "sign_similarity",
+    "rep_alignment",
+    "kernel_alignment",
+    "erank_entropy",
+    "lyap_max",
+];
 
 /// The sweep's items: `--figure paper|local` (a named figure, which also
 /// sets its base settings under the command line's), or every combination of
@@ -146,11 +156,20 @@ fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
         (Some(l), _) | (None, Some(l)) => l,
         (None, None) => String::new(),
     };
-    let lists = [inits, prefixed("rule", &flags.take("rules").unwrap_or_default()), prefixed("gain", &flags.take("gains").unwrap_or_default()), prefixed("floss", &flags.take("flosses").unwrap_or_default())];
+    let lists = [
+        inits,
+        prefixed("rule", &flags.take("rules").unwrap_or_default()),
+        prefixed("gain", &flags.take("gains").unwrap_or_default()),
+        prefixed("floss", &flags.take("flosses").unwrap_or_default()),
+    ];
     let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
     if let Some((figure_list, base)) = figure {
         // The figure's base goes first, so that the command line's own settings win.
-        let mut pairs: Vec<(String, String)> = base.iter().filter(|(k, _)| !flags.pairs.iter().any(|(g, _)| g == k)).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut pairs: Vec<(String, String)> = base
+            .iter()
+            .filter(|(k, _)| !flags.pairs.iter().any(|(g, _)| g == k))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         pairs.append(&mut flags.pairs);
         flags.pairs = pairs;
         list = if list.is_empty() { figure_list } else { grid(&[&figure_list, &list]) };
@@ -165,7 +184,11 @@ fn sweep(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
     let variants = variants(&mut flags)?;
     let save = flags.take("save");
-    let seeds = flags.take("seeds").map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number"))).transpose()?.unwrap_or(3);
+    let seeds = flags
+        .take("seeds")
+        .map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number")))
+        .transpose()?
+        .unwrap_or(3);
     let threads = match flags.take("threads") {
         Some(t) => t.parse::<usize>().map_err(|_| format!("--threads: '{t}' is not a whole number"))?.max(1),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -188,8 +211,14 @@ fn sweep(args: &[String]) -> Result<(), String> {
     for (v, chunk) in variants.iter().zip(per_variant) {
         let runs: Vec<&Json> = chunk.iter().map(|(_, j)| j).collect();
         let finals: Vec<&Json> = runs.iter().filter_map(|j| field(j, "final")).filter(|f| **f != Json::Null).collect();
-        let initial = |key: &str| -> Vec<f64> { runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, key))).collect() };
-        let mut stats = vec![("init".to_string(), Json::from(v.label.as_str())), ("runs".into(), runs.len().into()), ("diverged".into(), (runs.len() - finals.len()).into())];
+        let initial = |key: &str| -> Vec<f64> {
+            runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, key))).collect()
+        };
+        let mut stats = vec![
+            ("init".to_string(), Json::from(v.label.as_str())),
+            ("runs".into(), runs.len().into()),
+            ("diverged".into(), (runs.len() - finals.len()).into()),
+        ];
         stats.push(("initial_erank_entropy".into(), mean_sd(&initial("erank_entropy")).0.into()));
         let (m, sd) = mean_sd(&initial("lyap_max"));
         stats.push(("initial_lyap_max".into(), obj([("mean", m.into()), ("sd", sd.into())])));
@@ -202,7 +231,12 @@ fn sweep(args: &[String]) -> Result<(), String> {
     }
     let report = || {
         let runs = Json::Arr(results.iter().map(|(_, j)| j.clone()).collect());
-        obj([("base", config_json(&base)), ("seeds", seeds.into()), ("summary", Json::Arr(rows.clone())), ("runs", runs)])
+        obj([
+            ("base", config_json(&base)),
+            ("seeds", seeds.into()),
+            ("summary", Json::Arr(rows.clone())),
+            ("runs", runs),
+        ])
     };
     if let Some(path) = save {
         std::fs::write(&path, format!("{}\n", report())).map_err(|e| format!("--save {path}: {e}"))?;
@@ -236,7 +270,11 @@ fn run_label(c: &Config) -> String {
         (_, Some(e)) => format!("{}:{e}", c.init.key()),
         _ => c.init.key().to_string(),
     };
-    let floss = if c.floss.on() { format!(" floss {} {} k {}", c.floss.when.key(), c.floss.mode.key(), c.floss.k) } else { String::new() };
+    let floss = if c.floss.on() {
+        format!(" floss {} {} k {}", c.floss.when.key(), c.floss.mode.key(), c.floss.k)
+    } else {
+        String::new()
+    };
     format!("{start} {} g {}{floss}", c.rule.key(), c.init.gain)
 }
 
@@ -259,7 +297,18 @@ fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
     let w = w.max().unwrap_or(4).max(4);
     println!(
         "{:>w$} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
-        "init", "erank0", "div", "loss", "accuracy", "dW_rec", "dW_rec rel", "sign sim", "rep align", "kernel align", "lyap_max 0", "lyap_max end"
+        "init",
+        "erank0",
+        "div",
+        "loss",
+        "accuracy",
+        "dW_rec",
+        "dW_rec rel",
+        "sign sim",
+        "rep align",
+        "kernel align",
+        "lyap_max 0",
+        "lyap_max end"
     );
     for r in rows {
         let cell = |k: &str| match field(r, k) {
@@ -306,7 +355,14 @@ fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>
                     Ok(j) => field(j, "final").map_or("-".into(), |f| f.to_string()),
                     Err(e) => e.clone(),
                 };
-                eprintln!("[{}/{}] {} seed {} in {:.1}s: {summary}", d.len() + 1, total, run_label(&c), c.seed, t0.elapsed().as_secs_f64());
+                eprintln!(
+                    "[{}/{}] {} seed {} in {:.1}s: {summary}",
+                    d.len() + 1,
+                    total,
+                    run_label(&c),
+                    c.seed,
+                    t0.elapsed().as_secs_f64()
+                );
                 d.push((i, c, result));
             });
         }
@@ -318,7 +374,9 @@ fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>
 
 fn bench(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
-    let iters: usize = flags.take("iters").map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
+    let iters: usize = flags
+        .take("iters")
+        .map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
     let config = flags.config()?;
     let start = Instant::now();
     let t = crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3);
@@ -328,8 +386,20 @@ fn bench(args: &[String]) -> Result<(), String> {
     }
     let n = config.hidden;
     println!("bench: task {}, N {n}, batch {}, native {}", config.task.key(), config.batch, std::env::consts::ARCH);
-    println!("training iteration ({} + {}, dt {} ms): {:.3} ms over {iters} iterations (10,000 take {:.1} s)", config.rule.key(), config.optimizer.key(), config.dt, t.iteration_ms, t.iteration_ms * 10.0);
-    println!("tangent-kernel alignment ({k}x{k} kernel over {} weights): {:.1} ms", n * n, t.kernel_alignment_ms, k = t.kernel_size);
+    println!(
+        "training iteration ({} + {}, dt {} ms): {:.3} ms over {iters} iterations (10,000 take {:.1} s)",
+        config.rule.key(),
+        config.optimizer.key(),
+        config.dt,
+        t.iteration_ms,
+        t.iteration_ms * 10.0
+    );
+    println!(
+        "tangent-kernel alignment ({k}x{k} kernel over {} weights): {:.1} ms",
+        n * n,
+        t.kernel_alignment_ms,
+        k = t.kernel_size
+    );
     println!("singular values of W_rec ({n}x{n}): {:.1} ms", t.svd_ms);
     println!("lambda_max over the Lyapunov probe (500 steps after its burn-in of 100): {:.1} ms", t.lyap_ms);
     Ok(())
@@ -409,7 +479,10 @@ fn merge(args: &[String]) -> Result<(), String> {
             f => files.push(f),
         }
     }
-    let texts = files.iter().map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    let texts = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
     let merge = crate::regimes::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
     let (report, table) = merge(&texts)?;
     if let Some(path) = save {

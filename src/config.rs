@@ -58,8 +58,30 @@ pub const MAX_FLOSS_ITERS: usize = 10_000;
 
 /// The keys `set` accepts, in the order `pairs` writes them.
 pub const KEYS: [&str; 24] = [
-    "task", "init", "rank", "erank", "gain", "scale", "signed", "ei", "file", "hidden", "iters", "lr", "opt", "rule", "seed", "every", "batch", "dt", "alpha",
-    "floss", "floss_k", "floss_mode", "floss_iters", "floss_every",
+    "task",
+    "init",
+    "rank",
+    "erank",
+    "gain",
+    "scale",
+    "signed",
+    "ei",
+    "file",
+    "hidden",
+    "iters",
+    "lr",
+    "opt",
+    "rule",
+    "seed",
+    "every",
+    "batch",
+    "dt",
+    "alpha",
+    "floss",
+    "floss_k",
+    "floss_mode",
+    "floss_iters",
+    "floss_every",
 ];
 
 pub(crate) fn number(key: &str, v: &str) -> Result<f64, String> {
@@ -67,7 +89,11 @@ pub(crate) fn number(key: &str, v: &str) -> Result<f64, String> {
 }
 
 pub(crate) fn in_range(key: &str, x: f64, lo: f64, hi: f64) -> Result<f64, String> {
-    if x >= lo && x <= hi { Ok(x) } else { Err(format!("{key}: {} is outside {}..{}", compact(x), compact(lo), compact(hi))) }
+    if x >= lo && x <= hi {
+        Ok(x)
+    } else {
+        Err(format!("{key}: {} is outside {}..{}", compact(x), compact(lo), compact(hi)))
+    }
 }
 
 /// A number for a message, short whatever the reader typed, and exact (the shortest text that reads
@@ -77,7 +103,11 @@ pub(crate) fn in_range(key: &str, x: f64, lo: f64, hi: f64) -> Result<f64, Strin
 pub fn compact(x: f64) -> String {
     let x = if x == 0.0 { 0.0 } else { x }; // no "-0"
     let (plain, sci) = (format!("{x}"), format!("{x:e}"));
-    if plain.len() <= sci.len() + 3 { plain } else { sci }
+    if plain.len() <= sci.len() + 3 {
+        plain
+    } else {
+        sci
+    }
 }
 
 /// A whole number in lo..=hi.
@@ -92,7 +122,11 @@ pub(crate) fn whole(key: &str, v: &str, lo: u64, hi: u64) -> Result<u64, String>
 /// Keeps error messages short when a link carries junk.
 pub(crate) fn clip(v: &str) -> String {
     let s: String = v.chars().take(24).collect();
-    if s.len() < v.len() { format!("{s}...") } else { s }
+    if s.len() < v.len() {
+        format!("{s}...")
+    } else {
+        s
+    }
 }
 
 impl Config {
@@ -100,8 +134,9 @@ impl Config {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
             "task" => {
-                self.task = TaskKind::parse(value)
-                    .ok_or_else(|| format!("task: '{}' is not one of {}", clip(value), TaskKind::ALL.map(TaskKind::key).join(", ")))?
+                self.task = TaskKind::parse(value).ok_or_else(|| {
+                    format!("task: '{}' is not one of {}", clip(value), TaskKind::ALL.map(TaskKind::key).join(", "))
+                })?
             }
             "init" => {
                 let rank = self.init.rank().unwrap_or(1);
@@ -131,14 +166,24 @@ impl Config {
             }
             "erank" => self.init.family = Family::Spectrum(in_range(key, number(key, value)?, 1.0, MAX_HIDDEN as f64)?),
             "gain" => self.init.gain = in_range(key, number(key, value)?, 1e-6, 100.0)?,
-            "scale" => self.init.scale = Scale::parse(value).ok_or_else(|| format!("scale: '{}' is not one of frobenius, spectral", clip(value)))?,
+            "scale" => {
+                self.init.scale = Scale::parse(value)
+                    .ok_or_else(|| format!("scale: '{}' is not one of frobenius, spectral", clip(value)))?
+            }
             "signed" => self.init.signed = whole(key, value, 0, 1)? == 1,
             "ei" => {
                 let x = number(key, value)?;
-                self.init.ei = if x > 0.0 && x < 1.0 { x } else { return Err(format!("ei: {} is not strictly between 0 and 1", compact(x))) };
+                self.init.ei = if x > 0.0 && x < 1.0 {
+                    x
+                } else {
+                    return Err(format!("ei: {} is not strictly between 0 and 1", compact(x)));
+                };
             }
             "file" => {
-                self.init.file = Some(crate::init::file::parse_hex(value).ok_or_else(|| format!("file: '{}' is not a matrix's hash (16 hex digits)", clip(value)))?)
+                self.init.file = Some(
+                    crate::init::file::parse_hex(value)
+                        .ok_or_else(|| format!("file: '{}' is not a matrix's hash (16 hex digits)", clip(value)))?,
+                )
             }
             "hidden" => self.hidden = whole(key, value, 2, MAX_HIDDEN as u64)? as usize,
             "iters" => self.iters = whole(key, value, 1, MAX_ITERS as u64)? as usize,
@@ -150,7 +195,10 @@ impl Config {
                 self.optimizer = OptimizerKind::parse(value, self.optimizer.lr())
                     .ok_or_else(|| format!("opt: '{}' is not one of sgd, adam", clip(value)))?
             }
-            "rule" => self.rule = RuleKind::parse(value).ok_or_else(|| format!("rule: '{}' is not one of {}", clip(value), RuleKind::KEYS.join(", ")))?,
+            "rule" => {
+                self.rule = RuleKind::parse(value)
+                    .ok_or_else(|| format!("rule: '{}' is not one of {}", clip(value), RuleKind::KEYS.join(", ")))?
+            }
             "seed" => self.seed = whole(key, value, 0, MAX_SEED)?,
             "every" => self.every = whole(key, value, 1, MAX_ITERS as u64)? as usize,
             "batch" => self.batch = whole(key, value, 1, MAX_BATCH as u64)? as usize,
@@ -168,8 +216,9 @@ impl Config {
             }
             "floss_k" => self.floss.k = whole(key, value, 1, MAX_FLOSS_K as u64)? as usize,
             "floss_mode" => {
-                self.floss.mode = FlossMode::parse(value)
-                    .ok_or_else(|| format!("floss_mode: '{}' is not one of {}", clip(value), FlossMode::KEYS.join(", ")))?
+                self.floss.mode = FlossMode::parse(value).ok_or_else(|| {
+                    format!("floss_mode: '{}' is not one of {}", clip(value), FlossMode::KEYS.join(", "))
+                })?
             }
             "floss_iters" => self.floss.iters = whole(key, value, 1, MAX_FLOSS_ITERS as u64)? as usize,
             "floss_every" => self.floss.every = whole(key, value, 1, MAX_ITERS as u64)? as usize,
@@ -282,7 +331,16 @@ mod tests {
     #[test]
     fn pairs_round_trip() {
         let mut c = Config::default();
-        let errs = c.apply([("task", "cxt"), ("init", "rank"), ("rank", "30"), ("gain", "1.5"), ("lr", "0.01"), ("opt", "adam"), ("seed", "42"), ("hidden", "64")]);
+        let errs = c.apply([
+            ("task", "cxt"),
+            ("init", "rank"),
+            ("rank", "30"),
+            ("gain", "1.5"),
+            ("lr", "0.01"),
+            ("opt", "adam"),
+            ("seed", "42"),
+            ("hidden", "64"),
+        ]);
         assert!(errs.is_empty(), "{errs:?}");
         let pairs = c.pairs();
         let mut d = Config::default();
@@ -349,12 +407,26 @@ mod tests {
     #[test]
     fn floss_settings_round_trip() {
         let mut c = Config::default();
-        let errs = c.apply([("rule", "eprop"), ("dt", "20"), ("floss", "both"), ("floss_k", "8"), ("floss_mode", "local"), ("floss_iters", "50"), ("floss_every", "20")]);
+        let errs = c.apply([
+            ("rule", "eprop"),
+            ("dt", "20"),
+            ("floss", "both"),
+            ("floss_k", "8"),
+            ("floss_mode", "local"),
+            ("floss_iters", "50"),
+            ("floss_every", "20"),
+        ]);
         assert!(errs.is_empty(), "{errs:?}");
         let mut d = Config::default();
         assert!(d.apply(c.pairs().iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
         assert_eq!(c, d);
-        for (k, v) in [("floss", "sometimes"), ("floss_k", "0"), ("floss_mode", "magic"), ("floss_iters", "1e9"), ("rule", "hebb")] {
+        for (k, v) in [
+            ("floss", "sometimes"),
+            ("floss_k", "0"),
+            ("floss_mode", "magic"),
+            ("floss_iters", "1e9"),
+            ("rule", "hebb"),
+        ] {
             assert!(Config::default().apply([(k, v)])[0].starts_with(k), "{k}={v}");
         }
     }
@@ -370,10 +442,24 @@ mod tests {
     #[test]
     fn numbers_in_messages_are_compact() {
         for (x, s) in [
-            (1e308, "1e308"), (0.000001, "1e-6"), (1.25, "1.25"), (0.0, "0"), (-0.0, "0"), (-5.0, "-5"), (100.0, "100"),
-            (4294967295.0, "4294967295"), (1e6, "1e6"), (200000.0, "200000"), (0.001, "0.001"), (0.0001, "0.0001"),
-            (100.0000001, "100.0000001"), (1.0 / 3.0, "0.3333333333333333"), (-2.5e-300, "-2.5e-300"),
-            (f64::MIN_POSITIVE, "2.2250738585072014e-308"), (f64::INFINITY, "inf"), (f64::NEG_INFINITY, "-inf"),
+            (1e308, "1e308"),
+            (0.000001, "1e-6"),
+            (1.25, "1.25"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (-5.0, "-5"),
+            (100.0, "100"),
+            (4294967295.0, "4294967295"),
+            (1e6, "1e6"),
+            (200000.0, "200000"),
+            (0.001, "0.001"),
+            (0.0001, "0.0001"),
+            (100.0000001, "100.0000001"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (-2.5e-300, "-2.5e-300"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
         ] {
             assert_eq!(compact(x), s, "{x:e}");
         }
@@ -384,11 +470,23 @@ mod tests {
             }
         }
         // Every number a message prints, the range's bounds included.
-        let e = Config::default().apply([("gain", "1e308"), ("lr", "0.0000000001"), ("dt", "1e300"), ("iters", "2.000000000001"), ("gain", "100.0000001")]);
-        assert_eq!(e, [
-            "gain: 1e308 is outside 1e-6..100", "lr: 1e-10 is outside 1e-9..10", "dt: 1e300 is not one of 100, 50, 25, 20, 10 (ms)",
-            "iters: 2.000000000001 is not a whole number", "gain: 100.0000001 is outside 1e-6..100",
+        let e = Config::default().apply([
+            ("gain", "1e308"),
+            ("lr", "0.0000000001"),
+            ("dt", "1e300"),
+            ("iters", "2.000000000001"),
+            ("gain", "100.0000001"),
         ]);
+        assert_eq!(
+            e,
+            [
+                "gain: 1e308 is outside 1e-6..100",
+                "lr: 1e-10 is outside 1e-9..10",
+                "dt: 1e300 is not one of 100, 50, 25, 20, 10 (ms)",
+                "iters: 2.000000000001 is not a whole number",
+                "gain: 100.0000001 is outside 1e-6..100",
+            ]
+        );
         assert!(e.iter().all(|m| m.len() < 60), "{e:?}");
     }
 }

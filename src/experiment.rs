@@ -29,7 +29,9 @@ pub enum Status {
     Running,
     Done,
     /// The loss or the weights stopped being finite at this iteration.
-    Diverged { iter: usize },
+    Diverged {
+        iter: usize,
+    },
 }
 
 impl Status {
@@ -67,7 +69,13 @@ pub struct Experiment {
 /// Builds the initial network of a configuration (also used to preview an initialisation).
 pub fn initial_network(config: &Config) -> Rnn<f32> {
     let (task, n) = (config.task(), config.hidden);
-    let mut net = Rnn::new(Mat::zeros(n, n), task.n_in(), task.n_out(), config.alpha, &mut Rng::new(config.seed, STREAM_W_IN_OUT));
+    let mut net = Rnn::new(
+        Mat::zeros(n, n),
+        task.n_in(),
+        task.n_out(),
+        config.alpha,
+        &mut Rng::new(config.seed, STREAM_W_IN_OUT),
+    );
     let mut stats = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TASK_STATS);
     let io_cov = io_covariance(&(0..PROBE_BATCHES).map(|_| stats.next_batch()).collect::<Vec<_>>(), task.n_out());
     let axes = TaskAxes { w_in: &net.w_in.to_f64(), w_out: &net.w_out.to_f64(), io_cov: &io_cov };
@@ -89,8 +97,15 @@ impl Experiment {
         let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
         // The probe set and the Lyapunov stream: held-out trials (sMNIST's test images).
         let lyap_stream = TaskStream::new(config.probe_task(), 1, config.seed, STREAM_LYAP);
-        let probe = Probe::draw(TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE), PROBE_BATCHES, lyap_stream);
-        let mut flosser = config.floss.on().then(|| Flosser::new(&config.floss, &net, TaskStream::new(config.task(), 1, config.seed, STREAM_FLOSS)));
+        let probe = Probe::draw(
+            TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE),
+            PROBE_BATCHES,
+            lyap_stream,
+        );
+        let mut flosser = config
+            .floss
+            .on()
+            .then(|| Flosser::new(&config.floss, &net, TaskStream::new(config.task(), 1, config.seed, STREAM_FLOSS)));
         // Pre-flossing shapes the start: the measures compare against the network it leaves.
         let unflossed = match &mut flosser {
             Some(f) if config.floss.pre() => {
@@ -207,7 +222,8 @@ impl Experiment {
     /// finite, which marks the run as diverged (never report NaN as a measure).
     fn record(&mut self) {
         let m = self.baseline.measure(&self.net, &self.probe, self.iter);
-        let values = [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment, m.lyap_max()];
+        let values =
+            [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment, m.lyap_max()];
         if values.iter().all(|v| v.is_finite()) {
             self.history.push(m);
         } else {

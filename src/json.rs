@@ -20,28 +20,44 @@ pub fn obj<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Json 
 }
 
 impl From<f64> for Json {
-    fn from(x: f64) -> Self { Json::Num(x) }
+    fn from(x: f64) -> Self {
+        Json::Num(x)
+    }
 }
 impl From<usize> for Json {
-    fn from(x: usize) -> Self { Json::Num(x as f64) }
+    fn from(x: usize) -> Self {
+        Json::Num(x as f64)
+    }
 }
 impl From<u64> for Json {
-    fn from(x: u64) -> Self { Json::Num(x as f64) }
+    fn from(x: u64) -> Self {
+        Json::Num(x as f64)
+    }
 }
 impl From<bool> for Json {
-    fn from(x: bool) -> Self { Json::Bool(x) }
+    fn from(x: bool) -> Self {
+        Json::Bool(x)
+    }
 }
 impl From<&str> for Json {
-    fn from(x: &str) -> Self { Json::Str(x.to_string()) }
+    fn from(x: &str) -> Self {
+        Json::Str(x.to_string())
+    }
 }
 impl From<String> for Json {
-    fn from(x: String) -> Self { Json::Str(x) }
+    fn from(x: String) -> Self {
+        Json::Str(x)
+    }
 }
 impl<T: Into<Json>> From<Option<T>> for Json {
-    fn from(x: Option<T>) -> Self { x.map_or(Json::Null, Into::into) }
+    fn from(x: Option<T>) -> Self {
+        x.map_or(Json::Null, Into::into)
+    }
 }
 impl From<&[f64]> for Json {
-    fn from(x: &[f64]) -> Self { Json::Arr(x.iter().map(|&v| Json::Num(v)).collect()) }
+    fn from(x: &[f64]) -> Self {
+        Json::Arr(x.iter().map(|&v| Json::Num(v)).collect())
+    }
 }
 
 fn write_str(f: &mut fmt::Formatter, s: &str) -> fmt::Result {
@@ -189,7 +205,8 @@ impl Reader<'_> {
             _ if self.eat("false") => Ok(Json::Bool(false)),
             _ => {
                 let start = self.i;
-                while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
@@ -228,7 +245,10 @@ impl Reader<'_> {
                         b't' => '\t',
                         b'u' => {
                             let hex = |r: &mut Self| -> Result<u32, String> {
-                                let h = r.s.get(r.i..r.i + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+                                let h =
+                                    r.s.get(r.i..r.i + 4)
+                                        .and_then(|h| std::str::from_utf8(h).ok())
+                                        .and_then(|h| u32::from_str_radix(h, 16).ok());
                                 r.i += 4;
                                 h.ok_or_else(|| r.error("bad \\u escape"))
                             };
@@ -255,7 +275,11 @@ mod tests {
 
     #[test]
     fn writes_nested_values_and_escapes() {
-        let j = obj([("a", Json::from(1.5)), ("b", Json::from("x\"y\\\n")), ("c", Json::Arr(vec![Json::Null, true.into(), f64::NAN.into()]))]);
+        let j = obj([
+            ("a", Json::from(1.5)),
+            ("b", Json::from("x\"y\\\n")),
+            ("c", Json::Arr(vec![Json::Null, true.into(), f64::NAN.into()])),
+        ]);
         assert_eq!(j.to_string(), r#"{"a":1.5,"b":"x\"y\\\n","c":[null,true,null]}"#);
     }
 
@@ -270,18 +294,39 @@ mod tests {
     fn reads_back_what_it_writes() {
         let j = obj([
             ("a", Json::from(0.1)),
-            ("b", Json::Arr(vec![Json::Null, true.into(), false.into(), Json::from(-2.5e-300), Json::from(123456789.0)])),
+            (
+                "b",
+                Json::Arr(vec![Json::Null, true.into(), false.into(), Json::from(-2.5e-300), Json::from(123456789.0)]),
+            ),
             ("c", Json::from("x\"y\\\n\u{1}é")),
             ("d", obj([("e", Json::Arr(vec![])), ("f", Json::Obj(vec![]))])),
         ]);
         assert_eq!(Json::parse(&j.to_string()), Ok(j.clone()));
-        assert_eq!(Json::parse(" { \"a\" : [ 1 , 2e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\\/\" } ").unwrap(), obj([("a", Json::Arr(vec![1.0.into(), 2000.0.into()])), ("b", "é😀/".into())]));
+        assert_eq!(
+            Json::parse(" { \"a\" : [ 1 , 2e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\\/\" } ").unwrap(),
+            obj([("a", Json::Arr(vec![1.0.into(), 2000.0.into()])), ("b", "é😀/".into())])
+        );
         assert_eq!(j.get("d").and_then(|d| d.get("e")), Some(&Json::Arr(vec![])));
     }
 
     #[test]
     fn malformed_text_is_refused() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "tru", "1 2", "\"abc", "+1", ".5", "1e999", "\"\\x\"", "[\"a\nb\"]", "nan"] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "tru",
+            "1 2",
+            "\"abc",
+            "+1",
+            ".5",
+            "1e999",
+            "\"\\x\"",
+            "[\"a\nb\"]",
+            "nan",
+        ] {
             assert!(Json::parse(bad).is_err(), "{bad:?}");
         }
     }

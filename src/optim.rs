@@ -40,13 +40,19 @@ impl OptimizerKind {
     }
 
     pub fn build<T: Real>(&self, grads: &Grads<T>) -> Box<dyn Optimizer<T>> {
-        let zeros = || grads.mats.clone().map(|mut m| {
-            m.data.iter_mut().for_each(|v| *v = T::ZERO);
-            m
-        });
+        let zeros = || {
+            grads.mats.clone().map(|mut m| {
+                m.data.iter_mut().for_each(|v| *v = T::ZERO);
+                m
+            })
+        };
         match *self {
-            OptimizerKind::Sgd { lr, momentum } => Box::new(Sgd { lr: T::from_f64(lr), momentum: T::from_f64(momentum), velocity: zeros() }),
-            OptimizerKind::Adam { lr } => Box::new(Adam { lr, b1: 0.9, b2: 0.999, eps: 1e-8, b1_t: 1.0, b2_t: 1.0, m: zeros(), v: zeros() }),
+            OptimizerKind::Sgd { lr, momentum } => {
+                Box::new(Sgd { lr: T::from_f64(lr), momentum: T::from_f64(momentum), velocity: zeros() })
+            }
+            OptimizerKind::Adam { lr } => {
+                Box::new(Adam { lr, b1: 0.9, b2: 0.999, eps: 1e-8, b1_t: 1.0, b2_t: 1.0, m: zeros(), v: zeros() })
+            }
         }
     }
 }

@@ -12,10 +12,19 @@ pub struct Variant {
 
 /// The paper's comparison: the rank sweep, a task-aligned start of the
 /// lowest rank, and the connectome with its two controls.
-pub const PAPER_FIGURE: &str = "rank:1,rank:30,rank:100,rank:300,aligned:1,connectome,connectome_shuffled,connectome_spectrum";
+pub const PAPER_FIGURE: &str =
+    "rank:1,rank:30,rank:100,rank:300,aligned:1,connectome,connectome_shuffled,connectome_spectrum";
 /// The settings the paper's figure runs at (on a Gaussian base, so that N is 300 for the rank sweep;
 /// BPTT without flossing at dt 100, whatever the page was set to).
-pub const PAPER_BASE: [(&str, &str); 7] = [("init", "gaussian"), ("hidden", "300"), ("iters", "10000"), ("every", "500"), ("dt", "100"), ("rule", "bptt"), ("floss", "none")];
+pub const PAPER_BASE: [(&str, &str); 7] = [
+    ("init", "gaussian"),
+    ("hidden", "300"),
+    ("iters", "10000"),
+    ("every", "500"),
+    ("dt", "100"),
+    ("rule", "bptt"),
+    ("floss", "none"),
+];
 
 /// The gain control a reviewer asked for: the rank sweep at a small, stable gain beside the paper's.
 pub const GAIN_FIGURE_RANKS: &str = "1,30,100,300";
@@ -27,7 +36,16 @@ pub const LOCAL_RULES: &str = "bptt,eprop,rflo";
 /// Its settings (ours): 40-step trials, a network small enough that the 36
 /// runs take minutes in a browser, SGD with the paper's momentum at a rate
 /// (0.03) at which BPTT learns all three tasks at gain 1 within 2000 iterations.
-pub const LOCAL_BASE: [(&str, &str); 8] = [("init", "gaussian"), ("dt", "20"), ("hidden", "100"), ("iters", "2000"), ("every", "100"), ("opt", "sgd"), ("lr", "0.03"), ("floss_iters", "100")];
+pub const LOCAL_BASE: [(&str, &str); 8] = [
+    ("init", "gaussian"),
+    ("dt", "20"),
+    ("hidden", "100"),
+    ("iters", "2000"),
+    ("every", "100"),
+    ("opt", "sgd"),
+    ("lr", "0.03"),
+    ("floss_iters", "100"),
+];
 
 /// The most variants one list may hold.
 pub const MAX_VARIANTS: usize = 64;
@@ -43,7 +61,17 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
         return Some(vec![("init", "rank".into()), ("rank", name.into())]);
     }
     Some(match (name, param) {
-        ("gaussian" | "connectome" | "connectome_shuffled" | "connectome_spectrum" | "dale" | "file" | "file_shuffled" | "file_spectrum", None) => vec![("init", name.into())],
+        (
+            "gaussian"
+            | "connectome"
+            | "connectome_shuffled"
+            | "connectome_spectrum"
+            | "dale"
+            | "file"
+            | "file_shuffled"
+            | "file_spectrum",
+            None,
+        ) => vec![("init", name.into())],
         ("rank" | "aligned" | "dale_rank", Some(v)) => vec![("init", name.into()), ("rank", v)],
         ("spectrum", Some(v)) => vec![("init", "spectrum".into()), ("erank", v)],
         ("rule", Some(v)) => vec![("rule", v)],
@@ -60,7 +88,8 @@ fn variant(item: &str) -> Result<Variant, String> {
     let mut pairs = Vec::new();
     let mut label = Vec::new();
     for p in item.split('+').map(str::trim) {
-        let mut ps = part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
+        let mut ps =
+            part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
         // A bare number is labelled as the rank it stands for.
         label.push(if p.parse::<usize>().is_ok() { format!("rank:{p}") } else { p.to_string() });
         pairs.append(&mut ps);
@@ -83,14 +112,22 @@ pub fn grid(lists: &[&str]) -> String {
     let mut items = vec![String::new()];
     for list in lists.iter().filter(|l| !l.trim().is_empty()) {
         let parts: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-        items = items.iter().flat_map(|i| parts.iter().map(move |p| if i.is_empty() { p.to_string() } else { format!("{i}+{p}") })).collect();
+        items = items
+            .iter()
+            .flat_map(|i| parts.iter().map(move |p| if i.is_empty() { p.to_string() } else { format!("{i}+{p}") }))
+            .collect();
     }
     items.join(",")
 }
 
 /// Prefixes every item of a comma-separated list: `prefixed("rule", "bptt,eprop")` is `rule:bptt,rule:eprop`.
 pub fn prefixed(name: &str, list: &str) -> String {
-    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|v| format!("{name}:{v}")).collect::<Vec<_>>().join(",")
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|v| format!("{name}:{v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A named figure: its list and the base settings it runs at.
@@ -98,9 +135,14 @@ pub fn named(name: &str) -> Option<(String, &'static [(&'static str, &'static st
     match name.trim() {
         "paper" => Some((PAPER_FIGURE.to_string(), &PAPER_BASE)),
         // Each rule and gain without and with pre-flossing (the exact gradient, one exponent).
-        "local" => Some((grid(&[&prefixed("rule", LOCAL_RULES), &prefixed("gain", LOCAL_GAINS), "floss:none,floss:pre"]), &LOCAL_BASE)),
+        "local" => Some((
+            grid(&[&prefixed("rule", LOCAL_RULES), &prefixed("gain", LOCAL_GAINS), "floss:none,floss:pre"]),
+            &LOCAL_BASE,
+        )),
         // The rank sweep at each gain, at the paper's settings.
-        "gain" => Some((grid(&[&prefixed("rank", GAIN_FIGURE_RANKS), &prefixed("gain", GAIN_FIGURE_GAINS)]), &PAPER_BASE)),
+        "gain" => {
+            Some((grid(&[&prefixed("rank", GAIN_FIGURE_RANKS), &prefixed("gain", GAIN_FIGURE_GAINS)]), &PAPER_BASE))
+        }
         _ => None,
     }
 }
@@ -126,13 +168,17 @@ mod tests {
 
     #[test]
     fn joined_parts_set_rule_gain_and_flossing() {
-        let vs = parse_variants("rank:30+rule:eprop+gain:0.5, rule:rflo+floss:pre+dt:20+floss_mode:local+floss_k:8").unwrap();
+        let vs = parse_variants("rank:30+rule:eprop+gain:0.5, rule:rflo+floss:pre+dt:20+floss_mode:local+floss_k:8")
+            .unwrap();
         let mut c = Config::default();
         assert!(c.apply(vs[0].pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
         assert_eq!((c.rank(), c.rule.key(), c.init.gain), (Some(30), "eprop", 0.5));
         let mut c = Config::default();
         assert!(c.apply(vs[1].pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
-        assert_eq!((c.init.key(), c.rule.key(), c.floss.pre(), c.dt, c.floss.mode.key(), c.floss.k), ("gaussian", "rflo", true, 20, "local", 8));
+        assert_eq!(
+            (c.init.key(), c.rule.key(), c.floss.pre(), c.dt, c.floss.mode.key(), c.floss.k),
+            ("gaussian", "rflo", true, 20, "local", 8)
+        );
     }
 
     #[test]

@@ -4,14 +4,29 @@ use std::process::Command;
 
 fn richlazy(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_richlazy")).args(args).output().expect("binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn run_prints_the_documented_json() {
-    let (code, out, _) = richlazy(&["run", "--task", "dms", "--hidden", "24", "--iters", "40", "--every", "20", "--json"]);
+    let (code, out, _) =
+        richlazy(&["run", "--task", "dms", "--hidden", "24", "--iters", "40", "--every", "20", "--json"]);
     assert_eq!(code, 0);
-    for key in ["\"config\":{", "\"history\":[", "\"final\":{", "\"iter\":40", "\"weight_change_rel\"", "\"kernel_alignment\"", "\"erank_entropy\"", "\"erank_pr\"", "\"sign_similarity\""] {
+    for key in [
+        "\"config\":{",
+        "\"history\":[",
+        "\"final\":{",
+        "\"iter\":40",
+        "\"weight_change_rel\"",
+        "\"kernel_alignment\"",
+        "\"erank_entropy\"",
+        "\"erank_pr\"",
+        "\"sign_similarity\"",
+    ] {
         assert!(out.contains(key), "missing {key} in {out}");
     }
     assert_eq!(out.matches("\"iter\":").count(), 4, "history at 0, 20, 40 plus final: {out}");
@@ -39,7 +54,21 @@ fn bad_arguments_give_one_line_and_exit_2() {
 
 #[test]
 fn sweep_prints_a_row_per_rank() {
-    let (code, out, _) = richlazy(&["sweep", "--ranks", "1,4", "--seeds", "2", "--hidden", "16", "--iters", "20", "--every", "10", "--threads", "2"]);
+    let (code, out, _) = richlazy(&[
+        "sweep",
+        "--ranks",
+        "1,4",
+        "--seeds",
+        "2",
+        "--hidden",
+        "16",
+        "--iters",
+        "20",
+        "--every",
+        "10",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(code, 0);
     let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("rank:")).collect();
     assert_eq!(rows.len(), 2, "{out}");
@@ -48,7 +77,21 @@ fn sweep_prints_a_row_per_rank() {
 
 #[test]
 fn sweep_over_init_families() {
-    let (code, out, err) = richlazy(&["sweep", "--inits", "gaussian,rank:2,spectrum:5,aligned:2", "--seeds", "1", "--hidden", "16", "--iters", "10", "--every", "10", "--threads", "2"]);
+    let (code, out, err) = richlazy(&[
+        "sweep",
+        "--inits",
+        "gaussian,rank:2,spectrum:5,aligned:2",
+        "--seeds",
+        "1",
+        "--hidden",
+        "16",
+        "--iters",
+        "10",
+        "--every",
+        "10",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(code, 0, "{err}");
     for label in ["gaussian", "rank:2", "spectrum:5", "aligned:2"] {
         assert!(out.lines().any(|l| l.trim_start().starts_with(label)), "{label} missing: {out}");
@@ -60,7 +103,25 @@ fn sweep_over_init_families() {
 
 #[test]
 fn sweep_over_rules_and_gains_reports_lyapunov_before_and_after() {
-    let (code, out, err) = richlazy(&["sweep", "--rules", "bptt,eprop,rflo", "--gains", "0.5,2", "--dt", "20", "--seeds", "1", "--hidden", "12", "--iters", "10", "--every", "10", "--threads", "2"]);
+    let (code, out, err) = richlazy(&[
+        "sweep",
+        "--rules",
+        "bptt,eprop,rflo",
+        "--gains",
+        "0.5,2",
+        "--dt",
+        "20",
+        "--seeds",
+        "1",
+        "--hidden",
+        "12",
+        "--iters",
+        "10",
+        "--every",
+        "10",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("lyap_max 0") && out.contains("lyap_max end") && out.contains("dt 20 ms"), "{out}");
     for rule in ["bptt", "eprop", "rflo"] {
@@ -70,11 +131,36 @@ fn sweep_over_rules_and_gains_reports_lyapunov_before_and_after() {
         }
     }
     // The named figure: 36 items at its own base settings, which the command line's override.
-    let (code, out, err) = richlazy(&["sweep", "--figure", "local", "--gains", "1", "--rules", "eprop", "--hidden", "8", "--iters", "4", "--every", "4", "--seeds", "1", "--floss_iters", "2", "--json"]);
+    let (code, out, err) = richlazy(&[
+        "sweep",
+        "--figure",
+        "local",
+        "--gains",
+        "1",
+        "--rules",
+        "eprop",
+        "--hidden",
+        "8",
+        "--iters",
+        "4",
+        "--every",
+        "4",
+        "--seeds",
+        "1",
+        "--floss_iters",
+        "2",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"dt\":20") && out.contains("\"hidden\":8"), "{}", &out[..300.min(out.len())]);
     assert_eq!(out.matches("\"init\":\"rule:").count(), 36, "one summary row per figure item");
-    for bad in [vec!["sweep", "--rules", "hebb"], vec!["sweep", "--gains", "x"], vec!["sweep", "--figure", "mine"], vec!["run", "--dt", "30"], vec!["run", "--floss", "always"]] {
+    for bad in [
+        vec!["sweep", "--rules", "hebb"],
+        vec!["sweep", "--gains", "x"],
+        vec!["sweep", "--figure", "mine"],
+        vec!["run", "--dt", "30"],
+        vec!["run", "--floss", "always"],
+    ] {
         let (code, _, err) = richlazy(&bad);
         assert_eq!(code, 2, "{bad:?}: {err}");
     }
@@ -86,11 +172,15 @@ fn run_starts_from_a_files_matrix() {
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("m.csv");
     let n = 9;
-    let text: String = (0..n).map(|r| (0..n).map(|c| format!("{}", ((r * 7 + c * 3) % 5) as f64 - 1.5)).collect::<Vec<_>>().join(",") + "\n").collect();
+    let text: String = (0..n)
+        .map(|r| (0..n).map(|c| format!("{}", ((r * 7 + c * 3) % 5) as f64 - 1.5)).collect::<Vec<_>>().join(",") + "\n")
+        .collect();
     std::fs::write(&csv, text).unwrap();
     let path = csv.to_str().unwrap();
     for init in ["file", "file_shuffled", "file_spectrum"] {
-        let (code, out, err) = richlazy(&["run", "--init", init, "--file", path, "--hidden", "50", "--iters", "20", "--every", "10", "--json"]);
+        let (code, out, err) = richlazy(&[
+            "run", "--init", init, "--file", path, "--hidden", "50", "--iters", "20", "--every", "10", "--json",
+        ]);
         assert_eq!(code, 0, "{init}: {err}");
         assert!(out.contains(&format!("\"init\":\"{init}\"")) && out.contains("\"hidden\":9,"), "{out}");
         let hash = out.split("\"file\":\"").nth(1).map(|s| &s[..16]).unwrap_or_else(|| panic!("no file hash in {out}"));
@@ -122,7 +212,24 @@ fn sgd_grid_shards_merge_into_the_unsharded_file() {
     let dir = std::env::temp_dir().join(format!("richlazy-merge-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
-    let grid = ["sgd", "grid", "--L", "2", "--h", "6", "--P", "96", "--B", "8", "--log2_alpha", "-2,2", "--log2_T", "-6,-3", "--cap", "2000"];
+    let grid = [
+        "sgd",
+        "grid",
+        "--L",
+        "2",
+        "--h",
+        "6",
+        "--P",
+        "96",
+        "--B",
+        "8",
+        "--log2_alpha",
+        "-2,2",
+        "--log2_T",
+        "-6,-3",
+        "--cap",
+        "2000",
+    ];
     let run = |extra: &[&str]| {
         let args: Vec<&str> = grid.iter().chain(extra).copied().collect();
         let (code, _, err) = richlazy(&args);

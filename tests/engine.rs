@@ -85,7 +85,9 @@ fn gaussian_init_has_the_expected_scale() {
 
 #[test]
 fn a_diverging_run_stops_and_reports_no_measures() {
-    let mut exp = Experiment::new(small(&[("init", "rank"), ("rank", "1"), ("gain", "60"), ("lr", "10"), ("iters", "50")])).unwrap();
+    let mut exp =
+        Experiment::new(small(&[("init", "rank"), ("rank", "1"), ("gain", "60"), ("lr", "10"), ("iters", "50")]))
+            .unwrap();
     exp.run_to_end();
     assert!(matches!(exp.status(), Status::Diverged { .. }), "{:?}", exp.status());
     assert!(exp.latest().is_none());
@@ -110,7 +112,14 @@ fn every_rule_and_flossing_give_identical_reruns() {
     for pairs in [
         vec![("rule", "eprop"), ("dt", "20")],
         vec![("rule", "rflo"), ("dt", "50"), ("task", "cxt")],
-        vec![("rule", "bptt"), ("dt", "20"), ("floss", "both"), ("floss_iters", "5"), ("floss_every", "7"), ("floss_k", "3")],
+        vec![
+            ("rule", "bptt"),
+            ("dt", "20"),
+            ("floss", "both"),
+            ("floss_iters", "5"),
+            ("floss_every", "7"),
+            ("floss_k", "3"),
+        ],
         vec![("rule", "rflo"), ("dt", "20"), ("floss", "pre"), ("floss_iters", "5"), ("floss_mode", "local")],
     ] {
         let c = small(&[&[("hidden", "16"), ("iters", "30"), ("every", "10")][..], &pairs[..]].concat());
@@ -122,7 +131,11 @@ fn every_rule_and_flossing_give_identical_reruns() {
         let (ja, jb) = (run_json(&a).to_string(), run_json(&b).to_string());
         assert_eq!(ja, jb, "{pairs:?}");
         assert!(ja.contains("\"lyap_max\"") && ja.contains("\"lyap_spectrum\""), "{pairs:?}");
-        assert_eq!(ja.contains("lyap_spectrum_unflossed"), pairs.iter().any(|(k, v)| *k == "floss" && *v != "inter"), "{pairs:?}");
+        assert_eq!(
+            ja.contains("lyap_spectrum_unflossed"),
+            pairs.iter().any(|(k, v)| *k == "floss" && *v != "inter"),
+            "{pairs:?}"
+        );
     }
 }
 
@@ -151,7 +164,9 @@ fn dale_settings_round_trip_and_bad_values_are_named() {
     assert!(!keys(&Config::default()).contains(&"ei"));
     assert!(!keys(&small(&[("ei", "0.5"), ("init", "rank"), ("rank", "3")])).contains(&"ei"));
     let (dale, dale_rank) = (keys(&small(&[("init", "dale")])), keys(&small(&[("init", "dale_rank"), ("rank", "2")])));
-    assert!(dale.contains(&"ei") && !dale.contains(&"rank") && dale_rank.contains(&"ei") && dale_rank.contains(&"rank"));
+    assert!(
+        dale.contains(&"ei") && !dale.contains(&"rank") && dale_rank.contains(&"ei") && dale_rank.contains(&"rank")
+    );
     for bad in ["0", "1", "1.5", "-0.2", "abc", "NaN"] {
         let mut c = Config::default();
         let errs = c.apply([("init", "dale"), ("ei", bad)]);

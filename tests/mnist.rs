@@ -99,14 +99,20 @@ fn a_batch_is_image_rows_in_time_with_the_digit_scored_last() {
     // The probe task draws the test images.
     let probe = TaskStream::new(TaskKind::SeqMnist.build_probe_at(100), 2, 9, 100).next_batch();
     let i = first_index(9, 100, 1, 10000);
-    assert_eq!(probe.x_at(3)[28..56], m.test.image(i)[84..112].iter().map(|&p| p as f32 / 255.0).collect::<Vec<_>>()[..]);
+    assert_eq!(
+        probe.x_at(3)[28..56],
+        m.test.image(i)[84..112].iter().map(|&p| p as f32 / 255.0).collect::<Vec<_>>()[..]
+    );
 }
 
 #[test]
 fn batches_are_fixed_by_the_seed() {
     let hash = |b: &Batch| {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let bytes = b.x.iter().flat_map(|v| v.to_bits().to_le_bytes()).chain(b.labels.iter().flat_map(|&l| (l as u64).to_le_bytes()));
+        let bytes =
+            b.x.iter()
+                .flat_map(|v| v.to_bits().to_le_bytes())
+                .chain(b.labels.iter().flat_map(|&l| (l as u64).to_le_bytes()));
         bytes.for_each(|byte| h = (h ^ byte as u64).wrapping_mul(0x100_0000_01b3));
         h
     };

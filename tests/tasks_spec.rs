@@ -392,7 +392,8 @@ fn dms_test_matches_sample_iff_label_is_1() {
     // At dt = 100 one step decides (noise 0.1 against a gap of 1); at dt 20, the
     // mean over the period's 5 steps does (noise 0.1 again).
     for dt in DTS {
-        let mean_dir = |tr: &Trial, p: Range<usize>| usize::from(p.map(|t| tr.at(t, 2) - tr.at(t, 1)).sum::<f64>() > 0.0);
+        let mean_dir =
+            |tr: &Trial, p: Range<usize>| usize::from(p.map(|t| tr.at(t, 2) - tr.at(t, 1)).sum::<f64>() > 0.0);
         for tr in trials(TaskKind::DelayMatch, dt, N_TRIALS, 10) {
             let same = mean_dir(&tr, dms_sample(dt)) == mean_dir(&tr, dms_test(dt));
             assert_eq!(same, tr.answer() == 1, "dt {dt} labels {:?} x {:?}", tr.labels, tr.x);
@@ -532,7 +533,11 @@ fn cxt_context_selects_the_modality_that_carries_the_label() {
         let noise_var = 2.0 * sd(dt) * sd(dt) / cxt_stim(dt).len() as f64;
         let m = |p: i32| COH_CXT.iter().map(|c| (c / 100.0).powi(p)).sum::<f64>() / 3.0;
         for (k, a) in attended.iter().enumerate() {
-            a.assert_close(&format!("attended modality, context {k}, dt {dt}"), m(1), (m(2) - m(1) * m(1) + noise_var).sqrt());
+            a.assert_close(
+                &format!("attended modality, context {k}, dt {dt}"),
+                m(1),
+                (m(2) - m(1) * m(1) + noise_var).sqrt(),
+            );
         }
         ignored.assert_close(&format!("ignored modality vs answer, dt {dt}"), 0.0, (m(2) + noise_var).sqrt());
         ignored_dir.assert_close(&format!("ignored modality direction, dt {dt}"), 0.0, (m(2) + noise_var).sqrt());
@@ -589,7 +594,10 @@ fn stream_with_same_seed_and_stream_repeats_exactly() {
             for _ in 0..3 {
                 let (ba, bb) = (a.next_batch(), b.next_batch());
                 assert_eq!(ba, bb, "{kind:?}");
-                assert_eq!(ba.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), bb.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+                assert_eq!(
+                    ba.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    bb.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                );
                 assert_ne!(ba.x, c.next_batch().x, "{kind:?}: another seed gave the same batch");
                 assert_ne!(ba.x, d.next_batch().x, "{kind:?}: another stream gave the same batch");
             }
@@ -668,7 +676,11 @@ fn dt_100_batches_keep_the_bits_they_had_before_tasks_took_dt() {
         (TaskKind::Context, 2024, 100, 0xfc93_7366_9854_7659),
     ];
     for (kind, seed, first_stream, want) in before {
-        assert_eq!(stream_hash(kind.build_at(100), seed, first_stream, 3), want, "{kind:?} seed {seed} stream {first_stream}");
+        assert_eq!(
+            stream_hash(kind.build_at(100), seed, first_stream, 3),
+            want,
+            "{kind:?} seed {seed} stream {first_stream}"
+        );
         assert_eq!(stream_hash(kind.build(), seed, first_stream, 3), want, "{kind:?}: build() is dt = 100");
     }
     // And the finer steps are other batches, not the same ones stretched.

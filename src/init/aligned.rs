@@ -19,13 +19,18 @@ pub fn io_covariance(batches: &[Batch], n_out: usize) -> Mat<f64> {
     let (mut xs, mut ys): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (Vec::new(), Vec::new());
     for b in batches {
         for k in 0..b.batch {
-            xs.push((0..n_in).map(|i| (0..b.seq_len).map(|t| b.x_at(t)[k * n_in + i] as f64).sum::<f64>() / b.seq_len as f64).collect());
+            xs.push(
+                (0..n_in)
+                    .map(|i| (0..b.seq_len).map(|t| b.x_at(t)[k * n_in + i] as f64).sum::<f64>() / b.seq_len as f64)
+                    .collect(),
+            );
             ys.push((0..n_out).map(|c| (b.labels_at(b.seq_len - 1)[k] == c) as u8 as f64).collect());
         }
     }
     let m = xs.len() as f64;
     let mean = |vs: &[Vec<f64>], j: usize| vs.iter().map(|v| v[j]).sum::<f64>() / m;
-    let (mx, my): (Vec<f64>, Vec<f64>) = ((0..n_in).map(|i| mean(&xs, i)).collect(), (0..n_out).map(|c| mean(&ys, c)).collect());
+    let (mx, my): (Vec<f64>, Vec<f64>) =
+        ((0..n_in).map(|i| mean(&xs, i)).collect(), (0..n_out).map(|c| mean(&ys, c)).collect());
     Mat::from_fn(n_out, n_in, |c, i| xs.iter().zip(&ys).map(|(x, y)| (y[c] - my[c]) * (x[i] - mx[i])).sum::<f64>() / m)
 }
 
@@ -37,7 +42,8 @@ fn modes(c: &Mat<f64>) -> Vec<(Vec<f64>, Vec<f64>)> {
         .filter(|&k| w[k] > 1e-12 * top && top > 0.0)
         .map(|k| {
             let qk: Vec<f64> = (0..q.rows).map(|i| q.at(i, k)).collect();
-            let pk: Vec<f64> = (0..c.rows).map(|r| c.row(r).iter().zip(&qk).map(|(a, b)| a * b).sum::<f64>() / w[k].sqrt()).collect();
+            let pk: Vec<f64> =
+                (0..c.rows).map(|r| c.row(r).iter().zip(&qk).map(|(a, b)| a * b).sum::<f64>() / w[k].sqrt()).collect();
             (qk, pk)
         })
         .collect()
@@ -71,8 +77,11 @@ pub fn max_rank(n: usize, n_in: usize, n_out: usize) -> usize {
 /// raw readout and input directions).
 pub fn build(s: &[f64], axes: &TaskAxes) -> Mat<f64> {
     let n = axes.w_in.rows;
-    let into_hidden = |q: &[f64]| -> Vec<f64> { (0..n).map(|r| axes.w_in.row(r).iter().zip(q).map(|(a, b)| a * b).sum()).collect() };
-    let onto_readout = |p: &[f64]| -> Vec<f64> { (0..n).map(|r| (0..axes.w_out.rows).map(|c| axes.w_out.at(c, r) * p[c]).sum()).collect() };
+    let into_hidden =
+        |q: &[f64]| -> Vec<f64> { (0..n).map(|r| axes.w_in.row(r).iter().zip(q).map(|(a, b)| a * b).sum()).collect() };
+    let onto_readout = |p: &[f64]| -> Vec<f64> {
+        (0..n).map(|r| (0..axes.w_out.rows).map(|c| axes.w_out.at(c, r) * p[c]).sum()).collect()
+    };
     let modes = modes(axes.io_cov);
     let inputs = fixation_last((0..axes.w_in.cols).map(|c| (0..n).map(|r| axes.w_in.at(r, c)).collect()).collect());
     let readouts = fixation_last((0..axes.w_out.rows).map(|r| axes.w_out.row(r).to_vec()).collect());
@@ -118,14 +127,19 @@ mod tests {
         let w = build(&[5.0, 2.0], &axes);
         let s = singular_values(&w);
         assert!((s[0] - 5.0).abs() < 1e-9 && (s[1] - 2.0).abs() < 1e-9 && s[2] < 1e-6, "{:?}", &s[..3]);
-        let hidden = |m: &Mat<f64>, v: &[f64]| -> Vec<f64> { (0..m.rows).map(|r| m.row(r).iter().zip(v).map(|(a, b)| a * b).sum()).collect() };
+        let hidden = |m: &Mat<f64>, v: &[f64]| -> Vec<f64> {
+            (0..m.rows).map(|r| m.row(r).iter().zip(v).map(|(a, b)| a * b).sum()).collect()
+        };
         let drive = hidden(&w_in, &[0.0, 1.0, -1.0]);
         let readout: Vec<f64> = (0..n).map(|r| w_out.at(1, r) - w_out.at(2, r)).collect();
         let rank1 = build(&[1.0], &axes);
         assert!(cos(&hidden(&rank1, &drive), &readout) > 0.999, "{}", cos(&hidden(&rank1, &drive), &readout));
         // Nothing outside the task's directions is read: a vector orthogonal to all of them maps to 0.
         let mut z: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
-        let all: Vec<Vec<f64>> = (0..3).map(|c| (0..n).map(|r| w_in.at(r, c)).collect()).chain((0..3).map(|r| w_out.row(r).to_vec())).collect();
+        let all: Vec<Vec<f64>> = (0..3)
+            .map(|c| (0..n).map(|r| w_in.at(r, c)).collect())
+            .chain((0..3).map(|r| w_out.row(r).to_vec()))
+            .collect();
         for b in frame(&[&all]) {
             let p: f64 = z.iter().zip(&b).map(|(a, b)| a * b).sum();
             z.iter_mut().zip(&b).for_each(|(a, b)| *a -= p * b);

@@ -89,10 +89,7 @@ fn parse(text: &str) -> Result<Connectome, String> {
     let hv = header(next("the edge count")?, "edges", 2)?;
     let (m, total) = (hv[0], hv[1]);
     let index = |name: &str, no: usize| {
-        names
-            .iter()
-            .position(|x| x == name)
-            .ok_or_else(|| format!("line {no}: unknown neuron {name}"))
+        names.iter().position(|x| x == name).ok_or_else(|| format!("line {no}: unknown neuron {name}"))
     };
     let mut edges = Vec::with_capacity(m);
     let mut seen = vec![false; n * n];
@@ -103,11 +100,7 @@ fn parse(text: &str) -> Result<Connectome, String> {
             return Err(format!("line {no}: expected `pre post count`, got `{line}`"));
         };
         let (a, b) = (index(pre, no)?, index(post, no)?);
-        let c: u32 = count
-            .parse()
-            .ok()
-            .filter(|&c| c > 0)
-            .ok_or_else(|| format!("line {no}: bad count `{count}`"))?;
+        let c: u32 = count.parse().ok().filter(|&c| c > 0).ok_or_else(|| format!("line {no}: bad count `{count}`"))?;
         if std::mem::replace(&mut seen[b * n + a], true) {
             return Err(format!("line {no}: {pre} -> {post} listed twice"));
         }
@@ -180,9 +173,7 @@ mod tests {
     fn gaba_flags() {
         let c = celegans();
         let g = |name: &str| c.gaba[c.index(name).unwrap_or_else(|| panic!("{name} missing"))];
-        for name in [
-            "DD1", "DD6", "VD1", "VD13", "RMED", "RMEV", "RMEL", "RMER", "RIS", "AVL", "DVB",
-        ] {
+        for name in ["DD1", "DD6", "VD1", "VD13", "RMED", "RMEV", "RMEL", "RMER", "RIS", "AVL", "DVB"] {
             assert!(g(name), "{name} is GABAergic");
         }
         // Cholinergic, glutamatergic, GABA uptake only (AVF), ACh + GABA (SMD): not flagged.
@@ -195,12 +186,8 @@ mod tests {
     fn matrix_rows_receive_and_signs_follow_gaba() {
         let c = celegans();
         let (w, s) = (c.matrix(false), c.matrix(true));
-        let (vb3, dd2, dd1, vd2) = (
-            c.index("VB3").unwrap(),
-            c.index("DD2").unwrap(),
-            c.index("DD1").unwrap(),
-            c.index("VD2").unwrap(),
-        );
+        let (vb3, dd2, dd1, vd2) =
+            (c.index("VB3").unwrap(), c.index("DD2").unwrap(), c.index("DD1").unwrap(), c.index("VD2").unwrap());
         assert_eq!(w.at(dd2, vb3), 37.0);
         assert_eq!(w.at(vb3, dd2), c.count("DD2", "VB3") as f64);
         assert_eq!(w.data.iter().sum::<f64>(), SYNAPSES as f64);

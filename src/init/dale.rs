@@ -34,7 +34,10 @@ pub fn build(g: &Mat<f64>, n_e: usize) -> Mat<f64> {
 
 /// The fraction of entries whose sign is the wrong one for their column (zeros count as right).
 pub fn sign_violations(w: &Mat<f64>, n_e: usize) -> f64 {
-    let wrong = (0..w.rows).flat_map(|r| (0..w.cols).map(move |c| (r, c))).filter(|&(r, c)| if c < n_e { w.at(r, c) < 0.0 } else { w.at(r, c) > 0.0 }).count();
+    let wrong = (0..w.rows)
+        .flat_map(|r| (0..w.cols).map(move |c| (r, c)))
+        .filter(|&(r, c)| if c < n_e { w.at(r, c) < 0.0 } else { w.at(r, c) > 0.0 })
+        .count();
     wrong as f64 / (w.rows * w.cols) as f64
 }
 

@@ -71,12 +71,20 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
         2 | 3 if b.len() >= 12 => (u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize, 12),
         v => return Err(format!(".npy format version {v} is not supported (1, 2 or 3)")),
     };
-    let header = b.get(start..start + len).and_then(|h| std::str::from_utf8(h).ok()).ok_or(".npy header is cut short or not text")?;
+    let header = b
+        .get(start..start + len)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .ok_or(".npy header is cut short or not text")?;
     let descr = header_field(header, "descr").ok_or(".npy header has no 'descr'")?.trim_matches(['\'', '"']);
     let size = match descr {
         "<f8" => 8,
         "<f4" => 4,
-        d => return Err(format!(".npy dtype '{}' is not supported: save little-endian float32 or float64 ('<f4', '<f8')", crate::config::clip(d))),
+        d => {
+            return Err(format!(
+                ".npy dtype '{}' is not supported: save little-endian float32 or float64 ('<f4', '<f8')",
+                crate::config::clip(d)
+            ))
+        }
     };
     match header_field(header, "fortran_order") {
         Some("False") => {}
@@ -97,7 +105,11 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
     let n = check_n(rows, cols)?;
     let data = &b[start + len..];
     if data.len() != n * n * size {
-        return Err(format!(".npy data holds {} bytes, the shape {n} x {n} of '{descr}' needs {}", data.len(), n * n * size));
+        return Err(format!(
+            ".npy data holds {} bytes, the shape {n} x {n} of '{descr}' needs {}",
+            data.len(),
+            n * n * size
+        ));
     }
     let values: Vec<f64> = if size == 8 {
         data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect()
@@ -105,7 +117,12 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
         data.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap()) as f64).collect()
     };
     if let Some(i) = values.iter().position(|x| !x.is_finite()) {
-        return Err(format!("entry at row {}, column {} is {}: every entry must be finite", i / n + 1, i % n + 1, values[i]));
+        return Err(format!(
+            "entry at row {}, column {} is {}: every entry must be finite",
+            i / n + 1,
+            i % n + 1,
+            values[i]
+        ));
     }
     Ok(Mat::from_vec(n, n, values))
 }
@@ -118,7 +135,11 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
     let mut rows: Vec<Vec<f64>> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let r = rows.len() + 1;
-        let fields: Vec<&str> = if line.contains(',') { line.split(',').map(str::trim).collect() } else { line.split_whitespace().collect() };
+        let fields: Vec<&str> = if line.contains(',') {
+            line.split(',').map(str::trim).collect()
+        } else {
+            line.split_whitespace().collect()
+        };
         let mut row = Vec::with_capacity(fields.len());
         for (c, f) in fields.iter().enumerate() {
             let c = c + 1;
@@ -134,12 +155,18 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
         }
         if let Some(first) = rows.first() {
             if first.len() != row.len() {
-                return Err(format!("row {r} has {} numbers, row 1 has {}: every row needs the same count", row.len(), first.len()));
+                return Err(format!(
+                    "row {r} has {} numbers, row 1 has {}: every row needs the same count",
+                    row.len(),
+                    first.len()
+                ));
             }
         }
         rows.push(row);
         if rows.len() > MAX_HIDDEN {
-            return Err(format!("the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}"));
+            return Err(format!(
+                "the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}"
+            ));
         }
     }
     if rows.is_empty() {
@@ -240,7 +267,11 @@ pub(crate) mod tests {
         b.extend((header.len() as u16).to_le_bytes());
         b.extend(header.bytes());
         for &x in &m.data {
-            if f4 { b.extend((x as f32).to_le_bytes()) } else { b.extend(x.to_le_bytes()) }
+            if f4 {
+                b.extend((x as f32).to_le_bytes())
+            } else {
+                b.extend(x.to_le_bytes())
+            }
         }
         b
     }
@@ -266,7 +297,10 @@ pub(crate) mod tests {
         assert_eq!(parse(t.as_bytes(), "b.csv").unwrap().data, vec![1.0, 2.0, 3.0, -0.45]);
         assert_eq!(parse(b"1, 2\n 3 ,4\n", "c.csv").unwrap().data, vec![1.0, 2.0, 3.0, 4.0]);
         // The hash is of the values: the csv and the f8 .npy agree, the f4 one differs.
-        assert_eq!(hash(&parse(csv_text(&m).as_bytes(), "a.csv").unwrap()), hash(&parse(&npy_bytes(&m, false), "a.npy").unwrap()));
+        assert_eq!(
+            hash(&parse(csv_text(&m).as_bytes(), "a.csv").unwrap()),
+            hash(&parse(&npy_bytes(&m, false), "a.npy").unwrap())
+        );
         assert_ne!(hash(&m), hash(&m32));
         assert_eq!(parse_hex(&hex(hash(&m))), Some(hash(&m)));
         assert_eq!(hex(0xab), "00000000000000ab");
@@ -313,9 +347,17 @@ pub(crate) mod tests {
             (swap("(3, 3)", "(1,3,3)"), "x.npy", "it must be two-dimensional"),
             (ok[..ok.len() - 8].to_vec(), "x.npy", "data holds 64 bytes, the shape 3 x 3 of '<f8' needs 72"),
             (npy_bytes(&Mat::from_vec(2, 2, vec![1.0, f64::NAN, 0.0, 1.0]), false), "x.npy", "row 1, column 2 is NaN"),
-            (npy_bytes(&Mat::from_vec(2, 2, vec![1.0, 0.0, f64::INFINITY, 1.0]), true), "x.npy", "row 2, column 1 is inf"),
+            (
+                npy_bytes(&Mat::from_vec(2, 2, vec![1.0, 0.0, f64::INFINITY, 1.0]), true),
+                "x.npy",
+                "row 2, column 1 is inf",
+            ),
             (npy_bytes(&Mat::from_vec(2, 3, vec![1.0; 6]), false), "x.npy", "2 x 3: it must be square"),
-            (npy_bytes(&Mat::from_vec(1001, 1001, vec![1.0; 1001 * 1001]), true), "x.npy", "N must be between 2 and 1000"),
+            (
+                npy_bytes(&Mat::from_vec(1001, 1001, vec![1.0; 1001 * 1001]), true),
+                "x.npy",
+                "N must be between 2 and 1000",
+            ),
         ];
         for (bytes, name, want) in cases {
             match parse(&bytes, name) {

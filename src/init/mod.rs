@@ -136,7 +136,17 @@ impl InitSpec {
 
     /// Every `init` value, for messages and menus.
     pub const KEYS: [&'static str; 12] = [
-        "gaussian", "rank", "spectrum", "aligned", "connectome", "connectome_shuffled", "connectome_spectrum", "dale", "dale_rank", "file", "file_shuffled",
+        "gaussian",
+        "rank",
+        "spectrum",
+        "aligned",
+        "connectome",
+        "connectome_shuffled",
+        "connectome_spectrum",
+        "dale",
+        "dale_rank",
+        "file",
+        "file_shuffled",
         "file_spectrum",
     ];
 
@@ -233,8 +243,12 @@ impl InitSpec {
                 (w, size)
             }
             Family::Connectome => self.measured(connectome::celegans().matrix(self.signed), None, rng),
-            Family::ConnectomeShuffled => self.measured(connectome::celegans().matrix(self.signed), Some(Control::Shuffled), rng),
-            Family::ConnectomeSpectrum => self.measured(connectome::celegans().matrix(self.signed), Some(Control::Spectrum), rng),
+            Family::ConnectomeShuffled => {
+                self.measured(connectome::celegans().matrix(self.signed), Some(Control::Shuffled), rng)
+            }
+            Family::ConnectomeSpectrum => {
+                self.measured(connectome::celegans().matrix(self.signed), Some(Control::Spectrum), rng)
+            }
             Family::File | Family::FileShuffled | Family::FileSpectrum => {
                 let m = self.file_matrix().unwrap_or_else(|| panic!("{}", file::missing(self.file)));
                 let control = match self.family {
@@ -294,7 +308,12 @@ mod tests {
     #[test]
     fn every_family_has_the_gaussians_size_and_its_own_rank() {
         let n = 80;
-        let families = [(Family::Rank(5), Some(5)), (Family::Spectrum(12.0), None), (Family::Aligned(2), Some(2)), (Family::Gaussian, Some(n))];
+        let families = [
+            (Family::Rank(5), Some(5)),
+            (Family::Spectrum(12.0), None),
+            (Family::Aligned(2), Some(2)),
+            (Family::Gaussian, Some(n)),
+        ];
         for (family, rank) in families {
             for scale in [Scale::Frobenius, Scale::Spectral] {
                 let (w, g) = build(InitSpec { family, scale, ..InitSpec::new(family) }, n);
@@ -303,7 +322,11 @@ mod tests {
                 let s = singular_values(&w);
                 if let Some(r) = rank {
                     // Exactly r non-zero singular values (zeros resolve to about sqrt(eps) s_1 via W^T W).
-                    assert!(s[r - 1] > 1e-3 * s[0] && s.get(r).is_none_or(|&x| x < 1e-6 * s[0]), "{family:?}: {:?}", &s[..(r + 1).min(n)]);
+                    assert!(
+                        s[r - 1] > 1e-3 * s[0] && s.get(r).is_none_or(|&x| x < 1e-6 * s[0]),
+                        "{family:?}: {:?}",
+                        &s[..(r + 1).min(n)]
+                    );
                 }
                 if let Family::Spectrum(e) = family {
                     assert!((erank_entropy(&s) - e).abs() < 1e-4 * e, "erank {}", erank_entropy(&s));
@@ -317,7 +340,12 @@ mod tests {
         let (a, _) = build(InitSpec::new(Family::Aligned(3)), 60);
         let (r, _) = build(InitSpec::new(Family::Rank(3)), 60);
         let (sa, sr) = (singular_values(&a), singular_values(&r));
-        assert!(sa[..3].iter().zip(&sr[..3]).all(|(x, y)| (x - y).abs() < 1e-9 * sr[0]), "{:?} {:?}", &sa[..3], &sr[..3]);
+        assert!(
+            sa[..3].iter().zip(&sr[..3]).all(|(x, y)| (x - y).abs() < 1e-9 * sr[0]),
+            "{:?} {:?}",
+            &sa[..3],
+            &sr[..3]
+        );
         assert!(a.sub(&r).frob_norm() > 0.5 * r.frob_norm(), "different singular vectors");
     }
 
@@ -352,7 +380,11 @@ mod tests {
         let mut rng = Rng::new(8, 8);
         let m = Mat::from_fn(n, n, |_, _| if rng.uniform() < 0.3 { rng.normal() * 3.0 } else { 0.0 });
         let m32 = m.map(|x| x as f32 as f64);
-        for (bytes, name, want) in [(npy_bytes(&m, true), "m.npy", &m32), (npy_bytes(&m, false), "m.npy", &m), (csv_text(&m).into_bytes(), "m.csv", &m)] {
+        for (bytes, name, want) in [
+            (npy_bytes(&m, true), "m.npy", &m32),
+            (npy_bytes(&m, false), "m.npy", &m),
+            (csv_text(&m).into_bytes(), "m.csv", &m),
+        ] {
             let (hash, rows) = file::load(&bytes, name).unwrap();
             assert_eq!((hash, rows), (file::hash(want), n));
             for scale in [Scale::Frobenius, Scale::Spectral] {
@@ -365,7 +397,13 @@ mod tests {
                 // ... and so in the engine's f32 network.
                 let mut c = crate::config::Config::default();
                 let hex = file::hex(hash);
-                let errs = c.apply([("init", "file"), ("file", hex.as_str()), ("seed", "4"), ("scale", scale.key()), ("hidden", "50")]);
+                let errs = c.apply([
+                    ("init", "file"),
+                    ("file", hex.as_str()),
+                    ("seed", "4"),
+                    ("scale", scale.key()),
+                    ("hidden", "50"),
+                ]);
                 assert!(errs.is_empty(), "{errs:?}");
                 assert_eq!(c.hidden, n, "N follows the file");
                 let net = crate::experiment::initial_network(&c);
@@ -390,14 +428,18 @@ mod tests {
         }
         // An unknown hash (or none) is refused with a message, by the engine too.
         let other = file::hex(file::hash(&m) ^ 0xff);
-        assert!(InitSpec { file: Some(file::hash(&m) ^ 0xff), ..InitSpec::new(Family::File) }.validate(n, 3, 3).unwrap_err().contains(&other));
+        assert!(InitSpec { file: Some(file::hash(&m) ^ 0xff), ..InitSpec::new(Family::File) }
+            .validate(n, 3, 3)
+            .unwrap_err()
+            .contains(&other));
         let mut c = crate::config::Config::default();
         let errs = c.apply([("init", "file"), ("file", other.as_str())]);
         assert!(errs.len() == 1 && errs[0].contains("no matrix with hash") && errs[0].contains(&other), "{errs:?}");
         let e = crate::experiment::Experiment::new(c).err().unwrap();
         assert!(e.contains("no matrix with hash"), "{e}");
         assert!(crate::config::Config::default().apply([("init", "file")])[0].contains("needs a matrix"));
-        assert!(crate::config::Config::default().apply([("file", "nothex")])[0].starts_with("file: 'nothex' is not a matrix's hash"));
+        assert!(crate::config::Config::default().apply([("file", "nothex")])[0]
+            .starts_with("file: 'nothex' is not a matrix's hash"));
     }
 
     /// The Gaussian the configuration's start is scaled to (its seed's W_rec stream).
@@ -417,18 +459,28 @@ mod tests {
                 assert!((got - want).abs() < RTOL * want, "dale {ei} {scale:?}: {got} vs {want}");
                 // The first round(ei N) columns excitatory, the rest inhibitory, no zeros.
                 for c in 0..n {
-                    assert!((0..n).all(|r| if c < n_e { w.at(r, c) > 0.0 } else { w.at(r, c) < 0.0 }), "ei {ei}, column {c}");
+                    assert!(
+                        (0..n).all(|r| if c < n_e { w.at(r, c) > 0.0 } else { w.at(r, c) < 0.0 }),
+                        "ei {ei}, column {c}"
+                    );
                 }
                 assert_eq!(dale::sign_violations(&w, n_e), 0.0);
                 // Balance: the mean row sum is small next to the mean row sum of |W| (|W| has no cancellation);
                 // without the inhibitory factor n_E / n_I it would be |n_E - n_I| / N of it (0.6 at ei 0.8).
-                let rows = |f: &dyn Fn(f64) -> f64| (0..n).map(|r| w.row(r).iter().map(|&x| f(x)).sum::<f64>()).sum::<f64>() / n as f64;
+                let rows = |f: &dyn Fn(f64) -> f64| {
+                    (0..n).map(|r| w.row(r).iter().map(|&x| f(x)).sum::<f64>()).sum::<f64>() / n as f64
+                };
                 let (mean, abs) = (rows(&|x| x), rows(&|x| x.abs()));
                 assert!(mean.abs() < 0.05 * abs, "ei {ei}: mean row sum {mean} vs {abs}");
                 // The expected matrix mu 1 d^T has zero row sums: n_E * 1 - n_I * (n_E / n_I) = 0.
-                let d: Vec<f64> = (0..n).map(|c| if c < n_e { 1.0 } else { -(n_e as f64) / (n - n_e) as f64 }).collect();
+                let d: Vec<f64> =
+                    (0..n).map(|c| if c < n_e { 1.0 } else { -(n_e as f64) / (n - n_e) as f64 }).collect();
                 assert!(d.iter().sum::<f64>().abs() < 1e-12);
-                assert!((0..n).all(|c| (w.at(0, c) / g.at(0, c)).abs() / d[c].abs() - (w.at(0, 0) / g.at(0, 0)).abs() < 1e-9), "|W| = k |d_j| |G|");
+                assert!(
+                    (0..n)
+                        .all(|c| (w.at(0, c) / g.at(0, c)).abs() / d[c].abs() - (w.at(0, 0) / g.at(0, 0)).abs() < 1e-9),
+                    "|W| = k |d_j| |G|"
+                );
             }
         }
     }
@@ -446,7 +498,11 @@ mod tests {
                 assert!((got - want).abs() < RTOL * want, "dale_rank {r} {scale:?}: {got} vs {want}");
                 let s = singular_values(&w);
                 // (The full Dale matrix's smallest singular value is small but not zero: 2.5e-5 s_1 here.)
-                assert!(s[r - 1] > 1e-5 * s[0] && s.get(r).is_none_or(|&x| x < 1e-6 * s[0]), "rank {r}: {:?}", &s[..(r + 1).min(n)]);
+                assert!(
+                    s[r - 1] > 1e-5 * s[0] && s.get(r).is_none_or(|&x| x < 1e-6 * s[0]),
+                    "rank {r}: {:?}",
+                    &s[..(r + 1).min(n)]
+                );
             }
             let (w, _) = build(InitSpec::new(Family::DaleRank(r)), n);
             // The same matrix up to scale as the truncation of the Dale start.
@@ -458,6 +514,9 @@ mod tests {
         // The top singular mode is close to the sign-correct mean mu 1 d^T, so low ranks break few signs,
         // middle ranks more (about 2 % at N 300), rank N none.
         let v = &violations;
-        assert!(v[0] < 1e-3 && v[1] < v[2] && v[2] > 5e-3 && v[2] < 0.1 && v[3] == 0.0, "fractions of entries with the wrong sign at ranks 1, 5, 40, 80: {v:?}");
+        assert!(
+            v[0] < 1e-3 && v[1] < v[2] && v[2] > 5e-3 && v[2] < 0.1 && v[3] == 0.0,
+            "fractions of entries with the wrong sign at ranks 1, 5, 40, 80: {v:?}"
+        );
     }
 }

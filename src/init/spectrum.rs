@@ -19,7 +19,11 @@ pub fn power_law(n: usize, target: f64) -> Vec<f64> {
     }
     for _ in 0..100 {
         let mid = 0.5 * (lo + hi);
-        if erank_entropy(&spectrum(mid)) > target { lo = mid } else { hi = mid }
+        if erank_entropy(&spectrum(mid)) > target {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     spectrum(0.5 * (lo + hi))
 }

@@ -157,8 +157,20 @@ fn reduce(a: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
 /// (columns ..l) times next_u[j] into `au`, row after row.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_rows<const R: usize>(rows: &mut [Vec<f64>], j0: usize, l: usize, u: &[f64], w: &[f64], next_u: &[f64], au: &mut [f64]) {
-    let (f, g, nu): ([f64; R], [f64; R], [f64; R]) = (std::array::from_fn(|r| u[j0 + r]), std::array::from_fn(|r| w[j0 + r]), std::array::from_fn(|r| next_u[j0 + r]));
+fn update_rows<const R: usize>(
+    rows: &mut [Vec<f64>],
+    j0: usize,
+    l: usize,
+    u: &[f64],
+    w: &[f64],
+    next_u: &[f64],
+    au: &mut [f64],
+) {
+    let (f, g, nu): ([f64; R], [f64; R], [f64; R]) = (
+        std::array::from_fn(|r| u[j0 + r]),
+        std::array::from_fn(|r| w[j0 + r]),
+        std::array::from_fn(|r| next_u[j0 + r]),
+    );
     let mut it = rows.iter_mut();
     let heads: [&mut [f64]; R] = std::array::from_fn(|_| &mut it.next().expect("R rows")[..=l]);
     let (uh, wh, au) = (&u[..l], &w[..l], &mut au[..l]);

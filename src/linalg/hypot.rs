@@ -84,11 +84,24 @@ mod tests {
     /// Special values against each other, then random pairs of any exponents (mantissas of
     /// long runs of ones among the random ones) and pairs of close magnitudes.
     fn pairs() -> Vec<(f64, f64)> {
-        let special = [0.0, -0.0, f64::MIN_POSITIVE, 5e-324, 1e-300, 1.0, 1e300, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        let special = [
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1e-300,
+            1.0,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
         let mut pairs: Vec<(f64, f64)> = special.iter().flat_map(|&a| special.iter().map(move |&b| (a, b))).collect();
         let mut rng = Rng::new(4, 0);
         let draw = |rng: &mut Rng, k: u64| {
-            let m = if k % 3 == 0 { (u64::MAX >> 12) >> (rng.next_u64() % 53) } else { rng.next_u64() & (u64::MAX >> 12) };
+            let m =
+                if k % 3 == 0 { (u64::MAX >> 12) >> (rng.next_u64() % 53) } else { rng.next_u64() & (u64::MAX >> 12) };
             f64::from_bits(((rng.next_u64() % 2047) << 52) | m | (rng.next_u64() & (1 << 63)))
         };
         for i in 0..2_000_000u64 {
@@ -102,7 +115,10 @@ mod tests {
     fn same_as_libm(hypot: impl Fn(f64, f64) -> f64) {
         for (x, y) in pairs() {
             let (got, want) = (hypot(x, y), libm::hypot(x, y));
-            assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "hypot({x:e}, {y:e}): {got:e} against libm's {want:e}");
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "hypot({x:e}, {y:e}): {got:e} against libm's {want:e}"
+            );
         }
     }
 

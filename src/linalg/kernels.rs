@@ -34,7 +34,15 @@ pub fn gemm_tn<T: Real>(c: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: us
 /// Rows `..rows` and columns `cols` of `gemm_nn` (`a_t` false) or `gemm_tn` (true): the
 /// rest of c is neither read nor written, and each element gets the bits it gets there.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_part<T: Real>(c: &mut [T], a: &[T], a_t: bool, b: &[T], (m, k, n): (usize, usize, usize), rows: usize, cols: Range<usize>) {
+pub fn gemm_part<T: Real>(
+    c: &mut [T],
+    a: &[T],
+    a_t: bool,
+    b: &[T],
+    (m, k, n): (usize, usize, usize),
+    rows: usize,
+    cols: Range<usize>,
+) {
     assert!(c.len() == m * n && a.len() == m * k && b.len() == k * n && rows <= m && cols.end <= n, "gemm_part shapes");
     let lhs = if a_t { Lhs { a, row: 1, col: m } } else { Lhs { a, row: k, col: 1 } };
     gemm(&mut c[..rows * n], lhs, b, rows, k, n, cols);
@@ -105,11 +113,23 @@ unsafe fn tiled_avx512<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: us
     let t = TypeId::of::<T>();
     if t == TypeId::of::<f32>() {
         // SAFETY: T is f32, so the casts are the identity.
-        let (c, aa, b) = unsafe { (&mut *(c as *mut [T] as *mut [f32]), &*(a.a as *const [T] as *const [f32]), &*(b as *const [T] as *const [f32])) };
+        let (c, aa, b) = unsafe {
+            (
+                &mut *(c as *mut [T] as *mut [f32]),
+                &*(a.a as *const [T] as *const [f32]),
+                &*(b as *const [T] as *const [f32]),
+            )
+        };
         avx512::tiled_f32(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n, cols)
     } else if t == TypeId::of::<f64>() {
         // SAFETY: T is f64, as above.
-        let (c, aa, b) = unsafe { (&mut *(c as *mut [T] as *mut [f64]), &*(a.a as *const [T] as *const [f64]), &*(b as *const [T] as *const [f64])) };
+        let (c, aa, b) = unsafe {
+            (
+                &mut *(c as *mut [T] as *mut [f64]),
+                &*(a.a as *const [T] as *const [f64]),
+                &*(b as *const [T] as *const [f64]),
+            )
+        };
         avx512::tiled_f64(c, Lhs { a: aa, row: a.row, col: a.col }, b, m, k, n, cols)
     } else {
         tiled::<T, 4, 16>(c, a, b, m, k, n, cols)
@@ -117,7 +137,15 @@ unsafe fn tiled_avx512<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: us
 }
 
 #[inline(always)]
-fn tiled<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
+fn tiled<T: Real, const R: usize, const W: usize>(
+    c: &mut [T],
+    a: Lhs<T>,
+    b: &[T],
+    m: usize,
+    k: usize,
+    n: usize,
+    cols: Range<usize>,
+) {
     let end = cols.end;
     for i0 in (0..m).step_by(MC) {
         let rows = i0..(i0 + MC).min(m);
@@ -152,7 +180,15 @@ fn tiled<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T
 
 /// Columns `j..j + W` of the rows `rows` of C: tiles of `R` rows, then single rows.
 #[inline(always)]
-fn strip<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], k: usize, n: usize, rows: Range<usize>, j: usize) {
+fn strip<T: Real, const R: usize, const W: usize>(
+    c: &mut [T],
+    a: Lhs<T>,
+    b: &[T],
+    k: usize,
+    n: usize,
+    rows: Range<usize>,
+    j: usize,
+) {
     let full = rows.end - rows.len() % R;
     for i in (rows.start..full).step_by(R) {
         tile::<T, R, W>(c, a, b, k, n, i, j);
@@ -166,11 +202,21 @@ fn strip<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T
 /// registers across the whole `k` loop.
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // `p` indexes R rows of A at once.
-fn tile<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T], k: usize, n: usize, i: usize, j: usize) {
+fn tile<T: Real, const R: usize, const W: usize>(
+    c: &mut [T],
+    a: Lhs<T>,
+    b: &[T],
+    k: usize,
+    n: usize,
+    i: usize,
+    j: usize,
+) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         // W / lanes vectors per row (a const generic cannot be computed on stable Rust).
-        if let (Some(c), Some(aa), Some(b)) = (simd128::cast_mut::<T, f32>(c), simd128::cast::<T, f32>(a.a), simd128::cast::<T, f32>(b)) {
+        if let (Some(c), Some(aa), Some(b)) =
+            (simd128::cast_mut::<T, f32>(c), simd128::cast::<T, f32>(a.a), simd128::cast::<T, f32>(b))
+        {
             let a = Lhs { a: aa, row: a.row, col: a.col };
             match W {
                 16 => return simd128::tile_f32::<R, 4>(c, a, b, k, n, i, j),
@@ -178,7 +224,9 @@ fn tile<T: Real, const R: usize, const W: usize>(c: &mut [T], a: Lhs<T>, b: &[T]
                 4 => return simd128::tile_f32::<R, 1>(c, a, b, k, n, i, j),
                 _ => {}
             }
-        } else if let (Some(c), Some(aa), Some(b)) = (simd128::cast_mut::<T, f64>(c), simd128::cast::<T, f64>(a.a), simd128::cast::<T, f64>(b)) {
+        } else if let (Some(c), Some(aa), Some(b)) =
+            (simd128::cast_mut::<T, f64>(c), simd128::cast::<T, f64>(a.a), simd128::cast::<T, f64>(b))
+        {
             let a = Lhs { a: aa, row: a.row, col: a.col };
             match W {
                 8 => return simd128::tile_f64::<R, 4>(c, a, b, k, n, i, j),
@@ -252,7 +300,15 @@ mod simd128 {
         ($tile:ident, $t:ty, $lanes:expr, $splat:ident, $load_splat:ident, $mul:ident, $add:ident) => {
             /// `C[i..i+R, j..j+lanes*V] += A[i..i+R, :] * B[:, j..j+lanes*V]`.
             #[inline(always)]
-            pub fn $tile<const R: usize, const V: usize>(c: &mut [$t], a: Lhs<$t>, b: &[$t], k: usize, n: usize, i: usize, j: usize) {
+            pub fn $tile<const R: usize, const V: usize>(
+                c: &mut [$t],
+                a: Lhs<$t>,
+                b: &[$t],
+                k: usize,
+                n: usize,
+                i: usize,
+                j: usize,
+            ) {
                 // Bounds, checked once here instead of at every load below: the
                 // last element of each operand the tile touches.
                 let (w, last) = ($lanes * V, k.max(1) - 1);
@@ -365,7 +421,16 @@ mod avx512 {
             #[target_feature(enable = "avx512f")]
             #[inline]
             #[allow(clippy::too_many_arguments)]
-            fn $tile<const R: usize, const V: usize>(c: &mut [$t], a: Lhs<$t>, b: &[$t], k: usize, n: usize, i: usize, j: usize, w: usize) {
+            fn $tile<const R: usize, const V: usize>(
+                c: &mut [$t],
+                a: Lhs<$t>,
+                b: &[$t],
+                k: usize,
+                n: usize,
+                i: usize,
+                j: usize,
+                w: usize,
+            ) {
                 // Bounds, checked once here instead of at every load below:
                 // the last element of each operand the tile touches.
                 let last = k - 1;
@@ -379,7 +444,13 @@ mod avx512 {
                 // above, and the masked loads and stores touch no lane beyond
                 // column j + w.
                 unsafe {
-                    let load = |p: *const $t, v: usize| if v + 1 < V { $load(p.add($lanes * v)) } else { $maskz_load(mask, p.add($lanes * v)) };
+                    let load = |p: *const $t, v: usize| {
+                        if v + 1 < V {
+                            $load(p.add($lanes * v))
+                        } else {
+                            $maskz_load(mask, p.add($lanes * v))
+                        }
+                    };
                     let cp = c.as_mut_ptr().add(i * n + j);
                     let mut acc = [[$zero(); V]; R];
                     for r in 0..R {
@@ -416,8 +487,36 @@ mod avx512 {
         };
     }
 
-    kernel!(tiled_f32, tile_f32, f32, 16, __mmask16, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_maskz_loadu_ps, _mm512_mask_storeu_ps, _mm512_set1_ps, _mm512_mul_ps, _mm512_add_ps);
-    kernel!(tiled_f64, tile_f64, f64, 8, __mmask8, _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd, _mm512_set1_pd, _mm512_mul_pd, _mm512_add_pd);
+    kernel!(
+        tiled_f32,
+        tile_f32,
+        f32,
+        16,
+        __mmask16,
+        _mm512_setzero_ps,
+        _mm512_loadu_ps,
+        _mm512_storeu_ps,
+        _mm512_maskz_loadu_ps,
+        _mm512_mask_storeu_ps,
+        _mm512_set1_ps,
+        _mm512_mul_ps,
+        _mm512_add_ps
+    );
+    kernel!(
+        tiled_f64,
+        tile_f64,
+        f64,
+        8,
+        __mmask8,
+        _mm512_setzero_pd,
+        _mm512_loadu_pd,
+        _mm512_storeu_pd,
+        _mm512_maskz_loadu_pd,
+        _mm512_mask_storeu_pd,
+        _mm512_set1_pd,
+        _mm512_mul_pd,
+        _mm512_add_pd
+    );
 }
 
 #[cfg(test)]
@@ -454,7 +553,17 @@ mod tests {
     /// 1-wide leftover strips, more than one row panel (m > 64), k = 0 and 1.
     fn check_against_naive<T: Real>(seed: u64, gemm: Kernel<T>) {
         let mut rng = Rng::new(seed, 0);
-        let shapes = [(7, 13, 5), (33, 301, 299), (4, 1, 1), (1, 9, 8), (130, 17, 29), (3, 0, 6), (2, 5, 31), (65, 32, 300), (5, 7, 61)];
+        let shapes = [
+            (7, 13, 5),
+            (33, 301, 299),
+            (4, 1, 1),
+            (1, 9, 8),
+            (130, 17, 29),
+            (3, 0, 6),
+            (2, 5, 31),
+            (65, 32, 300),
+            (5, 7, 61),
+        ];
         for (m, k, n) in shapes {
             let a: Vec<T> = random(m * k, &mut rng);
             let b: Vec<T> = random(k * n, &mut rng);
@@ -490,7 +599,11 @@ mod tests {
     /// the outputs are identical bit for bit, and equal to the triple loop's.
     fn paths_agree<T: Real>(seed: u64) {
         let mut paths: Vec<(&str, Kernel<T>)> = vec![("plain", |c, a, b, m, k, n, cols| {
-            if std::mem::size_of::<T>() == 4 { tiled::<T, 2, 16>(c, a, b, m, k, n, cols) } else { tiled::<T, 2, 8>(c, a, b, m, k, n, cols) }
+            if std::mem::size_of::<T>() == 4 {
+                tiled::<T, 2, 16>(c, a, b, m, k, n, cols)
+            } else {
+                tiled::<T, 2, 8>(c, a, b, m, k, n, cols)
+            }
         })];
         #[cfg(target_arch = "x86_64")]
         {
@@ -508,7 +621,17 @@ mod tests {
             }
         }
         let mut rng = Rng::new(seed, 0);
-        let shapes = [(67, 301, 61), (33, 37, 300), (5, 3, 47), (130, 1, 95), (3, 0, 33), (1, 17, 15), (9, 64, 16), (66, 12, 129), (7, 5, 1)];
+        let shapes = [
+            (67, 301, 61),
+            (33, 37, 300),
+            (5, 3, 47),
+            (130, 1, 95),
+            (3, 0, 33),
+            (1, 17, 15),
+            (9, 64, 16),
+            (66, 12, 129),
+            (7, 5, 1),
+        ];
         for (m, k, n) in shapes {
             let a: Vec<T> = random(m * k, &mut rng);
             let b: Vec<T> = random(k * n, &mut rng);
@@ -525,7 +648,8 @@ mod tests {
                     let cols = n / 3..n - n / 5;
                     let mut c = c0.clone();
                     gemm(&mut c, lhs, &b, m, k, n, cols.clone());
-                    let want: Vec<T> = (0..m * n).map(|x| if cols.contains(&(x % n)) { reference[x] } else { c0[x] }).collect();
+                    let want: Vec<T> =
+                        (0..m * n).map(|x| if cols.contains(&(x % n)) { reference[x] } else { c0[x] }).collect();
                     assert_eq!(bits(&c), bits(&want), "{name} {layout} {m}x{k}x{n} columns {cols:?}");
                 }
             }

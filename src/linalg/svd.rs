@@ -34,7 +34,8 @@ pub fn svd(w: &Mat<f64>) -> Svd {
     let mut cols: Vec<Vec<f64>> = Vec::with_capacity(n);
     let mut unit = 0;
     for i in 0..n {
-        let resolved = (s[i] > tiny).then(|| (0..n).map(|r| wv.at(r, i) / s[i]).collect()).and_then(|c| orthonormalise(c, &cols));
+        let resolved =
+            (s[i] > tiny).then(|| (0..n).map(|r| wv.at(r, i) / s[i]).collect()).and_then(|c| orthonormalise(c, &cols));
         let q = resolved.unwrap_or_else(|| loop {
             let mut e = vec![0.0; n];
             e[unit] = 1.0;

@@ -86,7 +86,14 @@ pub struct WindowResult {
 
 /// The window's exponents from `start` over the inputs `x` (T_p x n_in), and,
 /// when `grad` is given, d loss / d W_rec (N x N, overwritten).
-pub(crate) fn window(net: &Net64, x: &[f64], start: &WindowStart, k: usize, mode: FlossMode, grad: Option<&mut [f64]>) -> WindowResult {
+pub(crate) fn window(
+    net: &Net64,
+    x: &[f64],
+    start: &WindowStart,
+    k: usize,
+    mode: FlossMode,
+    grad: Option<&mut [f64]>,
+) -> WindowResult {
     let (n, kn) = (net.n, k * net.n);
     let steps = x.len() / net.n_in;
     assert!(steps > 0 && start.q.len() == kn);
@@ -148,7 +155,15 @@ pub(crate) fn window(net: &Net64, x: &[f64], start: &WindowStart, k: usize, mode
         }
         let kkn = kk * n;
         abar[kkn..].iter_mut().for_each(|v| *v = 0.0);
-        qr_backward(&qs[(t + 1) * kn..(t + 1) * kn + kkn], &r_lead[..kk * kk], &qbar[..kkn], &rbar[..kk], &mut abar[..kkn], n, kk);
+        qr_backward(
+            &qs[(t + 1) * kn..(t + 1) * kn + kkn],
+            &r_lead[..kk * kk],
+            &qbar[..kkn],
+            &rbar[..kk],
+            &mut abar[..kkn],
+            n,
+            kk,
+        );
         let d = &ds[t * n..(t + 1) * n];
         let gt = &mut g[t * kn..(t + 1) * kn];
         for (row_g, row_a) in gt.chunks_exact_mut(n).zip(abar.chunks_exact(n)) {
@@ -191,7 +206,18 @@ impl Flosser {
         assert_eq!(stream.new_batch().batch, 1, "Flosser: the stream must have batch 1");
         let grads = Grads::zeros_like(net);
         let opt = OptimizerKind::Adam { lr: FLOSS_LR }.build(&grads);
-        Flosser { k, mode: spec.mode, burn, window: FLOSS_WINDOW, stream, x: Vec::new(), grad: vec![0.0; n * n], grads, opt, last: None }
+        Flosser {
+            k,
+            mode: spec.mode,
+            burn,
+            window: FLOSS_WINDOW,
+            stream,
+            x: Vec::new(),
+            grad: vec![0.0; n * n],
+            grads,
+            opt,
+            last: None,
+        }
     }
 
     pub fn k(&self) -> usize {
@@ -236,7 +262,7 @@ pub fn window_gradient(net: &Rnn<f64>, x: &[f64], burn: usize, k: usize, mode: F
 
 #[cfg(test)]
 mod tests {
-    use super::super::{LyapProbe, FlossWhen};
+    use super::super::{FlossWhen, LyapProbe};
     use super::*;
     use crate::rng::Rng;
     use crate::tasks::TaskKind;
@@ -288,7 +314,10 @@ mod tests {
                 assert!((fd - ge).abs() < 1e-6 * (1.0 + fd.abs()), "k {k}: entry {e}: fd {fd} vs exact {ge}");
             }
             let scale = grad.iter().map(|v| v.abs()).fold(0.0, f64::max);
-            println!("k {k} g {g} a {alpha}: loss {:.5}, max |grad| {scale:.3e}, max |fd - exact| {worst:.2e}", res.loss);
+            println!(
+                "k {k} g {g} a {alpha}: loss {:.5}, max |grad| {scale:.3e}, max |fd - exact| {worst:.2e}",
+                res.loss
+            );
             assert!(scale > 1e-3, "a vacuous gradient");
         }
     }
@@ -322,7 +351,9 @@ mod tests {
     #[test]
     fn flossing_moves_lambda_max_towards_zero() {
         let p = LyapProbe::new(TaskStream::new(TaskKind::Perceptual.build(), 1, 5, 7));
-        for (g, mode) in [(0.5, FlossMode::Exact), (2.5, FlossMode::Exact), (0.5, FlossMode::Local), (2.5, FlossMode::Local)] {
+        for (g, mode) in
+            [(0.5, FlossMode::Exact), (2.5, FlossMode::Exact), (0.5, FlossMode::Local), (2.5, FlossMode::Local)]
+        {
             let mut net: Rnn<f32> = net(32, g, 15);
             let w_in = net.w_in.clone();
             let before = lambda_max(&p, &net);
@@ -334,11 +365,18 @@ mod tests {
                 last = f.step(&mut net)[0];
             }
             let after = lambda_max(&p, &net);
-            println!("g {g} {}: probe lambda_max {before:+.4} -> {after:+.4}; window {first:+.4} -> {last:+.4}", mode.key());
+            println!(
+                "g {g} {}: probe lambda_max {before:+.4} -> {after:+.4}; window {first:+.4} -> {last:+.4}",
+                mode.key()
+            );
             assert_eq!(net.w_in, w_in, "flossing moved W_in");
             assert!(after.is_finite());
             // From either side, at least 40% of the way to 0.
-            assert!(before.abs() > 0.5 && after.abs() < 0.6 * before.abs(), "g {g} {}: {before} -> {after}", mode.key());
+            assert!(
+                before.abs() > 0.5 && after.abs() < 0.6 * before.abs(),
+                "g {g} {}: {before} -> {after}",
+                mode.key()
+            );
         }
     }
 
@@ -394,7 +432,14 @@ mod timings {
             });
             println!("LyapProbe::exponents N 300, {} steps, k {k}: {ms:.2} ms", p.burn() + p.steps());
         }
-        for (n, k, mode) in [(100, 1, FlossMode::Exact), (100, 1, FlossMode::Local), (100, 8, FlossMode::Exact), (100, 8, FlossMode::Local), (300, 8, FlossMode::Exact), (300, 8, FlossMode::Local)] {
+        for (n, k, mode) in [
+            (100, 1, FlossMode::Exact),
+            (100, 1, FlossMode::Local),
+            (100, 8, FlossMode::Exact),
+            (100, 8, FlossMode::Local),
+            (300, 8, FlossMode::Exact),
+            (300, 8, FlossMode::Local),
+        ] {
             let mut w = net(n, 1.25);
             let spec = FlossSpec { when: FlossWhen::Pre, k, mode, iters: 1, every: 1 };
             let mut f = Flosser::new(&spec, &w, TaskStream::new(TaskKind::Perceptual.build(), 1, 1, 8));

@@ -169,7 +169,8 @@ mod tests {
     fn f32_and_f64_nets_agree() {
         let n64 = gaussian_net(40, 1.2, 1.0, 3);
         let n32: Rnn<f32> = Rnn { w_in: n64.w_in.cast(), w_rec: n64.w_rec.cast(), w_out: n64.w_out.cast(), alpha: 1.0 };
-        let back: Rnn<f64> = Rnn { w_in: n32.w_in.cast(), w_rec: n32.w_rec.cast(), w_out: n32.w_out.cast(), alpha: 1.0 };
+        let back: Rnn<f64> =
+            Rnn { w_in: n32.w_in.cast(), w_rec: n32.w_rec.cast(), w_out: n32.w_out.cast(), alpha: 1.0 };
         let p = probe(3);
         assert_eq!(p.exponents(&n32, 3), p.exponents(&back, 3));
     }

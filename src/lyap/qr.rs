@@ -59,7 +59,11 @@ pub(crate) fn axpy(y: &mut [f64], s: f64, x: &[f64]) {
 /// collapsed column (whose `R_ii` the QR sets to 0).
 #[inline]
 pub fn ln_diag(r_ii: f64) -> f64 {
-    if r_ii > COLLAPSE_TOL { libm::log(r_ii) } else { LN_FLOOR }
+    if r_ii > COLLAPSE_TOL {
+        libm::log(r_ii)
+    } else {
+        LN_FLOOR
+    }
 }
 
 /// In-place thin QR of the k rows of `a` (k vectors of length n) by modified
@@ -257,7 +261,13 @@ impl Benettin {
 /// The k leading exponents of a sequence of Jacobians: `burn` steps to align
 /// the vectors, then `steps` accumulated ones; `apply(t, q, out)` writes
 /// `J_t q` (t counts from 0 over burn and steps together). Benettin's order.
-pub fn spectrum(n: usize, k: usize, burn: usize, steps: usize, mut apply: impl FnMut(usize, &[f64], &mut [f64])) -> Vec<f64> {
+pub fn spectrum(
+    n: usize,
+    k: usize,
+    burn: usize,
+    steps: usize,
+    mut apply: impl FnMut(usize, &[f64], &mut [f64]),
+) -> Vec<f64> {
     let mut b = Benettin::new(n, k);
     for t in 0..burn + steps {
         b.step(t >= burn, |q, out| apply(t, q, out));
@@ -349,7 +359,11 @@ mod tests {
                 ap[e] += eps;
                 am[e] -= eps;
                 let fd = (loss(&ap) - loss(&am)) / (2.0 * eps);
-                assert!((fd - abar[e]).abs() < 1e-7 * (1.0 + fd.abs()), "n {n} k {k} entry {e}: fd {fd} vs {}", abar[e]);
+                assert!(
+                    (fd - abar[e]).abs() < 1e-7 * (1.0 + fd.abs()),
+                    "n {n} k {k} entry {e}: fd {fd} vs {}",
+                    abar[e]
+                );
             }
         }
     }

@@ -6,10 +6,14 @@ pub fn erank_entropy(s: &[f64]) -> f64 {
     if total <= 0.0 {
         return 0.0;
     }
-    let h: f64 = s.iter().filter(|&&x| x > 0.0).map(|&x| {
-        let p = x / total;
-        -p * libm::log(p)
-    }).sum();
+    let h: f64 = s
+        .iter()
+        .filter(|&&x| x > 0.0)
+        .map(|&x| {
+            let p = x / total;
+            -p * libm::log(p)
+        })
+        .sum();
     libm::exp(h)
 }
 
@@ -17,7 +21,11 @@ pub fn erank_entropy(s: &[f64]) -> f64 {
 pub fn erank_pr(s: &[f64]) -> f64 {
     let sum: f64 = s.iter().sum();
     let sq: f64 = s.iter().map(|x| x * x).sum();
-    if sq <= 0.0 { 0.0 } else { sum * sum / sq }
+    if sq <= 0.0 {
+        0.0
+    } else {
+        sum * sum / sq
+    }
 }
 
 #[cfg(test)]

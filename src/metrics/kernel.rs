@@ -57,7 +57,16 @@ pub fn tangent_kernel<T: Real>(net: &Rnn<T>, batch: &Batch) -> Mat<f64> {
 /// pre-activations of steps s = t, t - 1, ..., 1 of all B sequences, written to
 /// `e` at `(s - 1) * B * N` through `at(s)`. `dh` and `next` are B x N scratch.
 #[allow(clippy::too_many_arguments)]
-fn backprop<T: Real>(net: &Rnn<T>, tr: &Trace<T>, t: usize, c: usize, e: &mut [T], at: impl Fn(usize) -> usize, dh: &mut Vec<T>, next: &mut Vec<T>) {
+fn backprop<T: Real>(
+    net: &Rnn<T>,
+    tr: &Trace<T>,
+    t: usize,
+    c: usize,
+    e: &mut [T],
+    at: impl Fn(usize) -> usize,
+    dh: &mut Vec<T>,
+    next: &mut Vec<T>,
+) {
     let (b, n) = (tr.batch, tr.hidden);
     let a = net.alpha;
     let keep = T::ONE - a;
@@ -104,7 +113,8 @@ fn pair_gram<T: Real>(net: &Rnn<T>, batch: &Batch) -> Mat<f64> {
     }
     let rows_of = |t: usize, c: usize| &e[block_start(t, c) * n..(block_start(t, c) + t * b) * n];
     // Each block transposed (N x t B), the right factor of its products.
-    let right: Vec<Mat<T>> = blocks.iter().map(|&(t, c)| Mat::from_vec(t * b, n, rows_of(t, c).to_vec()).transpose()).collect();
+    let right: Vec<Mat<T>> =
+        blocks.iter().map(|&(t, c)| Mat::from_vec(t * b, n, rows_of(t, c).to_vec()).transpose()).collect();
     // h_{s-1} for s = 1..T-1, row (s - 1) * B + b.
     let gh = Mat::from_vec((steps - 1) * b, n, tr.h[..(steps - 1) * b * n].to_vec()).gram();
 
@@ -132,7 +142,16 @@ fn pair_gram<T: Real>(net: &Rnn<T>, batch: &Batch) -> Mat<f64> {
 /// sums g * gh over s, then s2, in increasing order. The B entries of one row of
 /// logits are summed side by side (contiguous in g and gh, so the loop vectorises).
 #[allow(clippy::too_many_arguments)]
-fn contract<T: Real>(kern: &mut Mat<f64>, g: &Mat<T>, gh: &Mat<T>, (t, c): (usize, usize), (t2, c2): (usize, usize), b: usize, k: usize, acc: &mut [f64]) {
+fn contract<T: Real>(
+    kern: &mut Mat<f64>,
+    g: &Mat<T>,
+    gh: &Mat<T>,
+    (t, c): (usize, usize),
+    (t2, c2): (usize, usize),
+    b: usize,
+    k: usize,
+    acc: &mut [f64],
+) {
     for bi in 0..b {
         acc.fill(0.0);
         for s in 1..=t {
@@ -176,7 +195,8 @@ fn gradient_gram<T: Real>(net: &Rnn<T>, batch: &Batch, points: &[usize]) -> Mat<
         }
     }
     // states[b]: h_{s-1} of sequence b for s = 1..=last, row s - 1.
-    let states: Vec<Vec<T>> = (0..b).map(|bi| (0..last).flat_map(|s| tr.h_at(s)[bi * n..(bi + 1) * n].to_vec()).collect()).collect();
+    let states: Vec<Vec<T>> =
+        (0..b).map(|bi| (0..last).flat_map(|s| tr.h_at(s)[bi * n..(bi + 1) * n].to_vec()).collect()).collect();
 
     let m = points.len() * b * k;
     let blocks: Vec<(usize, usize)> = (0..m).step_by(BLOCK).map(|j| (j, (j + BLOCK).min(m))).collect();
@@ -255,7 +275,11 @@ mod tests {
                     }
                 }
             }
-            dh = (0..n).map(|j| (1.0 - net.alpha) * du[j] + (0..n).map(|i| net.alpha * du[i] * net.w_rec.at(i, j)).sum::<f64>()).collect();
+            dh = (0..n)
+                .map(|j| {
+                    (1.0 - net.alpha) * du[j] + (0..n).map(|i| net.alpha * du[i] * net.w_rec.at(i, j)).sum::<f64>()
+                })
+                .collect();
         }
         g
     }
@@ -303,7 +327,11 @@ mod tests {
                 for j in 0..grads.len() {
                     let want: f64 = grads[i].iter().zip(&grads[j]).map(|(x, y)| x * y).sum();
                     max_abs = max_abs.max(want.abs());
-                    assert!((fast.at(i, j) - want).abs() < 1e-9 * (1.0 + want.abs()), "alpha {alpha} dt {dt} ({i},{j}): {} vs {want}", fast.at(i, j));
+                    assert!(
+                        (fast.at(i, j) - want).abs() < 1e-9 * (1.0 + want.abs()),
+                        "alpha {alpha} dt {dt} ({i},{j}): {} vs {want}",
+                        fast.at(i, j)
+                    );
                 }
             }
             assert!(max_abs > 1e-3, "kernel should not be trivially zero");
@@ -338,7 +366,11 @@ mod tests {
     #[test]
     fn dt_100_kernel_keeps_its_bits() {
         // FNV-1a of the f64 bits of the f32 network's kernel as computed at cbed013, before dt.
-        let want = [(TaskKind::Perceptual, 0x0815_eac4_f68f_9d61u64), (TaskKind::DelayMatch, 0xa4ff_3352_26d6_69ef), (TaskKind::Context, 0x978c_9c65_9240_73a0)];
+        let want = [
+            (TaskKind::Perceptual, 0x0815_eac4_f68f_9d61u64),
+            (TaskKind::DelayMatch, 0xa4ff_3352_26d6_69ef),
+            (TaskKind::Context, 0x978c_9c65_9240_73a0),
+        ];
         for (kind, want) in want {
             let task = kind.build();
             let mut rng = Rng::new(3, 0);
@@ -369,7 +401,11 @@ mod tests {
         for i in 0..m {
             for j in 0..m {
                 let want = full.at(off + i, off + j);
-                assert!((last.at(i, j) - want).abs() <= 1e-12 * (1.0 + want.abs()), "({i},{j}): {} vs {want}", last.at(i, j));
+                assert!(
+                    (last.at(i, j) - want).abs() <= 1e-12 * (1.0 + want.abs()),
+                    "({i},{j}): {} vs {want}",
+                    last.at(i, j)
+                );
             }
         }
     }

@@ -36,7 +36,11 @@ impl<'a> Bits<'a> {
 
     /// Errs once more bits were used than the input has.
     fn check(&self) -> Result<(), String> {
-        if self.pos * 8 - self.held as usize > self.data.len() * 8 { Err("gzip: the data is cut short".into()) } else { Ok(()) }
+        if self.pos * 8 - self.held as usize > self.data.len() * 8 {
+            Err("gzip: the data is cut short".into())
+        } else {
+            Ok(())
+        }
     }
 
     /// Drops the bits up to the next byte boundary (before a stored block, and the trailer).
@@ -90,10 +94,15 @@ impl Huffman {
     }
 }
 
-const LENGTH_BASE: [u16; 29] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_BASE: [u16; 29] =
+    [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
 const LENGTH_EXTRA: [u8; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-const DIST_BASE: [u16; 30] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-const DIST_EXTRA: [u8; 30] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const DIST_BASE: [u16; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
+    8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u8; 30] =
+    [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
 /// The order in which a dynamic block sends the code-length code's lengths.
 const CLEN_ORDER: [usize; 19] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
@@ -167,7 +176,8 @@ fn codes(bits: &mut Bits, lit: &Huffman, dist: &Huffman, out: &mut Vec<u8>) -> R
 
 /// The CRC-32 of gzip's trailer (IEEE, reflected, polynomial 0xEDB88320).
 pub fn crc32(data: &[u8]) -> u32 {
-    let table: Vec<u32> = (0..256u32).map(|n| (0..8).fold(n, |c, _| if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 })).collect();
+    let table: Vec<u32> =
+        (0..256u32).map(|n| (0..8).fold(n, |c, _| if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 })).collect();
     !data.iter().fold(!0u32, |c, &b| table[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8))
 }
 
@@ -181,7 +191,9 @@ pub fn gunzip(gz: &[u8]) -> Result<Vec<u8>, String> {
     }
     let flags = gz[3];
     let mut at = 10;
-    let skip_text = |at: usize| gz[at..].iter().position(|&b| b == 0).map(|z| at + z + 1).ok_or("gzip: a header field is cut short");
+    let skip_text = |at: usize| {
+        gz[at..].iter().position(|&b| b == 0).map(|z| at + z + 1).ok_or("gzip: a header field is cut short")
+    };
     if flags & 4 != 0 {
         at += 2 + u16::from_le_bytes([gz[at], gz[at + 1]]) as usize;
     }
@@ -227,7 +239,8 @@ pub fn gunzip(gz: &[u8]) -> Result<Vec<u8>, String> {
     bits.align();
     let trailer: Vec<u8> = (0..8).map(|_| bits.take(8) as u8).collect();
     bits.check().map_err(|_| "gzip: the trailer is cut short".to_string())?;
-    let (crc, size) = (u32::from_le_bytes(trailer[..4].try_into().unwrap()), u32::from_le_bytes(trailer[4..].try_into().unwrap()));
+    let (crc, size) =
+        (u32::from_le_bytes(trailer[..4].try_into().unwrap()), u32::from_le_bytes(trailer[4..].try_into().unwrap()));
     if size != out.len() as u32 {
         return Err(format!("gzip: {} bytes decoded, the trailer says {size} (mod 2^32)", out.len()));
     }
@@ -251,7 +264,8 @@ mod tests {
     }
 
     /// `printf aaaaaaaaaa | gzip -n`: fixed codes, one literal, then a copy of 9 at distance 1.
-    const TEN_A: [u8; 23] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c, 0x84, 0x01, 0x00, 0xf0, 0xcd, 0x11, 0x4c, 0x0a, 0, 0, 0];
+    const TEN_A: [u8; 23] =
+        [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c, 0x84, 0x01, 0x00, 0xf0, 0xcd, 0x11, 0x4c, 0x0a, 0, 0, 0];
 
     #[test]
     fn crc32_of_the_check_string() {

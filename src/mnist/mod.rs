@@ -15,7 +15,8 @@ pub const SIDE: usize = 28;
 pub const CLASSES: usize = 10;
 
 /// The four files, as LeCun named them, in the order `load` takes them.
-pub const FILES: [&str; 4] = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+pub const FILES: [&str; 4] =
+    ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
 /// One split: `len` images of SIDE x SIDE bytes (0 white .. 255 black), row-major, and their digits.
 #[derive(Debug, PartialEq)]
@@ -30,7 +31,9 @@ impl Digits {
         let (im, lb) = (idx::parse(images)?, idx::parse(labels)?);
         let n = match (&im.dims[..], &lb.dims[..]) {
             ([n, SIDE, SIDE], [m]) if n == m => *n,
-            _ => return Err(format!("MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]", im.dims, lb.dims)),
+            _ => {
+                return Err(format!("MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]", im.dims, lb.dims))
+            }
         };
         if n == 0 {
             return Err("MNIST: no images".into());
@@ -94,7 +97,8 @@ pub const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/mnist");
 pub fn bundled() -> Result<Mnist, String> {
     let read = |name: &str| -> Result<Vec<u8>, String> {
         let path = format!("{DIR}/{name}.gz");
-        let gz = std::fs::read(&path).map_err(|e| format!("{path}: {e} (tools/fetch-mnist.sh fetches the MNIST files)"))?;
+        let gz =
+            std::fs::read(&path).map_err(|e| format!("{path}: {e} (tools/fetch-mnist.sh fetches the MNIST files)"))?;
         gzip::gunzip(&gz).map_err(|e| format!("{path}: {e}"))
     };
     let raw = FILES.map(read);

@@ -32,20 +32,60 @@ use net::{initial_weights, Problem};
 use run::Run;
 
 const PARAMS: [Param; 14] = [
-    Param { key: "mode", default: "run", kind: Kind::Choice(&["run", "alpha", "eps", "map"]), help: "one run, the alpha or eps sweep (overlays), or the (alpha, eps) map" },
+    Param {
+        key: "mode",
+        default: "run",
+        kind: Kind::Choice(&["run", "alpha", "eps", "map"]),
+        help: "one run, the alpha or eps sweep (overlays), or the (alpha, eps) map",
+    },
     Param { key: "d", default: "30", kind: Kind::Int { lo: 1, hi: 400 }, help: "input dimension D" },
     Param { key: "p", default: "165", kind: Kind::Int { lo: 1, hi: 4000 }, help: "training points P" },
     Param { key: "n", default: "100", kind: Kind::Int { lo: 1, hi: 4000 }, help: "hidden units N" },
     Param { key: "test", default: "1000", kind: Kind::Int { lo: 1, hi: 100_000 }, help: "test points" },
     Param { key: "alpha", default: "1", kind: Kind::Real { lo: 1e-3, hi: 1e3 }, help: "output scale alpha (laziness)" },
-    Param { key: "eps", default: "0.02", kind: Kind::Real { lo: 0.0, hi: 10.0 }, help: "quadratic part eps of phi (initial alignment)" },
-    Param { key: "c", default: "10", kind: Kind::Real { lo: 0.0, hi: 1e4 }, help: "learning rate multiplier: eta = c N / alpha^2" },
+    Param {
+        key: "eps",
+        default: "0.02",
+        kind: Kind::Real { lo: 0.0, hi: 10.0 },
+        help: "quadratic part eps of phi (initial alignment)",
+    },
+    Param {
+        key: "c",
+        default: "10",
+        kind: Kind::Real { lo: 0.0, hi: 1e4 },
+        help: "learning rate multiplier: eta = c N / alpha^2",
+    },
     Param { key: "epochs", default: "10000", kind: Kind::Int { lo: 0, hi: 10_000_000 }, help: "epochs per run" },
-    Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 4_294_967_295 }, help: "draw of beta, the data and W0" },
-    Param { key: "threshold", default: "0.1", kind: Kind::Real { lo: 0.0, hi: 1.0 }, help: "a loss has fallen when below this times its start" },
-    Param { key: "alphas", default: "0.5,1,2,3,4", kind: Kind::Reals { lo: 1e-3, hi: 1e3, max: 12 }, help: "alphas of the alpha sweep and the map" },
-    Param { key: "epss", default: "0.01,0.02,0.05,0.1,0.2", kind: Kind::Reals { lo: 0.0, hi: 10.0, max: 12 }, help: "eps values of the eps sweep and the map" },
-    Param { key: "cell", default: "0", kind: Kind::Int { lo: 0, hi: 144 }, help: "map only: 0 all cells, i only the i-th (alpha outer)" },
+    Param {
+        key: "seed",
+        default: "1",
+        kind: Kind::Int { lo: 0, hi: 4_294_967_295 },
+        help: "draw of beta, the data and W0",
+    },
+    Param {
+        key: "threshold",
+        default: "0.1",
+        kind: Kind::Real { lo: 0.0, hi: 1.0 },
+        help: "a loss has fallen when below this times its start",
+    },
+    Param {
+        key: "alphas",
+        default: "0.5,1,2,3,4",
+        kind: Kind::Reals { lo: 1e-3, hi: 1e3, max: 12 },
+        help: "alphas of the alpha sweep and the map",
+    },
+    Param {
+        key: "epss",
+        default: "0.01,0.02,0.05,0.1,0.2",
+        kind: Kind::Reals { lo: 0.0, hi: 10.0, max: 12 },
+        help: "eps values of the eps sweep and the map",
+    },
+    Param {
+        key: "cell",
+        default: "0",
+        kind: Kind::Int { lo: 0, hi: 144 },
+        help: "map only: 0 all cells, i only the i-th (alpha outer)",
+    },
 ];
 
 pub const SPEC: Spec = Spec { name: "grok", title: "Grokking as lazy to rich", params: &PARAMS, open, merge: None };
@@ -70,7 +110,12 @@ fn open(v: &Values) -> Box<dyn Study> {
     let (d, p) = (v.usize("d"), v.usize("p"));
     let mode = v.choice("mode").to_string();
     let (alpha, eps, alphas, epss) = (v.real("alpha"), v.real("eps"), v.reals("alphas"), v.reals("epss"));
-    let grid: Vec<(f64, f64, usize)> = alphas.iter().flat_map(|&a| epss.iter().map(move |&e| (a, e))).enumerate().map(|(i, (a, e))| (a, e, i + 1)).collect();
+    let grid: Vec<(f64, f64, usize)> = alphas
+        .iter()
+        .flat_map(|&a| epss.iter().map(move |&e| (a, e)))
+        .enumerate()
+        .map(|(i, (a, e))| (a, e, i + 1))
+        .collect();
     let cell = v.usize("cell");
     let (jobs, error) = match mode.as_str() {
         "run" => (vec![(alpha, eps, 0)], None),
@@ -135,7 +180,12 @@ impl Grok {
             }
         }
         let rows = |g: Vec<Vec<Json>>| Json::Arr(g.into_iter().map(Json::Arr).collect());
-        obj([("alphas", Json::from(&alphas[..])), ("epss", Json::from(&epss[..])), ("grokking", rows(grid)), ("grokking_at_least", rows(at_least))])
+        obj([
+            ("alphas", Json::from(&alphas[..])),
+            ("epss", Json::from(&epss[..])),
+            ("grokking", rows(grid)),
+            ("grokking_at_least", rows(at_least)),
+        ])
     }
 }
 
@@ -146,7 +196,16 @@ impl Study for Grok {
                 let Some(&(alpha, eps, _)) = self.jobs.get(self.runs.len()) else { return false };
                 let v = &self.values;
                 let stop = self.mode == "map";
-                self.runs.push(Run::new(&self.prob, &self.w0, alpha, eps, v.real("c"), self.epochs(), v.real("threshold"), stop));
+                self.runs.push(Run::new(
+                    &self.prob,
+                    &self.w0,
+                    alpha,
+                    eps,
+                    v.real("c"),
+                    self.epochs(),
+                    v.real("threshold"),
+                    stop,
+                ));
                 self.sent_rows = 0;
             }
             self.runs.last_mut().expect("started").epoch(&self.prob);
@@ -158,7 +217,13 @@ impl Study for Grok {
         let started: Vec<Json> = (self.sent_started..self.runs.len())
             .map(|i| {
                 let r = &self.runs[i];
-                obj([("run", Json::from(i)), ("alpha", Json::from(r.alpha)), ("eps", Json::from(r.eps)), ("kernel_test", Json::from(r.kernel_test)), ("c_limit", Json::from(r.c_limit))])
+                obj([
+                    ("run", Json::from(i)),
+                    ("alpha", Json::from(r.alpha)),
+                    ("eps", Json::from(r.eps)),
+                    ("kernel_test", Json::from(r.kernel_test)),
+                    ("c_limit", Json::from(r.c_limit)),
+                ])
             })
             .collect();
         self.sent_started = self.runs.len();
@@ -227,12 +292,23 @@ impl Study for Grok {
         let amount = |r: &Run| r.grokking_at_least().map_or_else(|| opt(r.grokking()), |t| format!(">{t}"));
         if self.mode == "run" {
             if let Some(r) = self.runs.first() {
-                out += &format!("alpha {} eps {}: kernel regression (K0) test loss {:.4}; this draw's stable c < {:.3}\n", r.alpha, r.eps, r.kernel_test, r.c_limit);
+                out += &format!(
+                    "alpha {} eps {}: kernel regression (K0) test loss {:.4}; this draw's stable c < {:.3}\n",
+                    r.alpha, r.eps, r.kernel_test, r.c_limit
+                );
                 out += " epoch    train     test    exact  (tr A/D)^2 2|A|^2/D^2  |b|^2/D  |W|/|W0|  K-y align  cos(dM,bb)\n";
                 for row in &r.rows {
                     out += &format!(
                         "{:>6} {:>8.4} {:>8.4} {:>8.4} {:>11.4} {:>10.4} {:>8.4} {:>9.4} {:>10.4} {:>11}\n",
-                        row.epoch, row.train, row.test, row.exact(), row.parts[0], row.parts[1], row.parts[2], row.norm, row.kta,
+                        row.epoch,
+                        row.train,
+                        row.test,
+                        row.exact(),
+                        row.parts[0],
+                        row.parts[1],
+                        row.parts[2],
+                        row.norm,
+                        row.kta,
                         if row.cos.is_nan() { "-".to_string() } else { format!("{:.4}", row.cos) }
                     );
                 }
@@ -245,11 +321,18 @@ impl Study for Grok {
                 let last = r.rows.last();
                 out += &format!(
                     "{:>5} {:>7} {:>8} {:>7} {:>9} {:>12.4} {:>11.4} {:>8.4}\n",
-                    r.alpha, r.eps, opt(r.t_train), opt(r.t_test), amount(r),
-                    last.map_or(f64::NAN, |x| x.train), last.map_or(f64::NAN, |x| x.test), r.kernel_test
+                    r.alpha,
+                    r.eps,
+                    opt(r.t_train),
+                    opt(r.t_test),
+                    amount(r),
+                    last.map_or(f64::NAN, |x| x.train),
+                    last.map_or(f64::NAN, |x| x.test),
+                    r.kernel_test
                 );
             } else {
-                out += &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r.t_train), opt(r.t_test), amount(r));
+                out +=
+                    &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r.t_train), opt(r.t_test), amount(r));
             }
             if let Some(note) = r.note(d, p) {
                 out += &format!("  run {i}: {note}\n");
@@ -264,7 +347,12 @@ impl Study for Grok {
                 out += &format!("{a:>9}");
                 for ei in 0..epss.len() {
                     let cell = ai * epss.len() + ei + 1;
-                    let run = self.jobs.iter().position(|j| j.2 == cell).and_then(|k| self.runs.get(k)).filter(|r| r.finished);
+                    let run = self
+                        .jobs
+                        .iter()
+                        .position(|j| j.2 == cell)
+                        .and_then(|k| self.runs.get(k))
+                        .filter(|r| r.finished);
                     out += &format!("{:>9}", run.map_or("-".to_string(), amount));
                 }
                 out += "\n";
@@ -286,7 +374,16 @@ mod tests {
 
     #[test]
     fn same_settings_same_report_however_sliced() {
-        let pairs = [("mode", "alpha"), ("d", "8"), ("p", "30"), ("n", "12"), ("test", "50"), ("c", "1"), ("epochs", "300"), ("alphas", "0.5,2")];
+        let pairs = [
+            ("mode", "alpha"),
+            ("d", "8"),
+            ("p", "30"),
+            ("n", "12"),
+            ("test", "50"),
+            ("c", "1"),
+            ("epochs", "300"),
+            ("alphas", "0.5,2"),
+        ];
         let mut a = open_with(&pairs);
         while a.advance(1) {}
         let mut b = open_with(&pairs);
@@ -306,13 +403,19 @@ mod tests {
         while s.advance(7) {
             if let Json::Obj(f) = s.progress() {
                 if let Some((_, Json::Arr(rows))) = f.iter().find(|(k, _)| k == "rows") {
-                    epochs.extend(rows.iter().map(|r| match r { Json::Obj(g) => g[1].1.clone(), _ => Json::Null }));
+                    epochs.extend(rows.iter().map(|r| match r {
+                        Json::Obj(g) => g[1].1.clone(),
+                        _ => Json::Null,
+                    }));
                 }
             }
         }
         if let Json::Obj(f) = s.progress() {
             if let Some((_, Json::Arr(rows))) = f.iter().find(|(k, _)| k == "rows") {
-                epochs.extend(rows.iter().map(|r| match r { Json::Obj(g) => g[1].1.clone(), _ => Json::Null }));
+                epochs.extend(rows.iter().map(|r| match r {
+                    Json::Obj(g) => g[1].1.clone(),
+                    _ => Json::Null,
+                }));
             }
         }
         let want: Vec<Json> = run::row_epochs(100).into_iter().map(Json::from).collect();
@@ -321,7 +424,17 @@ mod tests {
 
     #[test]
     fn map_cells_split_the_whole_map() {
-        let base = [("mode", "map"), ("d", "6"), ("p", "20"), ("n", "8"), ("test", "20"), ("c", "1"), ("epochs", "200"), ("alphas", "1,2"), ("epss", "0.1,0.3")];
+        let base = [
+            ("mode", "map"),
+            ("d", "6"),
+            ("p", "20"),
+            ("n", "8"),
+            ("test", "20"),
+            ("c", "1"),
+            ("epochs", "200"),
+            ("alphas", "1,2"),
+            ("epss", "0.1,0.3"),
+        ];
         let mut all = open_with(&base);
         while all.advance(50) {}
         let whole = all.report().to_string();
@@ -336,7 +449,8 @@ mod tests {
             assert_eq!(runs.len(), 1);
             // The cell's run, less its index and its rows (which carry the index), is in the whole map's report.
             let Json::Obj(r) = &runs[0] else { panic!() };
-            let tail: String = r[1..r.len() - 1].iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",");
+            let tail: String =
+                r[1..r.len() - 1].iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",");
             assert!(whole.contains(&tail), "cell {cell} differs from the whole map's");
         }
         let mut past = open_with(&[("mode", "map"), ("alphas", "1"), ("epss", "0.1"), ("cell", "2")]);

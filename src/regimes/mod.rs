@@ -41,7 +41,11 @@ impl Param {
     pub fn check(&self, v: &str) -> Result<String, String> {
         let key = self.key;
         let real = |x: f64, lo: f64, hi: f64| {
-            if x >= lo && x <= hi { Ok(compact(x)) } else { Err(format!("{key}: {} is outside {}..{}", compact(x), compact(lo), compact(hi))) }
+            if x >= lo && x <= hi {
+                Ok(compact(x))
+            } else {
+                Err(format!("{key}: {} is outside {}..{}", compact(x), compact(lo), compact(hi)))
+            }
         };
         match self.kind {
             Kind::Int { lo, hi } => {
@@ -61,7 +65,11 @@ impl Param {
             }
             Kind::Choice(names) => {
                 let t = v.trim();
-                names.iter().find(|n| **n == t).map(|n| n.to_string()).ok_or_else(|| format!("{key}: '{}' is not one of {}", clip(t), names.join(", ")))
+                names
+                    .iter()
+                    .find(|n| **n == t)
+                    .map(|n| n.to_string())
+                    .ok_or_else(|| format!("{key}: '{}' is not one of {}", clip(t), names.join(", ")))
             }
         }
     }
@@ -133,7 +141,12 @@ impl Values {
 
     /// The settings that differ from the defaults (what a link carries).
     pub fn changed(&self) -> Vec<(&'static str, String)> {
-        self.params.iter().zip(&self.values).filter(|(p, v)| p.default != v.as_str()).map(|(p, v)| (p.key, v.clone())).collect()
+        self.params
+            .iter()
+            .zip(&self.values)
+            .filter(|(p, v)| p.default != v.as_str())
+            .map(|(p, v)| (p.key, v.clone()))
+            .collect()
     }
 
     pub fn json(&self) -> Json {
@@ -172,7 +185,11 @@ pub const STUDIES: [&Spec; 3] = [&perceptron::SPEC, &phase::SPEC, &grok::SPEC];
 
 pub fn find(name: &str) -> Result<&'static Spec, String> {
     STUDIES.iter().copied().find(|s| s.name == name).ok_or_else(|| {
-        format!("no study '{}' (there are: {})", clip(name), STUDIES.iter().map(|s| s.name).collect::<Vec<_>>().join(", "))
+        format!(
+            "no study '{}' (there are: {})",
+            clip(name),
+            STUDIES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        )
     })
 }
 
@@ -187,16 +204,33 @@ impl Spec {
     /// The table for the page's form: `{"name", "title", "params": [{"key", "default", "help", "kind", ...}]}`.
     pub fn schema(&self) -> Json {
         let param = |p: &Param| {
-            let mut f = vec![("key", Json::from(p.key)), ("default", Json::from(p.default)), ("help", Json::from(p.help))];
+            let mut f =
+                vec![("key", Json::from(p.key)), ("default", Json::from(p.default)), ("help", Json::from(p.help))];
             match p.kind {
-                Kind::Int { lo, hi } => f.extend([("kind", Json::from("int")), ("lo", Json::from(lo)), ("hi", Json::from(hi))]),
-                Kind::Real { lo, hi } => f.extend([("kind", Json::from("real")), ("lo", Json::from(lo)), ("hi", Json::from(hi))]),
-                Kind::Reals { lo, hi, max } => f.extend([("kind", Json::from("reals")), ("lo", Json::from(lo)), ("hi", Json::from(hi)), ("max", Json::from(max))]),
-                Kind::Choice(names) => f.extend([("kind", Json::from("choice")), ("choices", Json::Arr(names.iter().map(|n| Json::from(*n)).collect()))]),
+                Kind::Int { lo, hi } => {
+                    f.extend([("kind", Json::from("int")), ("lo", Json::from(lo)), ("hi", Json::from(hi))])
+                }
+                Kind::Real { lo, hi } => {
+                    f.extend([("kind", Json::from("real")), ("lo", Json::from(lo)), ("hi", Json::from(hi))])
+                }
+                Kind::Reals { lo, hi, max } => f.extend([
+                    ("kind", Json::from("reals")),
+                    ("lo", Json::from(lo)),
+                    ("hi", Json::from(hi)),
+                    ("max", Json::from(max)),
+                ]),
+                Kind::Choice(names) => f.extend([
+                    ("kind", Json::from("choice")),
+                    ("choices", Json::Arr(names.iter().map(|n| Json::from(*n)).collect())),
+                ]),
             }
             obj(f)
         };
-        obj([("name", Json::from(self.name)), ("title", Json::from(self.title)), ("params", Json::Arr(self.params.iter().map(param).collect()))])
+        obj([
+            ("name", Json::from(self.name)),
+            ("title", Json::from(self.title)),
+            ("params", Json::Arr(self.params.iter().map(param).collect())),
+        ])
     }
 }
 
@@ -214,7 +248,15 @@ mod tests {
     #[test]
     fn bad_values_are_named_and_change_nothing() {
         let mut v = Values::defaults(&PARAMS);
-        let e = v.apply([("n", "2.5"), ("t", "2"), ("ps", "1,9"), ("loss", "l1"), ("x", "1"), ("ps", "1,2,3,4"), ("t", "nan")]);
+        let e = v.apply([
+            ("n", "2.5"),
+            ("t", "2"),
+            ("ps", "1,9"),
+            ("loss", "l1"),
+            ("x", "1"),
+            ("ps", "1,2,3,4"),
+            ("t", "nan"),
+        ]);
         assert_eq!(
             e,
             [
@@ -235,7 +277,15 @@ mod tests {
         let mut v = Values::defaults(&PARAMS);
         assert!(v.apply([("n", " 20 "), ("t", "0.250"), ("ps", "4, 2"), ("loss", "mse")]).is_empty());
         assert_eq!((v.usize("n"), v.real("t"), v.reals("ps"), v.choice("loss")), (20, 0.25, vec![4.0, 2.0], "mse"));
-        assert_eq!(v.changed(), [("n", "20".to_string()), ("t", "0.25".to_string()), ("ps", "4,2".to_string()), ("loss", "mse".to_string())]);
+        assert_eq!(
+            v.changed(),
+            [
+                ("n", "20".to_string()),
+                ("t", "0.25".to_string()),
+                ("ps", "4,2".to_string()),
+                ("loss", "mse".to_string())
+            ]
+        );
         let mut w = Values::defaults(&PARAMS);
         let changed = v.changed();
         assert!(w.apply(changed.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());

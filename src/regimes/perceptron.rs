@@ -26,20 +26,46 @@ use crate::rng::Rng;
 use data::Points;
 use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec = Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open, merge: None };
+pub const SPEC: Spec =
+    Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open, merge: None };
 
 const PARAMS: [Param; 11] = [
-    Param { key: "chi", default: "0", kind: Kind::Real { lo: 0.0, hi: 8.0 }, help: "chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian)" },
+    Param {
+        key: "chi",
+        default: "0",
+        kind: Kind::Real { lo: 0.0, hi: 8.0 },
+        help: "chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian)",
+    },
     Param { key: "d", default: "32", kind: Kind::Int { lo: 2, hi: 1024 }, help: "input dimension d" },
-    Param { key: "ps", default: "128,512,2048", kind: Kind::Reals { lo: 2.0, hi: 65536.0, max: 8 }, help: "training set sizes P" },
-    Param { key: "ats", default: "0.1,0.3,1,3,10,30,100,300,1000,3000,10000", kind: Kind::Reals { lo: 1e-6, hi: 1e6, max: 24 }, help: "temperatures alpha*T (T = dt/B)" },
+    Param {
+        key: "ps",
+        default: "128,512,2048",
+        kind: Kind::Reals { lo: 2.0, hi: 65536.0, max: 8 },
+        help: "training set sizes P",
+    },
+    Param {
+        key: "ats",
+        default: "0.1,0.3,1,3,10,30,100,300,1000,3000,10000",
+        kind: Kind::Reals { lo: 1e-6, hi: 1e6, max: 24 },
+        help: "temperatures alpha*T (T = dt/B)",
+    },
     Param { key: "b", default: "2", kind: Kind::Int { lo: 1, hi: 4096 }, help: "batch size B (at most P)" },
-    Param { key: "alpha", default: "1", kind: Kind::Real { lo: 1e-6, hi: 1e6 }, help: "alpha: |dw| and t* are reported at this scale" },
+    Param {
+        key: "alpha",
+        default: "1",
+        kind: Kind::Real { lo: 1e-6, hi: 1e6 },
+        help: "alpha: |dw| and t* are reported at this scale",
+    },
     Param { key: "cap", default: "1e10", kind: Kind::Int { lo: 1, hi: 1_000_000_000_000_000 }, help: "step cap" },
     Param { key: "pte", default: "10000", kind: Kind::Int { lo: 100, hi: 1_000_000 }, help: "test set size" },
     Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 1_000_000_000 }, help: "first seed" },
     Param { key: "seeds", default: "3", kind: Kind::Int { lo: 1, hi: 64 }, help: "seeds per cell" },
-    Param { key: "trace", default: "0", kind: Kind::Int { lo: 0, hi: 1 }, help: "1: trace one run (first P, first alpha*T) for the picture" },
+    Param {
+        key: "trace",
+        default: "0",
+        kind: Kind::Int { lo: 0, hi: 1 },
+        help: "1: trace one run (first P, first alpha*T) for the picture",
+    },
 ];
 
 /// Margins computed per unit of `advance`: a millisecond or two at d = 32.
@@ -163,7 +189,18 @@ fn open(v: &Values) -> Box<dyn Study> {
             }
         }
     }
-    Box::new(Perceptron { values: v.clone(), s, cells, next: 0, sample: None, current: None, rows: Vec::new(), rows_sent: 0, snaps: Vec::new(), snaps_sent: 0 })
+    Box::new(Perceptron {
+        values: v.clone(),
+        s,
+        cells,
+        next: 0,
+        sample: None,
+        current: None,
+        rows: Vec::new(),
+        rows_sent: 0,
+        snaps: Vec::new(),
+        snaps_sent: 0,
+    })
 }
 
 impl Perceptron {
@@ -280,7 +317,8 @@ impl Study for Perceptron {
     fn progress(&mut self) -> Json {
         let rows = Json::Arr(self.rows[self.rows_sent..].iter().map(Row::json).collect());
         self.rows_sent = self.rows.len();
-        let mut p = vec![("done", Json::from(self.rows.len())), ("total", Json::from(self.cells.len())), ("rows", rows)];
+        let mut p =
+            vec![("done", Json::from(self.rows.len())), ("total", Json::from(self.cells.len())), ("rows", rows)];
         if self.s.trace && self.sample.is_some() {
             if self.snaps_sent == 0 {
                 p.push(("x1", self.shown_x1()));
@@ -354,7 +392,8 @@ mod tests {
         assert_eq!(a.table(), c.table());
         assert_eq!(items(get(&a.report(), "runs")).len(), 8);
         // Another seed gives other numbers.
-        let mut d = study(&[("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500"), ("seed", "2")]);
+        let mut d =
+            study(&[("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500"), ("seed", "2")]);
         finish(&mut d, 1);
         assert_ne!(a.report().to_string(), d.report().to_string());
     }
@@ -405,7 +444,10 @@ mod tests {
         assert_eq!((get(last, "unfitted"), get(last, "hits")), (&Json::Num(0.0), get(&runs[0], "hits")));
         assert!(snaps.len() > 10 && snaps.len() < 200, "{} snapshots", snaps.len());
         // In the picture's plane the margin of point i is y (w_par x_1 + |w_perp| v) alpha / sqrt(d): all >= 1 at the end.
-        let num = |j: &Json| match j { Json::Num(x) => *x, _ => panic!() };
+        let num = |j: &Json| match j {
+            Json::Num(x) => *x,
+            _ => panic!(),
+        };
         let (wp, wq) = (num(get(last, "w_par")), num(get(last, "w_perp")));
         for (x1, v) in items(get(&report, "x1")).iter().zip(items(get(last, "v"))) {
             let (x1, v) = (num(x1), num(v));

@@ -25,17 +25,43 @@ use std::fmt::Write;
 const PARAMS: [Param; 10] = [
     Param { key: "L", default: "3", kind: Kind::Int { lo: 1, hi: 8 }, help: "hidden layers" },
     Param { key: "h", default: "32", kind: Kind::Int { lo: 2, hi: 512 }, help: "width of each hidden layer" },
-    Param { key: "P", default: "512", kind: Kind::Int { lo: 64, hi: 1536 }, help: "train points (the rest of the 1797 digits are the test set)" },
+    Param {
+        key: "P",
+        default: "512",
+        kind: Kind::Int { lo: 64, hi: 1536 },
+        help: "train points (the rest of the 1797 digits are the test set)",
+    },
     Param { key: "B", default: "16", kind: Kind::Int { lo: 1, hi: 64 }, help: "batch size" },
-    Param { key: "log2_alpha", default: "-6,-4,-2,0,2,4,6", kind: Kind::Reals { lo: -20.0, hi: 20.0, max: 32 }, help: "log2 of the scales alpha (small: features, large: lazy)" },
-    Param { key: "log2_T", default: "-10,-9,-8,-7,-6,-5,-4", kind: Kind::Reals { lo: -30.0, hi: 10.0, max: 32 }, help: "log2 of the temperatures T = dt / (B h)" },
+    Param {
+        key: "log2_alpha",
+        default: "-6,-4,-2,0,2,4,6",
+        kind: Kind::Reals { lo: -20.0, hi: 20.0, max: 32 },
+        help: "log2 of the scales alpha (small: features, large: lazy)",
+    },
+    Param {
+        key: "log2_T",
+        default: "-10,-9,-8,-7,-6,-5,-4",
+        kind: Kind::Reals { lo: -30.0, hi: 10.0, max: 32 },
+        help: "log2 of the temperatures T = dt / (B h)",
+    },
     Param { key: "cap", default: "10000", kind: Kind::Int { lo: 1, hi: 1_000_000_000 }, help: "step cap per cell" },
-    Param { key: "seed", default: "1", kind: Kind::Int { lo: 0, hi: 4_294_967_295 }, help: "seed of the split, the start and the batches" },
-    Param { key: "shard_k", default: "0", kind: Kind::Int { lo: 0, hi: 4095 }, help: "run the cells i with i mod shard_n = shard_k" },
+    Param {
+        key: "seed",
+        default: "1",
+        kind: Kind::Int { lo: 0, hi: 4_294_967_295 },
+        help: "seed of the split, the start and the batches",
+    },
+    Param {
+        key: "shard_k",
+        default: "0",
+        kind: Kind::Int { lo: 0, hi: 4095 },
+        help: "run the cells i with i mod shard_n = shard_k",
+    },
     Param { key: "shard_n", default: "1", kind: Kind::Int { lo: 1, hi: 4096 }, help: "number of shards" },
 ];
 
-pub const SPEC: Spec = Spec { name: "phase", title: "SGD noise: the (alpha, T) phase diagram", params: &PARAMS, open, merge: Some(merge) };
+pub const SPEC: Spec =
+    Spec { name: "phase", title: "SGD noise: the (alpha, T) phase diagram", params: &PARAMS, open, merge: Some(merge) };
 
 /// SGD steps per advance unit: a few ms at the page's default size.
 const STEPS_PER_UNIT: u64 = 50;
@@ -82,7 +108,13 @@ impl Row {
             (false, true) => Status::Diverged,
             (true, true) => return Err("a cell is both capped and diverged".into()),
         };
-        let out = Outcome { test_err: num("test_err")?, rel_dw: num("rel_dw")?, t_star: num("t_star")?, steps: num("steps")? as u64, status };
+        let out = Outcome {
+            test_err: num("test_err")?,
+            rel_dw: num("rel_dw")?,
+            t_star: num("t_star")?,
+            steps: num("steps")? as u64,
+            status,
+        };
         Ok(Row { i: num("i")? as usize, alpha: num("alpha")?, temp: num("T")?, out })
     }
 
@@ -119,7 +151,17 @@ fn open(v: &Values) -> Box<dyn Study> {
     let (alphas, temps) = grid(v);
     let (k, n) = (v.usize("shard_k"), v.usize("shard_n"));
     let mine = (0..alphas.len() * temps.len()).filter(|i| i % n == k).collect();
-    Box::new(Phase { values: v.clone(), alphas, temps, mine, cap: v.int("cap"), problem: None, current: None, rows: Vec::new(), reported: 0 })
+    Box::new(Phase {
+        values: v.clone(),
+        alphas,
+        temps,
+        mine,
+        cap: v.int("cap"),
+        problem: None,
+        current: None,
+        rows: Vec::new(),
+        reported: 0,
+    })
 }
 
 impl Study for Phase {
@@ -129,7 +171,13 @@ impl Study for Phase {
             let v = &self.values;
             let pb = self.problem.get_or_insert_with(|| {
                 let (train, test) = digits::split(v.usize("P"), v.int("seed"));
-                Problem::new(mlp::Mlp::new(digits::D, v.usize("h"), v.usize("L")), train, test, v.usize("B"), v.int("seed"))
+                Problem::new(
+                    mlp::Mlp::new(digits::D, v.usize("h"), v.usize("L")),
+                    train,
+                    test,
+                    v.usize("B"),
+                    v.int("seed"),
+                )
             });
             let (alpha, temp) = (self.alphas[i / self.temps.len()], self.temps[i % self.temps.len()]);
             let c = self.current.get_or_insert_with(|| Cell::new(pb, alpha, temp, self.cap));
@@ -145,7 +193,12 @@ impl Study for Phase {
         let new = Json::Arr(self.rows[self.reported..].iter().map(Row::json).collect());
         self.reported = self.rows.len();
         let steps = self.current.as_ref().map_or(0, |c| c.steps);
-        obj([("done", Json::from(self.rows.len())), ("total", Json::from(self.mine.len())), ("steps", steps.into()), ("cells", new)])
+        obj([
+            ("done", Json::from(self.rows.len())),
+            ("total", Json::from(self.mine.len())),
+            ("steps", steps.into()),
+            ("cells", new),
+        ])
     }
 
     fn report(&self) -> Json {
@@ -187,7 +240,19 @@ fn report(v: &Values, alphas: &[f64], temps: &[f64], rows: &[Row]) -> Json {
     let mut sorted = rows.to_vec();
     sorted.sort_by_key(|r| r.i);
     let best = best(alphas, temps, &sorted);
-    let best_json = Json::Arr(alphas.iter().zip(&best).map(|(&a, b)| obj([("alpha", a.into()), ("T", b.as_ref().map(|r| r.temp).into()), ("test_err", b.as_ref().map(|r| r.out.test_err).into())])).collect());
+    let best_json = Json::Arr(
+        alphas
+            .iter()
+            .zip(&best)
+            .map(|(&a, b)| {
+                obj([
+                    ("alpha", a.into()),
+                    ("T", b.as_ref().map(|r| r.temp).into()),
+                    ("test_err", b.as_ref().map(|r| r.out.test_err).into()),
+                ])
+            })
+            .collect(),
+    );
     obj([
         ("settings", v.json()),
         ("alphas", alphas.into()),
@@ -211,7 +276,11 @@ fn table(v: &Values, alphas: &[f64], temps: &[f64], rows: &[Row]) -> String {
         Status::Diverged => "d",
         _ => " ",
     };
-    for (title, pick) in [("test error", (|o: &Outcome| o.test_err) as fn(&Outcome) -> f64), ("relative weight change |w*-w0|/|w0|", |o| o.rel_dw), ("steps", |o| o.steps as f64)] {
+    for (title, pick) in [
+        ("test error", (|o: &Outcome| o.test_err) as fn(&Outcome) -> f64),
+        ("relative weight change |w*-w0|/|w0|", |o| o.rel_dw),
+        ("steps", |o| o.steps as f64),
+    ] {
         let _ = writeln!(s, "\n{title} (rows T, columns alpha; c = capped, d = diverged)");
         let _ = write!(s, "{:>10}", "T \\ alpha");
         for a in alphas {
@@ -232,11 +301,18 @@ fn table(v: &Values, alphas: &[f64], temps: &[f64], rows: &[Row]) -> String {
     let best = best(alphas, temps, rows);
     let k = exponent(v.usize("L"));
     let anchor = anchor(&best);
-    let _ = writeln!(s, "\nbest T per alpha (fitted cells) against T0 (alpha/alpha0)^k, k = (L-1)/(L+1) = {}", compact(k));
+    let _ =
+        writeln!(s, "\nbest T per alpha (fitted cells) against T0 (alpha/alpha0)^k, k = (L-1)/(L+1) = {}", compact(k));
     for (a, b) in alphas.iter().zip(&best) {
         let line = anchor.map_or(String::from("-"), |r| format!("{:.4}", r.temp * libm::pow(a / r.alpha, k)));
         let _ = match b {
-            Some(r) => writeln!(s, "  alpha {:>9}  best T {:>9}  test error {:.3}  line {line}", compact(*a), compact(r.temp), r.out.test_err),
+            Some(r) => writeln!(
+                s,
+                "  alpha {:>9}  best T {:>9}  test error {:.3}  line {line}",
+                compact(*a),
+                compact(r.temp),
+                r.out.test_err
+            ),
             None => writeln!(s, "  alpha {:>9}  no cell fit  line {line}", compact(*a)),
         };
     }
@@ -262,14 +338,22 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
     let mut rows: Vec<Row> = Vec::new();
     for (name, text) in texts {
         let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
-        let Some(Json::Obj(pairs)) = j.get("settings") else { return Err(format!("{name}: not a phase-diagram report (no settings)")) };
-        let pairs: Vec<(&str, &str)> = pairs.iter().filter(|(k, _)| k != "shard_k" && k != "shard_n").map(|(k, v)| (k.as_str(), if let Json::Str(s) = v { s.as_str() } else { "" })).collect();
+        let Some(Json::Obj(pairs)) = j.get("settings") else {
+            return Err(format!("{name}: not a phase-diagram report (no settings)"));
+        };
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(k, _)| k != "shard_k" && k != "shard_n")
+            .map(|(k, v)| (k.as_str(), if let Json::Str(s) = v { s.as_str() } else { "" }))
+            .collect();
         let (v, errors) = SPEC.values(pairs);
         if let Some(e) = errors.first() {
             return Err(format!("{name}: {e}"));
         }
         match &settings {
-            Some(s) if *s != v => return Err(format!("{name}: its settings differ from the first file's (only shard_k and shard_n may)")),
+            Some(s) if *s != v => {
+                return Err(format!("{name}: its settings differ from the first file's (only shard_k and shard_n may)"))
+            }
             _ => settings = Some(v),
         }
         let Some(Json::Arr(cells)) = j.get("cells") else { return Err(format!("{name}: no cells")) };
@@ -283,7 +367,11 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
     rows.sort_by_key(|r| r.i);
     for (want, r) in rows.iter().enumerate() {
         if r.i != want {
-            return Err(if r.i < want { format!("merge: cell {} is there twice", r.i) } else { format!("merge: cell {want} is missing") });
+            return Err(if r.i < want {
+                format!("merge: cell {} is there twice", r.i)
+            } else {
+                format!("merge: cell {want} is missing")
+            });
         }
     }
     if rows.len() != total {
@@ -304,7 +392,15 @@ mod tests {
         s
     }
 
-    const SMALL: [(&str, &str); 7] = [("L", "2"), ("h", "8"), ("P", "128"), ("B", "8"), ("log2_alpha", "-2,3"), ("log2_T", "-5,-2,1"), ("cap", "3000")];
+    const SMALL: [(&str, &str); 7] = [
+        ("L", "2"),
+        ("h", "8"),
+        ("P", "128"),
+        ("B", "8"),
+        ("log2_alpha", "-2,3"),
+        ("log2_T", "-5,-2,1"),
+        ("cap", "3000"),
+    ];
 
     #[test]
     fn shards_merge_into_the_unsharded_report() {

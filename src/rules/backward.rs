@@ -48,7 +48,14 @@ impl<T: Real> Backward<T> {
     }
 
     /// Overwrites `grads` with the update direction and returns the batch's loss and accuracy.
-    pub fn gradients(&mut self, net: &Rnn<T>, batch: &Batch, decision: Range<usize>, credit: Credit<T>, grads: &mut Grads<T>) -> BatchStats {
+    pub fn gradients(
+        &mut self,
+        net: &Rnn<T>,
+        batch: &Batch,
+        decision: Range<usize>,
+        credit: Credit<T>,
+        grads: &mut Grads<T>,
+    ) -> BatchStats {
         let tr = &mut self.trace;
         tr.forward(net, batch);
         let (n, b, k, n_in, steps) = (tr.hidden, tr.batch, tr.n_out, net.n_in(), tr.seq_len);

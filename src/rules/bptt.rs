@@ -37,7 +37,13 @@ mod tests {
     #[test]
     fn gradients_match_central_differences() {
         // The last case scores the decision steps only, as sMNIST scores its last step.
-        let cases = [(TaskKind::Perceptual, 100, 1.0, false), (TaskKind::Context, 100, 0.4, false), (TaskKind::DelayMatch, 100, 0.7, false), (TaskKind::DelayMatch, 50, 0.5, false), (TaskKind::Context, 100, 0.6, true)];
+        let cases = [
+            (TaskKind::Perceptual, 100, 1.0, false),
+            (TaskKind::Context, 100, 0.4, false),
+            (TaskKind::DelayMatch, 100, 0.7, false),
+            (TaskKind::DelayMatch, 50, 0.5, false),
+            (TaskKind::Context, 100, 0.6, true),
+        ];
         for (kind, dt, alpha, decision_only) in cases {
             let (net, mut batch, decision) = setup(kind, dt, alpha, 0.6);
             if decision_only {
@@ -54,9 +60,13 @@ mod tests {
                     plus.params_mut()[p].data[idx] += eps;
                     let mut minus = net.clone();
                     minus.params_mut()[p].data[idx] -= eps;
-                    let fd = (loss_of(&plus, &batch, decision.clone()) - loss_of(&minus, &batch, decision.clone())) / (2.0 * eps);
+                    let fd = (loss_of(&plus, &batch, decision.clone()) - loss_of(&minus, &batch, decision.clone()))
+                        / (2.0 * eps);
                     let g = grads.mats[p].data[idx];
-                    assert!((fd - g).abs() < 1e-7 + 1e-5 * fd.abs(), "{kind:?} param {p} idx {idx}: bptt {g} vs fd {fd}");
+                    assert!(
+                        (fd - g).abs() < 1e-7 + 1e-5 * fd.abs(),
+                        "{kind:?} param {p} idx {idx}: bptt {g} vs fd {fd}"
+                    );
                 }
             }
         }

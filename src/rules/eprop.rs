@@ -72,7 +72,9 @@ mod tests {
 
     #[test]
     fn offline_form_equals_online_traces() {
-        for (kind, dt, alpha) in [(TaskKind::Perceptual, 20, 0.2), (TaskKind::Context, 50, 0.5), (TaskKind::DelayMatch, 100, 1.0)] {
+        for (kind, dt, alpha) in
+            [(TaskKind::Perceptual, 20, 0.2), (TaskKind::Context, 50, 0.5), (TaskKind::DelayMatch, 100, 1.0)]
+        {
             let (net, batch, decision) = setup(kind, dt, alpha, 0.6);
             let mut grads = Grads::zeros_like(&net);
             Eprop::new(&net, batch.seq_len, batch.batch).gradients(&net, &batch, decision, &mut grads);

@@ -72,7 +72,13 @@ impl RuleKind {
         Self::KEYS.iter().position(|k| k.eq_ignore_ascii_case(s.trim())).map(|i| Self::ALL[i])
     }
     /// The rule for `net`; `feedback_rng` draws random feedback (used only by `rflo`).
-    pub fn build<T: Real>(self, net: &Rnn<T>, seq_len: usize, batch: usize, feedback_rng: &mut Rng) -> Box<dyn LearningRule<T>> {
+    pub fn build<T: Real>(
+        self,
+        net: &Rnn<T>,
+        seq_len: usize,
+        batch: usize,
+        feedback_rng: &mut Rng,
+    ) -> Box<dyn LearningRule<T>> {
         match self {
             RuleKind::Bptt => Box::new(Bptt::new(net, seq_len, batch)),
             RuleKind::Eprop => Box::new(Eprop::new(net, seq_len, batch)),

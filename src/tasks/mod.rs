@@ -189,7 +189,15 @@ pub struct Batch {
 
 impl Batch {
     pub fn zeros(dt: u32, seq_len: usize, batch: usize, n_in: usize, scored: Range<usize>) -> Self {
-        Batch { dt, seq_len, batch, n_in, scored, x: vec![0.0; seq_len * batch * n_in], labels: vec![0; seq_len * batch] }
+        Batch {
+            dt,
+            seq_len,
+            batch,
+            n_in,
+            scored,
+            x: vec![0.0; seq_len * batch * n_in],
+            labels: vec![0; seq_len * batch],
+        }
     }
 
     /// The first `n` sequences (all of them if there are fewer).

@@ -53,8 +53,9 @@ impl SeqMnist {
 
 /// One name per pixel column, for plots.
 const COLUMNS: [&str; SIDE] = [
-    "col 1", "col 2", "col 3", "col 4", "col 5", "col 6", "col 7", "col 8", "col 9", "col 10", "col 11", "col 12", "col 13", "col 14", "col 15", "col 16",
-    "col 17", "col 18", "col 19", "col 20", "col 21", "col 22", "col 23", "col 24", "col 25", "col 26", "col 27", "col 28",
+    "col 1", "col 2", "col 3", "col 4", "col 5", "col 6", "col 7", "col 8", "col 9", "col 10", "col 11", "col 12",
+    "col 13", "col 14", "col 15", "col 16", "col 17", "col 18", "col 19", "col 20", "col 21", "col 22", "col 23",
+    "col 24", "col 25", "col 26", "col 27", "col 28",
 ];
 
 impl Task for SeqMnist {

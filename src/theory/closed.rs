@@ -37,7 +37,11 @@ pub fn rich_limit(lambda: &[f64], b: &[f64], beta_norm: f64) -> Prediction {
     let frob = lambda.iter().map(|l| l * l).sum::<f64>().sqrt();
     let along: f64 = lambda.iter().zip(b).map(|(l, b)| l * b * b).sum();
     let alignment = (tr + along) / (frob * (d as f64 + 3.0).sqrt());
-    Prediction { kernel: (1.0 - alignment).max(0.0), dw1: (beta_norm.sqrt() - along.sqrt()).abs(), dw2: beta_norm.sqrt() }
+    Prediction {
+        kernel: (1.0 - alignment).max(0.0),
+        dw1: (beta_norm.sqrt() - along.sqrt()).abs(),
+        dw2: beta_norm.sqrt(),
+    }
 }
 
 /// Exact for gradient flow from a rank-one start `W1 = norm u v^T`, w2 = 0,
@@ -104,7 +108,9 @@ mod tests {
         assert!((flat - (1.0 - 9.0 / (8.0f64 * 11.0).sqrt())).abs() < 1e-12);
         let mut steep = vec![0.0; d];
         steep[0] = 1.0;
-        assert!(rich_limit(&steep, &b, 1.0).kernel > rich_limit(&[4.0, 3.0, 2.0, 1.0, 1.0, 0.5, 0.5, 0.1], &b, 1.0).kernel);
+        assert!(
+            rich_limit(&steep, &b, 1.0).kernel > rich_limit(&[4.0, 3.0, 2.0, 1.0, 1.0, 0.5, 0.5, 0.1], &b, 1.0).kernel
+        );
         assert!(rich_limit(&[4.0, 3.0, 2.0, 1.0, 1.0, 0.5, 0.5, 0.1], &b, 1.0).kernel > flat);
     }
 }

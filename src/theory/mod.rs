@@ -116,7 +116,13 @@ mod tests {
                 assert!(p.converged);
                 let rel = p.gap() / p.kernel_pred;
                 assert!(rel < 0.05, "{name} kappa {}: measured {} predicted {}", p.x, p.kernel.0, p.kernel_pred);
-                assert!((p.dw1.0 - p.dw1_pred).abs() < 0.05 * p.dw1_pred.max(0.1), "{name} kappa {}: dW1 {} predicted {}", p.x, p.dw1.0, p.dw1_pred);
+                assert!(
+                    (p.dw1.0 - p.dw1_pred).abs() < 0.05 * p.dw1_pred.max(0.1),
+                    "{name} kappa {}: dW1 {} predicted {}",
+                    p.x,
+                    p.dw1.0,
+                    p.dw1_pred
+                );
             }
         }
         assert!(a.claim_holds(), "{}", a.verdict(&s));
@@ -136,7 +142,14 @@ mod tests {
     #[test]
     fn settings_parse_and_refuse_with_a_reason() {
         let mut s = Settings::default();
-        let errors = s.apply([("dim", "30"), ("norm", "0.5"), ("kappa", "1e9"), ("seeds", "2.5"), ("dim", "31"), ("bogus", "1")]);
+        let errors = s.apply([
+            ("dim", "30"),
+            ("norm", "0.5"),
+            ("kappa", "1e9"),
+            ("seeds", "2.5"),
+            ("dim", "31"),
+            ("bogus", "1"),
+        ]);
         assert_eq!((s.dim, s.norm, s.kappa, s.seeds), (30, 0.5, 100.0, 3));
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(errors[0].starts_with("kappa:") && errors[2].contains("odd") && errors[3].contains("unknown"));

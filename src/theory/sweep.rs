@@ -3,10 +3,10 @@
 
 use super::closed::{rank_one, rich_limit, Prediction};
 use super::net::{kernel_change, Problem, Student};
+use crate::config::{self, clip, in_range, whole, MAX_SEED};
 use crate::init::spectrum::power_law;
 use crate::json::{obj, Json};
 use crate::linalg::{random_orthogonal, Mat};
-use crate::config::{self, clip, in_range, whole, MAX_SEED};
 use crate::metrics::{erank_entropy, erank_pr, mean_sd};
 use crate::rng::Rng;
 
@@ -102,7 +102,8 @@ impl Settings {
 
     /// Condition numbers of the second sweep: 1 to kappa, about three per decade.
     pub fn kappas(&self) -> Vec<f64> {
-        let mut v: Vec<f64> = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0].into_iter().filter(|&k| k < self.kappa).collect();
+        let mut v: Vec<f64> =
+            [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0].into_iter().filter(|&k| k < self.kappa).collect();
         v.push(self.kappa);
         v
     }
@@ -151,10 +152,14 @@ fn measure(problem: &Problem, w1: Mat<f64>, s_max: f64, predicted: Prediction) -
 pub fn rank_runs(s: &Settings, seed: u64) -> Vec<Outcome> {
     let d = s.dim;
     let problem = {
-        let beta = unit((0..d).map({
-            let mut r = Rng::new(seed, STREAM_TEACHER);
-            move |_| r.normal()
-        }).collect());
+        let beta = unit(
+            (0..d)
+                .map({
+                    let mut r = Rng::new(seed, STREAM_TEACHER);
+                    move |_| r.normal()
+                })
+                .collect(),
+        );
         Problem::new(d, 2 * d, beta, &mut Rng::new(seed, STREAM_INPUTS))
     };
     let mut rng = Rng::new(seed, STREAM_START);
@@ -186,16 +191,24 @@ pub const STARTS: [&str; 3] = ["aligned", "partially aligned", "unaligned"];
 /// v random (unaligned). Returns [kappa][start].
 pub fn align_runs(s: &Settings, seed: u64) -> Vec<[Outcome; 3]> {
     let d = s.dim;
-    let w = unit((0..d).map({
-        let mut r = Rng::new(seed, STREAM_TEACHER);
-        move |_| r.normal()
-    }).collect());
+    let w = unit(
+        (0..d)
+            .map({
+                let mut r = Rng::new(seed, STREAM_TEACHER);
+                move |_| r.normal()
+            })
+            .collect(),
+    );
     let mut rng = Rng::new(seed, STREAM_START);
     let u = unit((0..d).map(|_| rng.normal()).collect());
-    let random = unit((0..d).map({
-        let mut r = Rng::new(seed, STREAM_UNALIGNED);
-        move |_| r.normal()
-    }).collect());
+    let random = unit(
+        (0..d)
+            .map({
+                let mut r = Rng::new(seed, STREAM_UNALIGNED);
+                move |_| r.normal()
+            })
+            .collect(),
+    );
     let partial = unit((0..d).map(|i| if i < d / 2 { w[i] } else { 0.0 }).collect());
     s.kappas()
         .into_iter()
@@ -324,7 +337,11 @@ impl RankSweep {
 pub fn rank_sweep(s: &Settings) -> RankSweep {
     let per_seed: Vec<Vec<Outcome>> = (0..s.seeds as u64).map(|k| rank_runs(s, s.seed + k)).collect();
     let eranks = s.eranks();
-    let points = eranks.iter().enumerate().map(|(i, &e)| Point::of(e, &per_seed.iter().map(|r| r[i]).collect::<Vec<_>>())).collect();
+    let points = eranks
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| Point::of(e, &per_seed.iter().map(|r| r[i]).collect::<Vec<_>>()))
+        .collect();
     let erank_pr = eranks.iter().map(|&e| erank_pr(&power_law(s.dim, e))).collect();
     debug_assert!(eranks.iter().all(|&e| (erank_entropy(&power_law(s.dim, e)) - e).abs() < 1e-3 * e));
     RankSweep { points, erank_pr }
@@ -403,10 +420,24 @@ pub fn align_sweep(s: &Settings) -> AlignSweep {
     let per_seed: Vec<Vec<[Outcome; 3]>> = (0..s.seeds as u64).map(|k| align_runs(s, s.seed + k)).collect();
     let kappas = s.kappas();
     let curves = (0..3)
-        .map(|start| kappas.iter().enumerate().map(|(i, &kappa)| Point::of(kappa, &per_seed.iter().map(|r| r[i][start]).collect::<Vec<_>>())).collect())
+        .map(|start| {
+            kappas
+                .iter()
+                .enumerate()
+                .map(|(i, &kappa)| Point::of(kappa, &per_seed.iter().map(|r| r[i][start]).collect::<Vec<_>>()))
+                .collect()
+        })
         .collect();
     let cosines = (0..3)
-        .map(|start| kappas.iter().map(|&kappa| mean_sd(&(0..s.seeds as u64).map(|k| start_cosine(s, s.seed + k, kappa, start)).collect::<Vec<_>>()).0).collect())
+        .map(|start| {
+            kappas
+                .iter()
+                .map(|&kappa| {
+                    mean_sd(&(0..s.seeds as u64).map(|k| start_cosine(s, s.seed + k, kappa, start)).collect::<Vec<_>>())
+                        .0
+                })
+                .collect()
+        })
         .collect();
     AlignSweep { curves, cosines }
 }
@@ -414,19 +445,27 @@ pub fn align_sweep(s: &Settings) -> AlignSweep {
 /// Cosine between start `start` and the teacher at this kappa (as in `align_runs`).
 fn start_cosine(s: &Settings, seed: u64, kappa: f64, start: usize) -> f64 {
     let d = s.dim;
-    let w = unit((0..d).map({
-        let mut r = Rng::new(seed, STREAM_TEACHER);
-        move |_| r.normal()
-    }).collect());
+    let w = unit(
+        (0..d)
+            .map({
+                let mut r = Rng::new(seed, STREAM_TEACHER);
+                move |_| r.normal()
+            })
+            .collect(),
+    );
     let beta = unit((0..d).map(|i| if i < d / 2 { kappa * w[i] } else { w[i] }).collect());
     match start {
         0 => 1.0,
         1 => dot(&unit((0..d).map(|i| if i < d / 2 { w[i] } else { 0.0 }).collect()), &beta),
         _ => dot(
-            &unit((0..d).map({
-                let mut r = Rng::new(seed, STREAM_UNALIGNED);
-                move |_| r.normal()
-            }).collect()),
+            &unit(
+                (0..d)
+                    .map({
+                        let mut r = Rng::new(seed, STREAM_UNALIGNED);
+                        move |_| r.normal()
+                    })
+                    .collect(),
+            ),
             &beta,
         ),
     }
@@ -447,13 +486,23 @@ impl Report {
     pub fn to_json(&self) -> Json {
         let s = &self.settings;
         let rank = obj([
-            ("points", Json::Arr(self.rank.points.iter().zip(&self.rank.erank_pr).map(|(p, pr)| {
-                let mut j = p.to_json("erank");
-                if let Json::Obj(v) = &mut j {
-                    v.insert(1, ("erank_pr".into(), (*pr).into()));
-                }
-                j
-            }).collect())),
+            (
+                "points",
+                Json::Arr(
+                    self.rank
+                        .points
+                        .iter()
+                        .zip(&self.rank.erank_pr)
+                        .map(|(p, pr)| {
+                            let mut j = p.to_json("erank");
+                            if let Json::Obj(v) = &mut j {
+                                v.insert(1, ("erank_pr".into(), (*pr).into()));
+                            }
+                            j
+                        })
+                        .collect(),
+                ),
+            ),
             ("trend_holds", self.rank.trend_holds().into()),
             ("agrees", self.rank.agrees().into()),
             ("max_gap", self.rank.max_gap().into()),
@@ -461,18 +510,35 @@ impl Report {
             ("fit", self.rank.fit(s).into()),
         ]);
         let align = obj([
-            ("starts", Json::Arr(STARTS.iter().zip(self.align.curves.iter().zip(&self.align.cosines)).map(|(name, (c, cos))| {
-                obj([
-                    ("start", (*name).into()),
-                    ("points", Json::Arr(c.iter().zip(cos).map(|(p, cs)| {
-                        let mut j = p.to_json("kappa");
-                        if let Json::Obj(v) = &mut j {
-                            v.insert(1, ("cosine".into(), (*cs).into()));
-                        }
-                        j
-                    }).collect())),
-                ])
-            }).collect())),
+            (
+                "starts",
+                Json::Arr(
+                    STARTS
+                        .iter()
+                        .zip(self.align.curves.iter().zip(&self.align.cosines))
+                        .map(|(name, (c, cos))| {
+                            obj([
+                                ("start", (*name).into()),
+                                (
+                                    "points",
+                                    Json::Arr(
+                                        c.iter()
+                                            .zip(cos)
+                                            .map(|(p, cs)| {
+                                                let mut j = p.to_json("kappa");
+                                                if let Json::Obj(v) = &mut j {
+                                                    v.insert(1, ("cosine".into(), (*cs).into()));
+                                                }
+                                                j
+                                            })
+                                            .collect(),
+                                    ),
+                                ),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
             ("claim_holds", self.align.claim_holds().into()),
             ("agrees", self.align.agrees().into()),
             ("max_gap", self.align.max_gap().into()),
@@ -494,18 +560,41 @@ impl Report {
         for (p, pr) in self.rank.points.iter().zip(&self.rank.erank_pr) {
             out += &format!(
                 "{:>5} {:>8.2} | {:.4} ± {:.4} ({:.4}) | {:.4} ± {:.4} ({:.4}) | {:.4} ± {:.4} ({:.4}) | {}{}\n",
-                p.x, pr, p.kernel.0, p.kernel.1, p.kernel_pred, p.dw1.0, p.dw1.1, p.dw1_pred, p.dw2.0, p.dw2.1, p.dw2_pred, p.max_steps,
+                p.x,
+                pr,
+                p.kernel.0,
+                p.kernel.1,
+                p.kernel_pred,
+                p.dw1.0,
+                p.dw1.1,
+                p.dw1_pred,
+                p.dw2.0,
+                p.dw2.1,
+                p.dw2_pred,
+                p.max_steps,
                 if p.converged { "" } else { " (not converged)" }
             );
         }
         out += &format!("{}\n\n", self.rank.verdict(s));
-        out += &format!("alignment sweep, rank-one starts, |W1(0)|_F = {}: closed form exact on the rank-one solution\n", s.norm_align);
+        out += &format!(
+            "alignment sweep, rank-one starts, |W1(0)|_F = {}: closed form exact on the rank-one solution\n",
+            s.norm_align
+        );
         out += "start              kappa cosine |  kernel change (pred)       |  |dW1|_F (pred)             | steps\n";
         for ((name, c), cos) in STARTS.iter().zip(&self.align.curves).zip(&self.align.cosines) {
             for (p, cs) in c.iter().zip(cos) {
                 out += &format!(
                     "{:<18} {:>5} {:>6.3} | {:.4} ± {:.4} ({:.4}) | {:.4} ± {:.4} ({:.4}) | {}{}\n",
-                    name, p.x, cs, p.kernel.0, p.kernel.1, p.kernel_pred, p.dw1.0, p.dw1.1, p.dw1_pred, p.max_steps,
+                    name,
+                    p.x,
+                    cs,
+                    p.kernel.0,
+                    p.kernel.1,
+                    p.kernel_pred,
+                    p.dw1.0,
+                    p.dw1.1,
+                    p.dw1_pred,
+                    p.max_steps,
                     if p.converged { "" } else { " (not converged)" }
                 );
             }

@@ -23,7 +23,13 @@ pub(super) fn parse_colour(s: &str) -> RGBColor {
 }
 
 /// The series of a chart: (name, colour, points), non-finite points dropped.
-fn series(names: &[String], colours: &[String], xs: &[f64], ys: &[f64], lens: &[u32]) -> Vec<(String, RGBColor, Vec<(f64, f64)>)> {
+fn series(
+    names: &[String],
+    colours: &[String],
+    xs: &[f64],
+    ys: &[f64],
+    lens: &[u32],
+) -> Vec<(String, RGBColor, Vec<(f64, f64)>)> {
     let mut at = 0;
     names
         .iter()
@@ -57,11 +63,16 @@ pub(super) fn range(values: impl Iterator<Item = f64>, fixed: (f64, f64)) -> (f6
     }
     let lo = if fixed.0.is_nan() || fixed.0 > data_lo { lo } else { fixed.0 };
     let hi = if fixed.1.is_nan() || fixed.1 < data_hi { hi } else { fixed.1 };
-    if hi > lo { (lo, hi) } else { (lo, lo + 1.0) }
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo, lo + 1.0)
+    }
 }
 
 pub(super) fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on the chart canvas"))?;
+    let backend =
+        CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on the chart canvas"))?;
     Ok(backend.into_drawing_area())
 }
 
@@ -95,7 +106,11 @@ fn tick(v: f64, log: bool) -> String {
     if s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
     }
-    if s == "-0" { "0".into() } else { s }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
 }
 
 pub(super) type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -136,7 +151,12 @@ pub(super) fn axes<'a>(
 
 /// Where the legend goes: the corner (or edge middle) of the plotting area
 /// that covers the fewest drawn points, sampled along each line in pixels.
-fn legend_spot(chart: &Chart, labels: &[&str], data: &[&[(f64, f64)]], s: &Scale) -> Result<SeriesLabelPosition, Box<dyn std::error::Error>> {
+fn legend_spot(
+    chart: &Chart,
+    labels: &[&str],
+    data: &[&[(f64, f64)]],
+    s: &Scale,
+) -> Result<SeriesLabelPosition, Box<dyn std::error::Error>> {
     use SeriesLabelPosition::*;
     let font = s.font(LEGEND_FONT);
     let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
@@ -250,11 +270,16 @@ pub fn line_chart(
     let mut data = series(&names, &colours, &xs, &ys, &lens);
     let lg = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
     for (_, _, pts) in &mut data {
-        *pts = pts.iter().map(|&(x, y)| (if log_x { lg(x) } else { x }, if log_y { lg(y) } else { y })).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+        *pts = pts
+            .iter()
+            .map(|&(x, y)| (if log_x { lg(x) } else { x }, if log_y { lg(y) } else { y }))
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .collect();
     }
     let fixed = if log_y { (lg(y_min), lg(y_max)) } else { (y_min, y_max) };
     let root = area(canvas)?;
-    draw_lines(&root, (title, x_label, y_label), &data, &styles, (log_x, log_y), fixed, markers, &Scale(dpr)).map_err(|e| JsError::new(&e.to_string()))
+    draw_lines(&root, (title, x_label, y_label), &data, &styles, (log_x, log_y), fixed, markers, &Scale(dpr))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -291,7 +316,8 @@ fn draw_lines(
         let anno = if style_of(i) == 1 {
             let a = chart.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))?;
             if !name.is_empty() {
-                a.label(name.as_str()).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
+                a.label(name.as_str())
+                    .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
             }
             if pts.len() == 1 {
                 chart.draw_series(pts.iter().map(|&p| Circle::new(p, s.px(3.0), colour.stroke_width(s.px(1.5)))))?;
@@ -365,8 +391,11 @@ pub fn errorbar_chart(
                 .collect()
         })
         .collect();
-    let data: Vec<(String, RGBColor, Vec<(f64, f64)>)> =
-        data.into_iter().zip(&bars).map(|((n, c, _), b)| (n, c, b.iter().map(|&(x, _, m, _)| (x, m)).collect())).collect();
+    let data: Vec<(String, RGBColor, Vec<(f64, f64)>)> = data
+        .into_iter()
+        .zip(&bars)
+        .map(|((n, c, _), b)| (n, c, b.iter().map(|&(x, _, m, _)| (x, m)).collect()))
+        .collect();
     let root = area(canvas)?;
     let s = Scale(dpr);
     (|| -> DrawResult {
@@ -377,23 +406,32 @@ pub fn errorbar_chart(
         let marker_of = |i: usize| Marker::from(shapes.get(i).copied().unwrap_or(0));
         let (r, width) = (s.px(4.5) as i32, s.px(1.5));
         // Many entries would cover points inside the plot: they get a column of their own.
-        let entries: Vec<(&str, RGBColor, Marker)> =
-            data.iter().enumerate().filter(|(_, d)| !d.0.is_empty()).map(|(i, d)| (d.0.as_str(), d.1, marker_of(i))).collect();
+        let entries: Vec<(&str, RGBColor, Marker)> = data
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.0.is_empty())
+            .map(|(i, d)| (d.0.as_str(), d.1, marker_of(i)))
+            .collect();
         let beside = entries.len() > SIDE_LEGEND_ABOVE;
         root.fill(&WHITE)?;
-        let (plot, side) = root.split_horizontally(if beside { root.dim_in_pixel().0 * 68 / 100 } else { root.dim_in_pixel().0 });
+        let (plot, side) =
+            root.split_horizontally(if beside { root.dim_in_pixel().0 * 68 / 100 } else { root.dim_in_pixel().0 });
         let mut chart = axes(&plot, title, (x_label, y_label), (x0..x1, y0..y1), (log_x, log_y), &s)?;
         for (i, ((name, colour, pts), bar)) in data.iter().zip(&bars).enumerate() {
             let style = colour.stroke_width(s.px(2.0));
             if joined.get(i).is_none_or(|&j| j != 0) {
                 chart.draw_series(LineSeries::new(pts.iter().copied(), colour.mix(0.5).stroke_width(s.px(1.0))))?;
             }
-            chart.draw_series(bar.iter().map(|&(x, lo, m, hi)| ErrorBar::new_vertical(x, lo, m, hi, style, s.px(8.0))))?;
+            chart.draw_series(
+                bar.iter().map(|&(x, lo, m, hi)| ErrorBar::new_vertical(x, lo, m, hi, style, s.px(8.0))),
+            )?;
             let marker = marker_of(i);
-            let anno = chart.draw_series(pts.iter().map(|&p| EmptyElement::at(p) + marker.element(*colour, r, width)))?;
+            let anno =
+                chart.draw_series(pts.iter().map(|&p| EmptyElement::at(p) + marker.element(*colour, r, width)))?;
             if !name.is_empty() && !beside {
                 let cx = s.px(LEGEND_SWATCH / 2.0 - 3.0) as i32;
-                anno.label(name.as_str()).legend(move |(x, y)| EmptyElement::at((x + cx, y)) + marker.element(*colour, r, width));
+                anno.label(name.as_str())
+                    .legend(move |(x, y)| EmptyElement::at((x + cx, y)) + marker.element(*colour, r, width));
             }
         }
         if beside {
@@ -449,7 +487,14 @@ impl Marker {
 /// canvas pixels, where the page draws the matrix's pixels (a bitmap is far
 /// faster than n^2 rectangles).
 #[wasm_bindgen]
-pub fn heatmap_axes(canvas: HtmlCanvasElement, title: &str, x_label: &str, y_label: &str, n: u32, dpr: f64) -> Result<Vec<f64>, JsError> {
+pub fn heatmap_axes(
+    canvas: HtmlCanvasElement,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    n: u32,
+    dpr: f64,
+) -> Result<Vec<f64>, JsError> {
     let root = area(canvas)?;
     let s = Scale(dpr);
     let n = n.max(1) as f64;
@@ -473,7 +518,11 @@ pub fn heat_rgba(values: &[f32]) -> Vec<u8> {
         .flat_map(|&v| {
             let t = (v.abs() / max).sqrt();
             let fade = (255.0 * (1.0 - t)).round() as u8;
-            if v >= 0.0 { [255, fade, fade, 255] } else { [fade, fade, 255, 255] }
+            if v >= 0.0 {
+                [255, fade, fade, 255]
+            } else {
+                [fade, fade, 255, 255]
+            }
         })
         .collect()
 }
@@ -502,11 +551,22 @@ pub fn grid_heatmap(
     line_ys: Vec<f64>,
     dpr: f64,
 ) -> Result<(), JsError> {
-    let t = |v: f64, log: bool| if log { if v > 0.0 { v.log10() } else { f64::NAN } } else { v };
+    let t = |v: f64, log: bool| {
+        if log {
+            if v > 0.0 {
+                v.log10()
+            } else {
+                f64::NAN
+            }
+        } else {
+            v
+        }
+    };
     let cx: Vec<f64> = xs.iter().map(|&x| t(x, log_x)).collect();
     let cy: Vec<f64> = ys.iter().map(|&y| t(y, log_y)).collect();
     let tv: Vec<f64> = values.iter().map(|&v| t(v, log_v)).collect();
-    let (v0, v1) = tv.iter().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let (v0, v1) =
+        tv.iter().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
     let root = area(canvas)?;
     let s = Scale(dpr);
     (|| -> DrawResult {
@@ -517,8 +577,16 @@ pub fn grid_heatmap(
         let (y0, y1) = cell_edges(&cy);
         let mut chart = axes(&plot, title, (x_label, y_label), (x0..x1, y0..y1), (log_x, log_y), &s)?;
         let half = |c: &[f64], k: usize| {
-            let lo = if k > 0 { (c[k - 1] + c[k]) / 2.0 } else { c[k] - (if c.len() > 1 { (c[1] - c[0]) / 2.0 } else { 0.5 }) };
-            let hi = if k + 1 < c.len() { (c[k] + c[k + 1]) / 2.0 } else { c[k] + (if c.len() > 1 { (c[k] - c[k - 1]) / 2.0 } else { 0.5 }) };
+            let lo = if k > 0 {
+                (c[k - 1] + c[k]) / 2.0
+            } else {
+                c[k] - (if c.len() > 1 { (c[1] - c[0]) / 2.0 } else { 0.5 })
+            };
+            let hi = if k + 1 < c.len() {
+                (c[k] + c[k + 1]) / 2.0
+            } else {
+                c[k] + (if c.len() > 1 { (c[k] - c[k - 1]) / 2.0 } else { 0.5 })
+            };
             (lo, hi)
         };
         for (j, _) in cy.iter().enumerate() {
@@ -526,11 +594,18 @@ pub fn grid_heatmap(
                 let k = j * cx.len() + i;
                 let ((a, b), (c, d)) = (half(&cx, i), half(&cy, j));
                 let v = tv.get(k).copied().unwrap_or(f64::NAN);
-                let fill = if v.is_finite() { scale_colour(if v1 > v0 { (v - v0) / (v1 - v0) } else { 0.5 }) } else { RGBColor(238, 238, 238) };
+                let fill = if v.is_finite() {
+                    scale_colour(if v1 > v0 { (v - v0) / (v1 - v0) } else { 0.5 })
+                } else {
+                    RGBColor(238, 238, 238)
+                };
                 chart.draw_series(std::iter::once(Rectangle::new([(a, c), (b, d)], fill.filled())))?;
                 if marks.get(k).is_some_and(|&m| m != 0) {
                     let style = RGBColor(255, 255, 255).stroke_width(s.px(1.5));
-                    chart.draw_series([PathElement::new(vec![(a, c), (b, d)], style), PathElement::new(vec![(a, d), (b, c)], style)])?;
+                    chart.draw_series([
+                        PathElement::new(vec![(a, c), (b, d)], style),
+                        PathElement::new(vec![(a, d), (b, c)], style),
+                    ])?;
                 }
             }
         }
@@ -541,11 +616,17 @@ pub fn grid_heatmap(
             .filter(|&(x, y)| x.is_finite() && y.is_finite() && (x0..=x1).contains(&x) && (y0..=y1).contains(&y))
             .collect();
         if line.len() > 1 {
-            chart.draw_series(DashedLineSeries::new(line, s.px(6.0), s.px(4.0), RGBColor(20, 20, 20).stroke_width(s.px(2.0))))?;
+            chart.draw_series(DashedLineSeries::new(
+                line,
+                s.px(6.0),
+                s.px(4.0),
+                RGBColor(20, 20, 20).stroke_width(s.px(2.0)),
+            ))?;
         }
         // The colour bar: a strip from the smallest value (bottom) to the largest (top).
         let (bw, bh) = bar.dim_in_pixel();
-        let (top, bottom, left, width) = (s.px(40.0) as i32, bh as i32 - s.px(46.0) as i32, s.px(8.0) as i32, s.px(14.0) as i32);
+        let (top, bottom, left, width) =
+            (s.px(40.0) as i32, bh as i32 - s.px(46.0) as i32, s.px(8.0) as i32, s.px(14.0) as i32);
         if bottom > top && v1 >= v0 && bw > 0 {
             for y in top..bottom {
                 let f = (bottom - y) as f64 / (bottom - top) as f64;
@@ -555,7 +636,11 @@ pub fn grid_heatmap(
             let label = |v: f64| tick(v, log_v);
             bar.draw_text(&label(v1), &font, (left + width + s.px(3.0) as i32, top))?;
             bar.draw_text(&label(v0), &font, (left + width + s.px(3.0) as i32, bottom))?;
-            bar.draw_text(value_label, &s.font(10.0).pos(Pos::new(HPos::Left, VPos::Top)), (left / 2, bottom + s.px(8.0) as i32))?;
+            bar.draw_text(
+                value_label,
+                &s.font(10.0).pos(Pos::new(HPos::Left, VPos::Top)),
+                (left / 2, bottom + s.px(8.0) as i32),
+            )?;
         }
         root.present()?;
         Ok(())
@@ -575,7 +660,8 @@ fn cell_edges(c: &[f64]) -> (f64, f64) {
 
 /// A perceptual dark-blue → green → yellow scale (viridis's end points and middle), `f` in 0..1.
 fn scale_colour(f: f64) -> RGBColor {
-    const STOPS: [(f64, f64, f64); 5] = [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    const STOPS: [(f64, f64, f64); 5] =
+        [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
     let x = f.clamp(0.0, 1.0) * 4.0;
     let k = (x.floor() as usize).min(3);
     let u = x - k as f64;

@@ -122,12 +122,28 @@ pub fn variants(list: &str) -> String {
                 "variants".to_string(),
                 Json::Arr(
                     vs.into_iter()
-                        .map(|v| obj([("label", Json::from(v.label.as_str())), ("pairs", Json::Obj(v.pairs.into_iter().map(|(k, v)| (k.to_string(), Json::from(v.as_str()))).collect()))]))
+                        .map(|v| {
+                            obj([
+                                ("label", Json::from(v.label.as_str())),
+                                (
+                                    "pairs",
+                                    Json::Obj(
+                                        v.pairs
+                                            .into_iter()
+                                            .map(|(k, v)| (k.to_string(), Json::from(v.as_str())))
+                                            .collect(),
+                                    ),
+                                ),
+                            ])
+                        })
                         .collect(),
                 ),
             )];
             if let Some((_, base)) = named {
-                out.push(("base".to_string(), Json::Obj(base.iter().map(|&(k, v)| (k.to_string(), Json::from(v))).collect())));
+                out.push((
+                    "base".to_string(),
+                    Json::Obj(base.iter().map(|&(k, v)| (k.to_string(), Json::from(v))).collect()),
+                ));
             }
             Json::Obj(out)
         }
@@ -248,7 +264,10 @@ pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
 /// round the few-millisecond timings to whole milliseconds.
 fn now_ms() -> f64 {
     let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok().filter(|p| p.is_object());
-    let now = perf.as_ref().and_then(|p| js_sys::Reflect::get(p, &"now".into()).ok()).and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let now = perf
+        .as_ref()
+        .and_then(|p| js_sys::Reflect::get(p, &"now".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     match (perf, now) {
         (Some(p), Some(f)) => f.call0(&p).ok().and_then(|v| v.as_f64()).unwrap_or_else(js_sys::Date::now),
         _ => js_sys::Date::now(),

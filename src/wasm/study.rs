@@ -18,7 +18,12 @@ pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Res
     let spec = find(name).map_err(|e| JsError::new(&e))?;
     let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     let changed = Json::Obj(v.changed().into_iter().map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
-    Ok(obj([("settings", v.json()), ("changed", changed), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string())
+    Ok(obj([
+        ("settings", v.json()),
+        ("changed", changed),
+        ("errors", Json::Arr(errors.into_iter().map(Json::from).collect())),
+    ])
+    .to_string())
 }
 
 /// The reports of a run's pool jobs (each one part of the work) as the one report the command line

@@ -56,11 +56,22 @@ pub fn theory_chart(
         .map(|(i, (name, &len))| {
             let end = (at + len as usize).min(xs.len()).min(ys.len());
             let pts = (at..end)
-                .map(|j| (if log_x { xs[j].max(1e-300).log10() } else { xs[j] }, ys[j], sds.get(j).copied().filter(|v| v.is_finite()).unwrap_or(0.0)))
+                .map(|j| {
+                    (
+                        if log_x { xs[j].max(1e-300).log10() } else { xs[j] },
+                        ys[j],
+                        sds.get(j).copied().filter(|v| v.is_finite()).unwrap_or(0.0),
+                    )
+                })
                 .filter(|(x, y, _)| x.is_finite() && y.is_finite())
                 .collect();
             at = end;
-            (name.clone(), parse_colour(colours.get(i).map_or("#808080", String::as_str)), kinds.get(i).copied().unwrap_or(1), pts)
+            (
+                name.clone(),
+                parse_colour(colours.get(i).map_or("#808080", String::as_str)),
+                kinds.get(i).copied().unwrap_or(1),
+                pts,
+            )
         })
         .collect();
     let root = area(canvas)?;
@@ -77,14 +88,22 @@ pub fn theory_chart(
             let style = colour.stroke_width(s.px(2.0));
             let a = chart.draw_series(DashedLineSeries::new(pts.iter().map(|p| (p.0, p.1)), dash, gap, style))?;
             if !name.is_empty() {
-                a.label(name.as_str()).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
+                a.label(name.as_str())
+                    .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
             }
         }
         for (name, colour, _, pts) in data.iter().filter(|d| d.2 != 0) {
             let style = colour.stroke_width(s.px(1.5));
             let r = s.px(3.5);
-            chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), colour.mix(0.35).stroke_width(s.px(1.0))))?;
-            chart.draw_series(pts.iter().filter(|p| p.2 > 0.0).map(|&(x, m, d)| ErrorBar::new_vertical(x, m - d, m, m + d, style, s.px(6.0))))?;
+            chart.draw_series(LineSeries::new(
+                pts.iter().map(|p| (p.0, p.1)),
+                colour.mix(0.35).stroke_width(s.px(1.0)),
+            ))?;
+            chart.draw_series(
+                pts.iter()
+                    .filter(|p| p.2 > 0.0)
+                    .map(|&(x, m, d)| ErrorBar::new_vertical(x, m - d, m, m + d, style, s.px(6.0))),
+            )?;
             let a = chart.draw_series(pts.iter().map(|&(x, y, _)| Circle::new((x, y), r, colour.filled())))?;
             if !name.is_empty() {
                 let cx = s.px(LEGEND_SWATCH / 2.0 - 3.0) as i32;

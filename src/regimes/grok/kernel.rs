@@ -9,7 +9,9 @@ use crate::linalg::{sym_eigen, Mat};
 pub fn tangent(xa: &Mat<f64>, xb: &Mat<f64>, wbar: &[f64], m: &Mat<f64>, alpha: f64, eps: f64, n: usize) -> Mat<f64> {
     let dot = xa.matmul_t(xb);
     let quad = xa.matmul(m).matmul_t(xb);
-    let proj = |x: &Mat<f64>| -> Vec<f64> { (0..x.rows).map(|r| x.row(r).iter().zip(wbar).map(|(a, b)| a * b).sum()).collect() };
+    let proj = |x: &Mat<f64>| -> Vec<f64> {
+        (0..x.rows).map(|r| x.row(r).iter().zip(wbar).map(|(a, b)| a * b).sum()).collect()
+    };
     let (ua, ub) = (proj(xa), proj(xb));
     let s = alpha * alpha / n as f64;
     Mat::from_fn(xa.rows, xb.rows, |i, j| s * dot.at(i, j) * (1.0 + eps * (ua[i] + ub[j]) + eps * eps * quad.at(i, j)))
@@ -59,8 +61,19 @@ mod tests {
             for j in 0..3 {
                 let (x, z) = (prob.x.row(i), prob.xt.row(j));
                 let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| p * q).sum::<f64>();
-                let direct: f64 = (0..3).map(|u| (alpha / 3.0).powi(2) * (1.0 + eps * dot(w.row(u), x)) * (1.0 + eps * dot(w.row(u), z)) * dot(x, z)).sum();
-                assert!((k.at(i, j) - direct).abs() < 1e-13 * (1.0 + direct.abs()), "({i},{j}): {} vs {direct}", k.at(i, j));
+                let direct: f64 = (0..3)
+                    .map(|u| {
+                        (alpha / 3.0).powi(2)
+                            * (1.0 + eps * dot(w.row(u), x))
+                            * (1.0 + eps * dot(w.row(u), z))
+                            * dot(x, z)
+                    })
+                    .sum();
+                assert!(
+                    (k.at(i, j) - direct).abs() < 1e-13 * (1.0 + direct.abs()),
+                    "({i},{j}): {} vs {direct}",
+                    k.at(i, j)
+                );
             }
         }
     }
@@ -68,7 +81,13 @@ mod tests {
     /// Plain Gaussian elimination with partial pivoting: the reference solve.
     fn gauss(k: &Mat<f64>, y: &[f64]) -> Vec<f64> {
         let n = y.len();
-        let mut a: Vec<Vec<f64>> = (0..n).map(|i| { let mut r = k.row(i).to_vec(); r.push(y[i]); r }).collect();
+        let mut a: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                let mut r = k.row(i).to_vec();
+                r.push(y[i]);
+                r
+            })
+            .collect();
         for c in 0..n {
             let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap();
             a.swap(c, p);

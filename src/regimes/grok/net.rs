@@ -40,10 +40,12 @@ impl Problem {
         let beta: Vec<f64> = (0..d).map(|_| rng.normal()).collect();
         let target = Mat::from_fn(d, d, |a, b| beta[a] * beta[b] / 2.0);
         let label = |x: &Mat<f64>| -> Vec<f64> {
-            (0..x.rows).map(|r| {
-                let h: f64 = x.row(r).iter().zip(&beta).map(|(a, b)| a * b).sum();
-                h * h / 2.0
-            }).collect()
+            (0..x.rows)
+                .map(|r| {
+                    let h: f64 = x.row(r).iter().zip(&beta).map(|(a, b)| a * b).sum();
+                    h * h / 2.0
+                })
+                .collect()
         };
         let x = points(p, d, &mut Rng::new(seed, STREAM_TRAIN));
         let xt = points(test, d, &mut Rng::new(seed, STREAM_TEST));
@@ -85,7 +87,9 @@ impl Form {
     /// `F(x) - y` at each row of `x`.
     pub fn residuals(&self, x: &Mat<f64>) -> Vec<f64> {
         let xa = x.matmul(&self.a);
-        (0..x.rows).map(|r| x.row(r).iter().zip(xa.row(r)).zip(&self.b).map(|((xi, axi), bi)| xi * (axi + bi)).sum()).collect()
+        (0..x.rows)
+            .map(|r| x.row(r).iter().zip(xa.row(r)).zip(&self.b).map(|((xi, axi), bi)| xi * (axi + bi)).sum())
+            .collect()
     }
 
     /// The exact test loss for `x ~ N(0, I/D)` in its three parts (summing to it):
@@ -136,7 +140,11 @@ impl Net {
         let (wbar, m) = moments(&self.w);
         let b = wbar.iter().zip(&self.wbar0).map(|(w, w0)| self.alpha * (w - w0)).collect();
         let k = self.alpha * self.eps / 2.0;
-        let a = Mat::from_vec(m.rows, m.cols, m.data.iter().zip(&self.m0.data).zip(&target.data).map(|((m, m0), t)| k * (m - m0) - t).collect());
+        let a = Mat::from_vec(
+            m.rows,
+            m.cols,
+            m.data.iter().zip(&self.m0.data).zip(&target.data).map(|((m, m0), t)| k * (m - m0) - t).collect(),
+        );
         (Form { b, a }, wbar, m)
     }
 
@@ -178,15 +186,22 @@ mod tests {
     fn loss_direct(w: &Mat<f64>, w0: &Mat<f64>, alpha: f64, eps: f64, x: &Mat<f64>, y: &[f64]) -> f64 {
         let f = |w: &Mat<f64>, xr: &[f64]| -> f64 {
             let n = w.rows as f64;
-            (0..w.rows).map(|i| {
-                let h: f64 = w.row(i).iter().zip(xr).map(|(a, b)| a * b).sum();
-                h + eps * h * h / 2.0
-            }).sum::<f64>() * alpha / n
+            (0..w.rows)
+                .map(|i| {
+                    let h: f64 = w.row(i).iter().zip(xr).map(|(a, b)| a * b).sum();
+                    h + eps * h * h / 2.0
+                })
+                .sum::<f64>()
+                * alpha
+                / n
         };
-        (0..x.rows).map(|mu| {
-            let e = f(w, x.row(mu)) - f(w0, x.row(mu)) - y[mu];
-            e * e
-        }).sum::<f64>() / x.rows as f64
+        (0..x.rows)
+            .map(|mu| {
+                let e = f(w, x.row(mu)) - f(w0, x.row(mu)) - y[mu];
+                e * e
+            })
+            .sum::<f64>()
+            / x.rows as f64
     }
 
     fn moved(prob: &Problem, n: usize, alpha: f64, eps: f64) -> Net {
@@ -214,8 +229,14 @@ mod tests {
             let mut wm = net.w.clone();
             wp.data[k] += h;
             wm.data[k] -= h;
-            let fd = (loss_direct(&wp, &w0, alpha, eps, &prob.x, &prob.y) - loss_direct(&wm, &w0, alpha, eps, &prob.x, &prob.y)) / (2.0 * h);
-            assert!((fd - grad.data[k]).abs() < 1e-8 * (1.0 + fd.abs()), "weight {k}: finite difference {fd}, gradient {}", grad.data[k]);
+            let fd = (loss_direct(&wp, &w0, alpha, eps, &prob.x, &prob.y)
+                - loss_direct(&wm, &w0, alpha, eps, &prob.x, &prob.y))
+                / (2.0 * h);
+            assert!(
+                (fd - grad.data[k]).abs() < 1e-8 * (1.0 + fd.abs()),
+                "weight {k}: finite difference {fd}, gradient {}",
+                grad.data[k]
+            );
         }
     }
 
@@ -232,7 +253,10 @@ mod tests {
         // The sample mean's standard error from the sample's own spread.
         let var = r.iter().map(|v| (v * v - sampled).powi(2)).sum::<f64>() / r.len() as f64;
         let se = (var / r.len() as f64).sqrt();
-        assert!(parts.iter().all(|&p| p > 6.0 * se), "a wrong or missing part must show: parts {parts:?}, standard error {se}");
+        assert!(
+            parts.iter().all(|&p| p > 6.0 * se),
+            "a wrong or missing part must show: parts {parts:?}, standard error {se}"
+        );
         assert!((sampled - exact).abs() < 4.0 * se, "sampled {sampled}, exact {exact}, standard error {se}");
     }
 }

@@ -96,7 +96,16 @@ pub struct Run {
 
 impl Run {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(prob: &Problem, w0: &Mat<f64>, alpha: f64, eps: f64, c: f64, epochs: usize, threshold: f64, stop_at_crossings: bool) -> Run {
+    pub fn new(
+        prob: &Problem,
+        w0: &Mat<f64>,
+        alpha: f64,
+        eps: f64,
+        c: f64,
+        epochs: usize,
+        threshold: f64,
+        stop_at_crossings: bool,
+    ) -> Run {
         let net = Net::new(w0.clone(), alpha, eps);
         let n = w0.rows;
         let (form, wbar, m) = net.form(&prob.target);
@@ -188,10 +197,23 @@ impl Run {
                 self.c, self.c_limit
             ));
         }
-        let above = if self.c > self.c_limit { format!(" (c = {} is above this draw's kernel-phase limit {:.3}: the loss may first grow, then settle)", self.c, self.c_limit) } else { String::new() };
+        let above = if self.c > self.c_limit {
+            format!(
+                " (c = {} is above this draw's kernel-phase limit {:.3}: the loss may first grow, then settle)",
+                self.c, self.c_limit
+            )
+        } else {
+            String::new()
+        };
         match (self.t_train, self.t_test) {
-            (None, _) => Some(format!("the train loss never fell below {} x its start in {} epochs{above}", self.threshold, self.epochs)),
-            (Some(_), None) => Some(format!("the test loss never fell below {} x its start in {} epochs{above}", self.threshold, self.epochs)),
+            (None, _) => Some(format!(
+                "the train loss never fell below {} x its start in {} epochs{above}",
+                self.threshold, self.epochs
+            )),
+            (Some(_), None) => Some(format!(
+                "the test loss never fell below {} x its start in {} epochs{above}",
+                self.threshold, self.epochs
+            )),
             _ if self.c > self.c_limit => Some(above.trim_start().to_string()),
             _ => None,
         }
@@ -257,7 +279,11 @@ mod tests {
                 let last = run.rows.last().unwrap().train;
                 assert!(last.is_nan() || last >= DIVERGED * run.train0);
             } else {
-                assert!(run.t_train.is_some() && !run.note(10, 40).is_some_and(|n| n.contains("above")), "{:?}", run.note(10, 40));
+                assert!(
+                    run.t_train.is_some() && !run.note(10, 40).is_some_and(|n| n.contains("above")),
+                    "{:?}",
+                    run.note(10, 40)
+                );
             }
         }
     }

@@ -20,7 +20,8 @@ impl Points {
     /// `n` points drawn in order from `rng`: the first k of a larger sample are a sample of k.
     pub fn sample(rng: &mut Rng, chi: f64, d: usize, n: usize) -> Points {
         let scale = 1.0 / (d as f64).sqrt();
-        let mut pts = Points { d, z: Vec::with_capacity(n * d), norm: Vec::with_capacity(n), x1: Vec::with_capacity(n) };
+        let mut pts =
+            Points { d, z: Vec::with_capacity(n * d), norm: Vec::with_capacity(n), x1: Vec::with_capacity(n) };
         for _ in 0..n {
             let x1 = first_coordinate(rng, chi);
             let y = if x1 < 0.0 { -1.0 } else { 1.0 };
@@ -56,7 +57,11 @@ impl Points {
 /// x_1 = ±sqrt(2G), G ~ Gamma((chi + 1)/2, 1), the sign a fair coin.
 pub fn first_coordinate(rng: &mut Rng, chi: f64) -> f64 {
     let r = (2.0 * rng.gamma((chi + 1.0) / 2.0)).sqrt();
-    if rng.next_u64() >> 63 == 1 { -r } else { r }
+    if rng.next_u64() >> 63 == 1 {
+        -r
+    } else {
+        r
+    }
 }
 
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {

@@ -142,7 +142,11 @@ pub fn fits(cells: &[Cell]) -> Fits {
         .map(|at| {
             let col: Vec<&&Cell> = done.iter().filter(|c| c.at == at).collect();
             let p: Vec<f64> = col.iter().map(|c| c.p as f64).collect();
-            InP { at, dw: slope(&p, &col.iter().map(|c| c.dw).collect::<Vec<_>>()), t: slope(&p, &col.iter().map(|c| c.t).collect::<Vec<_>>()) }
+            InP {
+                at,
+                dw: slope(&p, &col.iter().map(|c| c.dw).collect::<Vec<_>>()),
+                t: slope(&p, &col.iter().map(|c| c.t).collect::<Vec<_>>()),
+            }
         })
         .collect();
     Fits { branches, in_p }
@@ -155,16 +159,38 @@ pub fn fits_json(f: &Fits) -> Json {
             Json::Arr(
                 f.branches
                     .iter()
-                    .map(|b| obj([("p", Json::from(b.p)), ("plateau_dw", Json::from(b.plateau)), ("branch_from_at", Json::from(b.from)), ("dw_slope", Json::from(b.dw)), ("t_slope", Json::from(b.t))]))
+                    .map(|b| {
+                        obj([
+                            ("p", Json::from(b.p)),
+                            ("plateau_dw", Json::from(b.plateau)),
+                            ("branch_from_at", Json::from(b.from)),
+                            ("dw_slope", Json::from(b.dw)),
+                            ("t_slope", Json::from(b.t)),
+                        ])
+                    })
                     .collect(),
             ),
         ),
-        ("in_p", Json::Arr(f.in_p.iter().map(|s| obj([("at", Json::from(s.at)), ("dw_slope", Json::from(s.dw)), ("t_slope", Json::from(s.t))])).collect())),
+        (
+            "in_p",
+            Json::Arr(
+                f.in_p
+                    .iter()
+                    .map(|s| {
+                        obj([("at", Json::from(s.at)), ("dw_slope", Json::from(s.dw)), ("t_slope", Json::from(s.t))])
+                    })
+                    .collect(),
+            ),
+        ),
     ])
 }
 
 fn num(x: f64) -> String {
-    if x == 0.0 || (1e-3..1e5).contains(&x.abs()) { format!("{x:.4}") } else { format!("{x:.3e}") }
+    if x == 0.0 || (1e-3..1e5).contains(&x.abs()) {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.3e}")
+    }
 }
 
 fn opt(x: Option<f64>) -> String {

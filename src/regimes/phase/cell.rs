@@ -169,7 +169,15 @@ impl Cell {
                     let i = self.perm[k];
                     // d/dF of (1 - alpha y F) / alpha is -y; the mean over the batch gives 1/B.
                     let dout = -pb.train.y[i] / b as f64;
-                    pb.net.backward(&self.w, pb.train.input(i), &self.acts[k], dout, &mut self.grad, &mut self.delta, &mut self.next);
+                    pb.net.backward(
+                        &self.w,
+                        pb.train.input(i),
+                        &self.acts[k],
+                        dout,
+                        &mut self.grad,
+                        &mut self.delta,
+                        &mut self.next,
+                    );
                 }
             }
             for (w, g) in self.w.iter_mut().zip(&self.grad) {

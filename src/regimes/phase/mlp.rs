@@ -28,7 +28,13 @@ fn gelu_rms() -> f64 {
     let mut s = 0.0;
     for i in 0..=n {
         let z = lo + step * i as f64;
-        let w = if i == 0 || i == n { 1.0 } else if i % 2 == 1 { 4.0 } else { 2.0 };
+        let w = if i == 0 || i == n {
+            1.0
+        } else if i % 2 == 1 {
+            4.0
+        } else {
+            2.0
+        };
         let g = gelu(z);
         s += w * g * g * INV_SQRT_2PI * libm::exp(-0.5 * z * z);
     }
@@ -52,12 +58,20 @@ impl Mlp {
     }
 
     fn fan_in(&self, l: usize) -> usize {
-        if l == 0 { self.d } else { self.h }
+        if l == 0 {
+            self.d
+        } else {
+            self.h
+        }
     }
 
     /// Where layer l's matrix starts in the flat weights (l = layers: the readout).
     fn offset(&self, l: usize) -> usize {
-        if l == 0 { 0 } else { self.d * self.h + (l - 1) * self.h * self.h }
+        if l == 0 {
+            0
+        } else {
+            self.d * self.h + (l - 1) * self.h * self.h
+        }
     }
 
     pub fn n_weights(&self) -> usize {
@@ -100,7 +114,16 @@ impl Mlp {
 
     /// Adds `dout` times df/dw at the input `forward` last saw (its `acts`) to `grad`.
     /// `delta` and `next` are scratch of length h.
-    pub fn backward(&self, w: &[f64], x: &[f64], acts: &[f64], dout: f64, grad: &mut [f64], delta: &mut Vec<f64>, next: &mut Vec<f64>) {
+    pub fn backward(
+        &self,
+        w: &[f64],
+        x: &[f64],
+        acts: &[f64],
+        dout: f64,
+        grad: &mut [f64],
+        delta: &mut Vec<f64>,
+        next: &mut Vec<f64>,
+    ) {
         let (h, top) = (self.h, self.offset(self.layers));
         let last = &acts[(2 * self.layers - 1) * h..2 * self.layers * h];
         let scale = dout / h as f64;
