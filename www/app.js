@@ -3,7 +3,8 @@
 import init, { settings, variants, heatmap_axes, version, load_matrix } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
-import { notice, download, poolSize, newWorker, pngButtons, showLink, onResize, errors } from './shared.js';
+import { notice, download, pngButtons, showLink, onResize, embedded, ask, unask, errors } from './shared.js';
+import { pool, helper, poolSize } from './pool.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 import * as smnist from './smnist.js'; // sequential MNIST: its data, loaded when the task is chosen, and fast preset
 
@@ -19,6 +20,8 @@ const form = $('#settings');
 // app.file: the reader's matrix ({hash, n, name, bytes}); app.pendingFile: a link's file start waiting for it.
 const app = { phase: 'loading', config: null, runs: [], compare: null, errors, drawMs: {}, file: null, pendingFile: null };
 window.richlazy = app;
+// Most training workers alive at once since the last launch (the pool at work).
+Object.defineProperty(app, 'peakWorkers', { get: () => workers.peak });
 app.redraw = (name) => draw(name); // synchronous, for tests and timing
 
 function setPhase(p) {
@@ -243,57 +246,36 @@ function drawSummary(name) {
 }
 
 // ---- runs: one worker each, a pool as large as the reader's cores ----
-let queue = [];
-// One core stays with the page (charts, input); the rest train, at most 16 at once.
-
-function stopAll() {
-  for (const r of app.runs) {
-    if (!r.worker) continue;
-    r.worker.onmessage = r.worker.onerror = r.worker.onmessageerror = null;
-    r.worker.terminate();
-    r.worker = null;
-    if (r.status === 'running' || r.status === 'starting') r.status = 'stopped';
-  }
-  queue = [];
-}
-
-function startRun(r) {
-  const w = newWorker();
-  r.worker = w;
-  r.status = 'starting';
-  app.peakWorkers = Math.max(app.peakWorkers, app.runs.filter((x) => x.worker).length);
-  r.t0 = performance.now();
-  w.onmessage = (e) => onWorkerMessage(r, e.data);
-  w.onerror = (e) => { e.preventDefault(); fail(r, `the training worker stopped: ${e.message || 'unknown error'}`); };
-  w.onmessageerror = () => fail(r, 'the training worker sent an unreadable message');
-  const [keys, values] = pairsOf(r.config);
-  w.postMessage({ type: 'start', keys, values, paused: app.phase === 'paused', file: fileFor(r.config), mnist: smnist.dataFor(r.config) });
-}
-
-function fail(r, message) {
-  r.status = 'error';
-  if (r.worker) r.worker.terminate();
-  r.worker = null;
-  notice(`${r.label}: ${message}. The other runs and the page keep working; press Reset to try again.`, 'error');
-  next();
-}
-
-function next() {
-  const active = app.runs.filter((r) => r.status === 'starting' || r.status === 'running').length;
-  for (let i = active; i < poolSize() && queue.length; i++) startRun(queue.shift());
-  if (app.runs.every((r) => r.status !== 'starting' && r.status !== 'running' && r.status !== 'queued')) {
+const workers = pool({
+  start: (r) => {
+    r.status = 'starting';
+    r.t0 = performance.now();
+    const [keys, values] = pairsOf(r.config);
+    return { type: 'job', kind: 'run', keys, values, file: fileFor(r.config), mnist: smnist.dataFor(r.config) };
+  },
+  message: (r, m) => onWorkerMessage(r, m),
+  failed: (r, message) => {
+    r.status = 'error';
+    notice(`${r.label}: ${message}. The other runs and the page keep working; ${embedded() ? 'press Train' : 'press Reset'} to try again.`, 'error');
+    showProgress();
+  },
+  idle: () => {
+    if (!app.runs.length) return;
     app.stoppedAt ??= performance.now();
     setPhase(app.runs.some((r) => r.status === 'error') && !app.runs.some((r) => r.report) ? 'error' : 'done');
     if (app.runs.length > 1) invalidate(...SUMMARY_CHARTS);
     showSummary();
-  }
-  showProgress();
+    showProgress();
+  },
+});
+
+function stopAll() {
+  workers.stop();
+  for (const r of app.runs) if (r.status === 'running' || r.status === 'starting') r.status = 'stopped';
 }
 
 function onWorkerMessage(r, m) {
-  if (!r.worker) return; // a stopped run's last words
   if (m.type === 'started') { r.iters = m.iters; r.status = 'running'; return; }
-  if (m.type === 'error') return fail(r, m.message);
   if (m.type === 'progress') {
     r.iter = m.iter;
     r.trainLoss = m.trainLoss;
@@ -308,12 +290,10 @@ function onWorkerMessage(r, m) {
     r.report = JSON.parse(m.report);
     local.onFinished(r);
     invalidate('lyap', 'lyap-spectrum');
-    r.worker.terminate();
-    r.worker = null;
     if (m.status === 'diverged') {
       notice(`${r.label} diverged at iteration ${r.report.diverged_at}: the loss or the weights stopped being finite, so no final measures are reported. Lower the learning rate or the gain.`, 'error');
     }
-    next();
+    showProgress();
   }
 }
 
@@ -391,8 +371,9 @@ function showSummary() {
 
 function launch(configs) {
   const missing = configs.find((c) => lacksFile(c.config));
-  if (missing) return notice(`${missing.label}: this start needs its matrix file (hash ${missing.config.file ?? 'none yet'}): choose or drop it under "Initial recurrent weights". Nothing started.`, 'warn');
+  if (missing) return notice(`${missing.label}: this start needs its matrix file (hash ${missing.config.file ?? 'none yet'}): ${giveFile()}. Nothing started.`, 'warn');
   if (configs.some((c) => smnist.isSmnist(c.config)) && !smnist.ready()) return smnist.load().then(() => launch(configs), () => {});
+  unask($('#results')); // a question about other runs is moot
   stopAll();
   const groups = [...new Set(configs.map((c) => c.group))];
   const starts = groups.map((g) => ({ label: g, config: configs.find((c) => c.group === g).config }));
@@ -405,15 +386,14 @@ function launch(configs) {
     return { ...c, legend, colour: grid ? grid.get(c.group).colour : COLOURS[g % COLOURS.length], rows: [], status: 'queued', iter: 0 };
   });
   app.stoppedAt = null;
-  app.peakWorkers = 0; // most training workers alive at once (the pool at work)
   app.poolSize = poolSize();
-  queue = [...app.runs];
   app.startedAt = performance.now();
   app.startIter = 0;
   document.body.classList.toggle('comparing', app.runs.length > 1);
   document.body.classList.toggle('grid', !!grid);
   setPhase('running');
-  next();
+  workers.run(app.runs);
+  showProgress();
   invalidate(...RUN_CHARTS, 'spectrum', 'lyap-spectrum');
 }
 
@@ -440,16 +420,23 @@ function compare(c, runs = compareRuns(c)) {
 
 // A comparison from a link or the button states its cost and asks first when it is long (over two
 // minutes by the estimate the local-rules figure uses) or large (over 100 runs): a link never starts
-// hours of work unannounced. Declined: nothing starts, and the page says so.
+// hours of work unannounced. The question is a box in the page (ask), so it works embedded too.
 const LONG_S = 120, MANY_RUNS = 100;
 function askFirst(c, runs) {
   const cost = local.runsCost(runs.map((r) => r.config), poolSize());
-  if (cost.seconds <= LONG_S && cost.runs <= MANY_RUNS) return true;
+  if (cost.seconds <= LONG_S && cost.runs <= MANY_RUNS) return compare(c, runs);
   const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const what = `${plural(cost.runs, 'run')} (${plural(c.variants.length, 'start')} × ${plural(c.seeds, 'seed')}), about ${cost.time} on ${plural(cost.pool, 'worker')}${cost.measured ? '' : ' (a first guess)'}`;
-  if (window.confirm(`This comparison trains ${what}. The page stays usable meanwhile. Start?`)) return true;
-  notice(`Comparison not started: ${what}. Press "Run side by side" to start it anyway, or choose fewer starts, seeds or iterations.`, 'warn');
-  return false;
+  app.compare = c; // the link keeps the comparison while it waits
+  updateLinks();
+  const change = embedded() ? 'open the full page (Open in richlazy) to change it' : 'choose fewer starts, seeds or iterations and press "Run side by side"';
+  ask($('#results'), {
+    text: `This comparison trains ${what}. The page stays usable meanwhile.`,
+    cancelled: `Comparison not started: ${what}. Press Start to run it anyway, or ${change}.`,
+    start: () => compare(c, runs),
+    cancel: () => { $('#progress').textContent = 'Comparison not started (see above). Train runs one network.'; },
+  });
+  $('#progress').textContent = 'The comparison waits for Start (above).';
 }
 
 function reset() {
@@ -480,41 +467,38 @@ function applySettings(obj, { quiet = false } = {}) {
 }
 
 // The initial spectrum (an SVD) and a sample trial come from a worker, so settings changes never block the page.
-let previewWorker = null;
-let previewId = 0;
+const preview = helper({
+  reply: (m) => {
+    app.preview = JSON.parse(m.preview);
+    app.trial = JSON.parse(m.trial);
+    app.image = { n: Number(app.config.hidden), rgba: m.image };
+    $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
+    invalidate('spectrum', 'trial', 'matrix');
+  },
+  failed: (message) => notice(`Preview failed: ${message}`, 'error'),
+});
 function refreshPreview() {
   updateLinks();
-  if (!previewWorker) {
-    previewWorker = newWorker();
-    previewWorker.onmessage = (e) => {
-      const m = e.data;
-      if (m.type === 'error') return notice(`Preview failed: ${m.message}`, 'error');
-      if (m.id !== previewId) return; // superseded by newer settings
-      app.preview = JSON.parse(m.preview);
-      app.trial = JSON.parse(m.trial);
-      app.image = { n: Number(app.config.hidden), rgba: m.image };
-      $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
-      invalidate('spectrum', 'trial', 'matrix');
-    };
-    previewWorker.onerror = (e) => { e.preventDefault(); notice(`The preview worker stopped: ${e.message || 'unknown error'}`, 'error'); previewWorker = null; };
-  }
   if (lacksFile(app.config)) {
     // Nothing to preview until the matrix is given; the old preview goes.
-    ++previewId;
+    preview.cancel();
     app.preview = app.image = null;
     $('#init-summary').textContent = app.config.file ? `Choose or drop the matrix file with hash ${app.config.file} to see this start.` : 'Choose or drop a square matrix (.npy or .csv) to see this start.';
     invalidate('spectrum', 'matrix');
     return;
   }
   if (smnist.isSmnist(app.config) && !smnist.ready()) {
-    ++previewId;
+    preview.cancel();
     $('#init-summary').textContent = 'Loading the MNIST images for this task.';
     smnist.load().then(() => refreshPreview(), () => {});
     return;
   }
   const [keys, values] = pairsOf(app.config);
-  previewWorker.postMessage({ type: 'preview', keys, values, id: ++previewId, file: fileFor(app.config), mnist: smnist.dataFor(app.config) });
+  preview.send({ type: 'preview', keys, values, file: fileFor(app.config), mnist: smnist.dataFor(app.config) });
 }
+
+// Where the reader gives a file start its matrix: the drop zone, which an embed hides.
+const giveFile = (what = 'it') => (embedded() ? `open the full page (Open in richlazy) and give ${what} there` : `choose or drop ${what} under "Initial recurrent weights"`);
 
 // What a worker needs to hold a file start's matrix: the file's bytes (each worker has its own engine).
 const fileFor = (config) => (isFile(config.init) && app.file ? { hash: app.file.hash, name: app.file.name, bytes: app.file.bytes } : undefined);
@@ -541,9 +525,7 @@ async function loadFile(f) {
     applySettings({ ...pending.obj, file: r.hash });
     refreshPreview();
     if (!pending.compare) return train();
-    const runs = compareRuns(pending.compare);
-    if (askFirst(pending.compare, runs)) compare(pending.compare, runs);
-    return;
+    return askFirst(pending.compare, compareRuns(pending.compare));
   }
   applySettings({ ...formObject(), init: isFile(app.config.init) ? app.config.init : 'file', file: r.hash });
   reset();
@@ -603,27 +585,25 @@ function wire() {
   $('#train').onclick = () => train();
   $('#pause').onclick = () => {
     const pausing = app.phase === 'running';
-    for (const r of app.runs) if (r.worker) r.worker.postMessage({ type: pausing ? 'pause' : 'resume' });
+    if (pausing) workers.pause();
+    else workers.resume();
     if (!pausing) { app.startedAt = performance.now(); app.startIter = app.runs.reduce((a, r) => a + (r.iter || 0), 0); }
     setPhase(pausing ? 'paused' : 'running');
     showProgress();
   };
-  $('#step').onclick = () => app.runs[0]?.worker?.postMessage({ type: 'step', n: 1 });
+  $('#step').onclick = () => workers.step(1);
   $('#reset').onclick = () => reset();
   $('#compare-ranks').addEventListener('input', (e) => { e.target.dataset.touched = '1'; });
   $('#compare').onclick = () => {
     const c = parseCompare($('#compare-ranks').value, $('#compare-seeds').value);
     if (c.error) return notice(c.error, 'warn');
-    const runs = compareRuns(c);
-    if (askFirst(c, runs)) compare(c, runs);
+    askFirst(c, compareRuns(c));
   };
   // The paper's figure: every start set by the list; its base (a Gaussian at N 300, ...) keeps N at 300 for the rank sweep.
   $('#figure').onclick = () => runFigure(JSON.parse(variants('paper')), 3);
   $('#figure-gain').onclick = () => runFigure(JSON.parse(variants('gain')), 3);
   figure = local.wireFigure({
     settingsFor: (base) => validate(figureSettings(base)).config,
-    poolSize,
-    worker: () => newWorker(),
     run: (named) => runFigure(named, 1),
   });
   $('#copy-link').onclick = async () => {
@@ -654,7 +634,7 @@ async function main() {
     if (!errors.some((e) => e.startsWith('iters:'))) obj.every = String(Math.max(1, Math.round(config.iters / 100)));
   }
   applySettings(firstVisit ? FAST : obj);
-  if (firstVisit) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
+  if (firstVisit && !embedded()) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
   let c = null;
   if (q.has('compare')) {
     c = parseCompare(q.get('compare'), q.get('seeds'));
@@ -673,18 +653,12 @@ async function main() {
   if (isFile(app.config.init)) {
     // A link cannot carry the matrix, only its hash: ask for the file; loadFile checks it and starts the link's run.
     app.pendingFile = { hash: app.config.file, obj, compare: c };
-    notice(`This link starts from a matrix of its author's (${app.config.file ? `hash ${app.config.file}` : 'no hash given'}), which a link cannot carry: choose or drop the same .npy or .csv file under "Initial recurrent weights" to run it.`);
+    notice(`This link starts from a matrix of its author's (${app.config.file ? `hash ${app.config.file}` : 'no hash given'}), which a link cannot carry: ${giveFile('the same .npy or .csv file')} to run it.`);
     $('#progress').textContent = 'Waiting for the link\'s matrix file.';
     return;
   }
-  const runs = c && compareRuns(c);
-  if (!c) train();
-  else if (askFirst(c, runs)) compare(c, runs);
-  else {
-    app.compare = c; // the link keeps its comparison
-    updateLinks();
-    $('#progress').textContent = 'Comparison not started. Press "Run side by side" to start it, or Train for one run.';
-  }
+  if (c) askFirst(c, compareRuns(c));
+  else train();
 }
 
 export function mount() {

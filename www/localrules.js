@@ -3,6 +3,8 @@
 // its cost stated first. app.js calls in through the exports below; everything else stays here.
 import { variants } from '../pkg/richlazy.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
+import { ask } from './shared.js';
+import { helper, poolSize } from './pool.js';
 
 /** The study's engine keys (`rule` is older and already among the page's). */
 export const KEYS = ['dt', 'floss', 'floss_k', 'floss_mode', 'floss_iters', 'floss_every'];
@@ -235,8 +237,8 @@ export function runsCost(configs, pool) {
 /**
  * The figure button: states the cost of `variants('local')` at its base settings before anything
  * runs (measured on this machine by the engine's bench in a worker once the button is in view),
- * asks before a long one, then hands the list to `run(named)`.
- * hooks: { settingsFor(base) -> config, poolSize() -> n, worker() -> Worker, run(named), notice(text, kind) }
+ * asks in the page before a long one, then hands the list to `run(named)`.
+ * hooks: { settingsFor(base) -> config, run(named) }
  */
 export function wireFigure(hooks) {
   const button = $('#figure-local');
@@ -253,7 +255,7 @@ export function wireFigure(hooks) {
     const t = state.timings ?? guessTimings(c);
     const runs = v.variants.map((x) => ({ ...c, ...x.pairs }));
     const total = runs.reduce((a, r) => a + secondsPerRun(r, t), 0);
-    const pool = Math.min(hooks.poolSize(), runs.length);
+    const pool = Math.min(poolSize(), runs.length);
     const rules = new Set(runs.map((r) => r.rule)).size, gains = new Set(runs.map((r) => r.gain)).size;
     state.estimate = { runs: runs.length, seconds: total / pool, perRun: total / runs.length, pool, measured: !!state.timings };
     line.textContent = `${runs.length} runs (${rules} rules × ${gains} gains × flossing off and before training) at N ${c.hidden}, dt ${dtOf(c)} ms `
@@ -263,21 +265,14 @@ export function wireFigure(hooks) {
     return v;
   }
 
-  function measure() {
-    if (state.timings || state.measuring) return;
-    const v = named();
-    if (v.error) return;
-    state.measuring = true;
-    estimate();
-    const c = hooks.settingsFor(v.base);
-    const w = hooks.worker();
-    const keys = Object.keys(c).filter((k) => c[k] !== undefined && c[k] !== null);
-    w.onmessage = (e) => {
-      if (e.data.type !== 'bench') return;
-      w.terminate();
+  // The engine's timings at the figure's base, from a worker; a failed benchmark keeps the guess.
+  const bench = helper({
+    reply: (m) => {
+      bench.close();
       state.measuring = false;
-      if (e.data.result) {
-        const t = JSON.parse(e.data.result);
+      const c = hooks.settingsFor(named().base);
+      if (m.result) {
+        const t = JSON.parse(m.result);
         state.timings = { ...guessTimings(c), ...t };
         if (!(t.lyap_ms > 0)) state.timings.lyap_ms = guessTimings(c).lyap_ms * (t.iteration_ms / guessTimings(c).iteration_ms);
         state.timings.lyap_steps = t.lyap_steps ?? 500;
@@ -285,9 +280,18 @@ export function wireFigure(hooks) {
         if (ratio > 0 && Number.isFinite(ratio)) speed = ratio;
       }
       estimate();
-    };
-    w.onerror = (e) => { e.preventDefault(); w.terminate(); state.measuring = false; estimate(); };
-    w.postMessage({ type: 'bench', keys, values: keys.map((k) => String(c[k])), iters: 30, warmup: 10 });
+    },
+    failed: () => { state.measuring = false; estimate(); },
+  });
+  function measure() {
+    if (state.timings || state.measuring) return;
+    const v = named();
+    if (v.error) return;
+    state.measuring = true;
+    estimate();
+    const c = hooks.settingsFor(v.base);
+    const keys = Object.keys(c).filter((k) => c[k] !== undefined && c[k] !== null);
+    bench.send({ type: 'bench', keys, values: keys.map((k) => String(c[k])), iters: 30, warmup: 10 });
   }
 
   estimate();
@@ -300,8 +304,13 @@ export function wireFigure(hooks) {
     const v = estimate();
     if (!v) return;
     const e = state.estimate;
-    if (e.seconds > 120 && !window.confirm(`The local-rules figure trains ${e.runs} networks: about ${fmtTime(e.seconds)} on ${e.pool} worker${e.pool > 1 ? 's' : ''}${e.measured ? '' : ' (a first guess)'}. The page stays usable meanwhile. Start?`)) return;
-    hooks.run(v);
+    if (e.seconds <= 120) return hooks.run(v);
+    const what = `${e.runs} networks: about ${fmtTime(e.seconds)} on ${e.pool} worker${e.pool > 1 ? 's' : ''}${e.measured ? '' : ' (a first guess)'}`;
+    ask($('#results'), {
+      text: `The local-rules figure trains ${what}. The page stays usable meanwhile.`,
+      cancelled: `The local-rules figure was not started (${what}). Press Start to run it anyway.`,
+      start: () => hooks.run(v),
+    });
   };
   return { refresh: estimate };
 }

@@ -1,5 +1,5 @@
-// What every view of the page shares: notices, downloads, the worker count, the share bar
-// (copy link, exports, embed snippet) and PNG buttons on charts.
+// What every view of the page shares: notices, an in-page question, downloads, the share bar
+// (copy link, exports, embed snippet) and PNG buttons on charts. Workers: pool.js.
 
 const $ = (s) => document.querySelector(s);
 
@@ -28,10 +28,41 @@ export function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** Workers to run at once: one core is left to the page. */
-export const poolSize = () => Math.max(1, Math.min((navigator.hardwareConcurrency || 2) - 1, 16));
+/** Whether the page is embedded (?embed=1): the settings column and its buttons are hidden, so a
+ * message may point only at what the embed shows (the charts, Train, the box below, the full page). */
+export const embedded = () => document.body.classList.contains('embed');
 
-export const newWorker = () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+/**
+ * Asks inside the page, never in a dialog (an iframe sandboxed without allow-modals refuses
+ * window.confirm at once): a box at the top of `parent` with `text` and its own Start and Cancel
+ * buttons, so it works where the view's other controls are hidden. Start removes the box and calls
+ * `start()`; Cancel leaves it saying `cancelled` (Start stays) and calls `cancel()`. A new box
+ * replaces an older one; `unask(parent)` removes it (something else started).
+ */
+export function ask(parent, { text, cancelled, start, cancel }) {
+  unask(parent);
+  const box = document.createElement('div');
+  box.className = 'ask';
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', 'start or cancel');
+  const p = document.createElement('p');
+  p.textContent = text;
+  const go = document.createElement('button');
+  go.className = 'primary';
+  go.textContent = 'Start';
+  go.onclick = () => { box.remove(); start(); };
+  const no = document.createElement('button');
+  no.textContent = 'Cancel';
+  no.onclick = () => { p.textContent = cancelled; no.remove(); cancel?.(); };
+  const buttons = document.createElement('div');
+  buttons.className = 'buttons';
+  buttons.append(go, no);
+  box.append(p, buttons);
+  parent.prepend(box);
+  return box;
+}
+
+export const unask = (parent) => parent.querySelector(':scope > .ask')?.remove();
 
 /** A PNG download button on each chart figure under `root` that has none yet. */
 export function pngButtons(root, prefix = 'richlazy') {

@@ -20,7 +20,8 @@
 // state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
 //   settings, changed, data (the view's own, reset before each run), reports (one per job), ms, errors }
 import init, { study_schema, study_settings, study_merge } from '../pkg/richlazy.js';
-import { notice, download, poolSize, newWorker, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
+import { notice, download, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
+import { pool, poolSize } from './pool.js';
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
@@ -66,11 +67,28 @@ export async function studyView(root, view) {
   }
   const fromForm = () => Object.fromEntries(schema.params.map((p) => [p.key, form.elements[p.key].value]));
 
-  // Runs: one worker per job, at most poolSize() at once.
-  let workers = [];
+  // Runs: one worker per job, at most poolSize() at once (pool.js); the first failure stops them all.
+  let jobs = [], t0 = 0, done = 0;
+  const workers = pool({
+    start: (job) => ({ type: 'job', kind: 'study', name: view.name, keys: Object.keys(job.pairs), values: Object.values(job.pairs).map(String) }),
+    message: (job, m) => {
+      if (m.type === 'progress') {
+        view.progress(state, JSON.parse(m.progress), job.index);
+        redraw();
+        show();
+      } else if (m.type === 'finished') {
+        state.reports[job.index] = JSON.parse(m.report);
+        state.ms += m.ms;
+        done += 1;
+        show();
+      }
+    },
+    failed: (job, message) => fail(`${job.label}: ${message}`),
+    idle: () => { if (state.phase === 'running') finish(); },
+  });
+  const show = () => status(`${jobs.length > 1 ? `${done} of ${jobs.length} done` : 'Running'} · ${((performance.now() - t0) / 1000).toFixed(1)} s${jobs.length > 1 ? ` on ${Math.min(poolSize(), jobs.length)} workers` : ''}`);
   function stop(phase = 'stopped') {
-    for (const w of workers) w.terminate();
-    workers = [];
+    workers.stop();
     state.phase = phase;
     act('stop').disabled = true;
   }
@@ -81,42 +99,16 @@ export async function studyView(root, view) {
     state.ms = 0;
     draw();
     const base = state.settings;
-    const jobs = view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }];
-    const t0 = performance.now();
-    let next = 0, done = 0;
+    jobs = (view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }]).map((j, index) => ({ label: j.label, index, pairs: { ...base, ...j.pairs } }));
+    t0 = performance.now();
+    done = 0;
     state.phase = 'running';
     act('stop').disabled = false;
     ['json', 'csv'].forEach((a) => act(a) && (act(a).disabled = true));
-    const show = () => status(`${jobs.length > 1 ? `${done} of ${jobs.length} done` : 'Running'} · ${((performance.now() - t0) / 1000).toFixed(1)} s${jobs.length > 1 ? ` on ${Math.min(poolSize(), jobs.length)} workers` : ''}`);
-    const launch = () => {
-      if (next >= jobs.length) return;
-      const j = next++;
-      const pairs = { ...base, ...jobs[j].pairs };
-      const w = newWorker();
-      workers.push(w);
-      w.onmessage = (e) => {
-        const m = e.data;
-        if (m.type === 'study-progress') {
-          view.progress(state, JSON.parse(m.progress), j);
-          redraw();
-          show();
-        } else if (m.type === 'study-finished') {
-          state.reports[j] = JSON.parse(m.report);
-          state.ms += m.ms;
-          w.terminate();
-          workers = workers.filter((x) => x !== w);
-          done += 1;
-          if (done === jobs.length) finish(t0);
-          else { show(); launch(); }
-        } else if (m.type === 'error') fail(`${jobs[j].label}: ${m.message}`);
-      };
-      w.onerror = (e) => { e.preventDefault(); fail(`${jobs[j].label}: the worker stopped (${e.message || 'unknown error'})`); };
-      w.postMessage({ type: 'study', name: view.name, keys: Object.keys(pairs), values: Object.values(pairs).map(String) });
-    };
-    for (let i = 0; i < Math.min(poolSize(), jobs.length); i++) launch();
+    workers.run(jobs);
     show();
   }
-  function finish(t0) {
+  function finish() {
     stop('done');
     draw();
     const wall = (performance.now() - t0) / 1000;

@@ -2,7 +2,8 @@
 // 'theory'), the charts are drawn here with the engine's theory_chart. main.js mounts it.
 import init, { theory_chart } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
-import { notice, download, newWorker, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
+import { notice, download, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
+import { helper } from './pool.js';
 
 const $ = (s) => document.querySelector(s);
 const form = $('#theory-form');
@@ -15,9 +16,6 @@ const COL = { kernel: '#1f77b4', weight: '#d62728', aligned: '#2ca02c', 'partial
 // What tests and curious readers can inspect: window.richlazyTheory.
 const state = { phase: 'idle', result: null, ms: null, errors };
 window.richlazyTheory = state;
-
-let worker = null;
-let pending = 0;
 
 function status(text) {
   $('#theory-status').textContent = text;
@@ -100,45 +98,41 @@ function fail(message) {
   notice(`The theory worker failed: ${message}.`, 'error');
   status(`The theory worker failed: ${message}. Press Run to try again.`);
   $('#theory-run').disabled = false;
-  if (worker) worker.terminate();
-  worker = null;
 }
 
 let sent = {}; // the values of the latest request
+
+// Both sweeps in one long-lived worker; only the latest request's reply counts.
+const sweeps = helper({
+  reply: async (m) => {
+    try {
+      await init(); // already loaded by the page: returns at once
+      const result = JSON.parse(m.result);
+      state.ms = m.ms;
+      const bad = result.errors.length ? ` Ignored: ${result.errors.join('; ')}.` : '';
+      // Show the values used where the engine replaced a bad one; keep what the reader typed since.
+      for (const k of KEYS) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
+      show(result);
+      updateLink();
+      $('#theory-json').disabled = false;
+      state.phase = 'done';
+      status(`Done in ${(m.ms / 1000).toFixed(1)} s (${result.settings.seeds} seed${result.settings.seeds > 1 ? 's' : ''}).${bad}`);
+    } catch (err) {
+      fail(err.message ?? String(err));
+    }
+    $('#theory-run').disabled = false;
+  },
+  failed: fail,
+});
 
 function run() {
   const keys = [], values = [];
   for (const k of KEYS) { keys.push(k); values.push(String(form.elements[k].value)); }
   sent = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-  if (!worker) {
-    worker = newWorker();
-    worker.onerror = (e) => { e.preventDefault(); fail(e.message || 'unknown error'); };
-    worker.onmessage = async (e) => {
-      const m = e.data;
-      if (m.type === 'error') return fail(m.message);
-      if (m.type !== 'theory' || m.id !== pending) return;
-      try {
-        await init(); // already loaded by the page: returns at once
-        const result = JSON.parse(m.result);
-        state.ms = m.ms;
-        const bad = result.errors.length ? ` Ignored: ${result.errors.join('; ')}.` : '';
-        // Show the values used where the engine replaced a bad one; keep what the reader typed since.
-        for (const k of KEYS) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
-        show(result);
-        updateLink();
-        $('#theory-json').disabled = false;
-        state.phase = 'done';
-        status(`Done in ${(m.ms / 1000).toFixed(1)} s (${result.settings.seeds} seed${result.settings.seeds > 1 ? 's' : ''}).${bad}`);
-      } catch (err) {
-        fail(err.message ?? String(err));
-      }
-      $('#theory-run').disabled = false;
-    };
-  }
   state.phase = 'running';
   $('#theory-run').disabled = true;
   status('Running both sweeps in a worker…');
-  worker.postMessage({ type: 'theory', keys, values, id: ++pending });
+  sweeps.send({ type: 'theory', keys, values });
 }
 
 /** The view's link: its settings that differ from the defaults. */

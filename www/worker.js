@@ -1,14 +1,15 @@
-// The engine off the main thread: one training run, or previews of a start. Protocol:
-//   in:  {type: 'start', keys, values, file?, mnist?} | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}
-//        | {type: 'preview', keys, values, id, file?, mnist?}  (file: {hash, name, bytes}, a file start's matrix;
-//          mnist: the four raw MNIST files for sMNIST, see smnist.js)
+// The engine off the main thread: one job (a lab run or a regime study), or one-off requests. Protocol:
+//   in:  {type: 'job', kind: 'run' | 'study', name? (the study), keys, values, paused?, file?, mnist?}
+//          (file: {hash, name, bytes}, a file start's matrix; mnist: the four raw MNIST files for sMNIST, see smnist.js)
+//        | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}  (the job)
+//        | {type: 'preview', keys, values, id, file?, mnist?}  (a start's spectrum, sample trial and image)
 //        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
-//        | {type: 'bench', keys, values, iters, warmup}  (the engine's timings, for a figure's cost)
-//        | {type: 'study', name, keys, values}  (a regime study, src/regimes: any of them, run to the end)
-//   out: {type: 'started', iters} | {type: 'progress', iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed}
-//        | {type: 'finished', status, report} | {type: 'preview', id, preview, trial, image} | {type: 'error', message}
-//        | {type: 'theory', id, result, ms} | {type: 'bench', result}
-//        | {type: 'study-progress', progress, ms} ... then {type: 'study-finished', report, ms}
+//        | {type: 'bench', keys, values, iters, warmup, id}  (the engine's timings, for a figure's cost)
+//   out: {type: 'started', iters?} then {type: 'progress', ms, ...} per chunk, then {type: 'finished', ms, status, report}
+//          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed},
+//          a study's {progress} (what is new, its own JSON)
+//        | {type: 'preview', id, preview, trial, image} | {type: 'theory', id, result, ms} | {type: 'bench', id, result}
+//        | {type: 'error', message}  (anything that failed, whatever the request)
 import init, { Run, Preview, sample_trial, theory, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
@@ -37,44 +38,79 @@ function resize(dt) {
   chunk = Math.max(1, Math.min(chunk * 2, Math.round(chunk * TARGET_MS / Math.max(dt, 1))));
 }
 
-let run = null;
+// The two kinds of job behind one adapter: advance(n) units of work, more() whether work remains,
+// progress() what is new for the charts, report() the finished message's fields; first: whether
+// the start itself has something to show.
+function labJob(m) {
+  const run = new Run(m.keys, m.values);
+  let sent = 0; // history rows already posted
+  let lyapSent = false; // the initial exponents went out
+  return {
+    iters: run.iters(),
+    first: true, // iteration 0's measures
+    advance: (n) => { run.advance(n); },
+    progress() {
+      const rows = JSON.parse(run.history_since(sent));
+      sent += rows.length;
+      const msg = { iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows };
+      if (rows.length) {
+        msg.spectrum = JSON.parse(run.spectrum());
+        // The top Lyapunov exponents now, and at the start (sent once).
+        msg.lyap = JSON.parse(run.lyap_spectrum());
+        if (!lyapSent) {
+          msg.lyap0 = JSON.parse(run.initial_lyap_spectrum());
+          msg.lyapUnflossed = JSON.parse(run.unflossed_lyap_spectrum()); // null unless pre-flossing ran
+          lyapSent = true;
+        }
+      }
+      return msg;
+    },
+    report: () => ({ status: run.status(), report: run.report() }),
+    more: () => run.status() === 'running',
+  };
+}
+
+function studyJob(m) {
+  const run = new StudyRun(m.name, m.keys, m.values);
+  let more = true;
+  return {
+    first: false,
+    advance: (n) => { more = run.advance(n); },
+    progress: () => ({ progress: run.progress() }),
+    report: () => ({ status: 'done', report: run.report() }),
+    more: () => more,
+  };
+}
+
+let job = null;
 let running = false;
 let chunk = 1;
-let sent = 0; // history rows already posted
-let lyapSent = false; // the initial exponents went out
+let ms = 0; // engine time of this job
 
+// What is new, then, once no work remains, the job's report.
 function post(extra) {
-  const rows = JSON.parse(run.history_since(sent));
-  sent += rows.length;
-  const msg = { type: 'progress', iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows, ...extra };
-  if (rows.length) {
-    msg.spectrum = JSON.parse(run.spectrum());
-    // The top Lyapunov exponents now, and at the start (sent once).
-    msg.lyap = JSON.parse(run.lyap_spectrum());
-    if (!lyapSent) {
-      msg.lyap0 = JSON.parse(run.initial_lyap_spectrum());
-      msg.lyapUnflossed = JSON.parse(run.unflossed_lyap_spectrum()); // null unless pre-flossing ran
-      lyapSent = true;
-    }
-  }
-  self.postMessage(msg);
-  if (msg.status !== 'running') {
+  self.postMessage({ type: 'progress', ms, ...job.progress(), ...extra });
+  if (!job.more()) {
     running = false;
-    self.postMessage({ type: 'finished', status: msg.status, report: run.report() });
+    self.postMessage({ type: 'finished', ms, ...job.report() });
+    job = null;
   }
 }
 
 function fail(err) {
   running = false;
+  job = null;
   self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
 }
 
+// Chunks of about TARGET_MS, each followed by what is new, so charts fill in live.
 function loop() {
-  if (!running || !run) return;
+  if (!running || !job) return;
   try {
     const t0 = performance.now();
-    run.advance(chunk);
+    job.advance(chunk);
     const dt = performance.now() - t0;
+    ms += dt;
     resize(dt);
     post({ chunkMs: dt });
   } catch (err) {
@@ -83,43 +119,20 @@ function loop() {
   if (running) setTimeout(loop, 0);
 }
 
-// A regime study: slices of about TARGET_MS, each followed by what is new, so charts fill in live.
-let study = null;
-function studyLoop() {
-  if (!running || !study) return;
-  try {
-    const t0 = performance.now();
-    const more = study.run.advance(chunk);
-    const dt = performance.now() - t0;
-    study.ms += dt;
-    resize(dt);
-    self.postMessage({ type: 'study-progress', progress: study.run.progress(), ms: study.ms });
-    if (!more) {
-      running = false;
-      self.postMessage({ type: 'study-finished', report: study.run.report(), ms: study.ms });
-      return;
-    }
-  } catch (err) {
-    return fail(err);
-  }
-  setTimeout(studyLoop, 0);
-}
-
 self.onmessage = async (e) => {
   const m = e.data;
   try {
-    if (m.type === 'start') {
+    if (m.type === 'job') {
       await init();
       holdFile(m.file);
       holdMnist(m.mnist);
-      run = new Run(m.keys, m.values);
-      sent = 0;
-      lyapSent = false;
-      self.postMessage({ type: 'started', iters: run.iters() });
-      post({});
-      running = run.status() === 'running';
-      if (running && !m.paused) loop();
-      else running = false;
+      job = m.kind === 'study' ? studyJob(m) : labJob(m);
+      chunk = 1;
+      ms = 0;
+      self.postMessage({ type: 'started', iters: job.iters });
+      if (job.first) post({});
+      running = !!job?.more() && !m.paused;
+      loop();
     } else if (m.type === 'preview') {
       await init();
       holdFile(m.file);
@@ -136,21 +149,15 @@ self.onmessage = async (e) => {
     } else if (m.type === 'bench') {
       await init();
       if (m.warmup) bench(m.keys, m.values, m.warmup); // a fresh worker's first calls run unoptimised code
-      self.postMessage({ type: 'bench', result: bench(m.keys, m.values, m.iters) });
-    } else if (m.type === 'study') {
-      await init();
-      study = { run: new StudyRun(m.name, m.keys, m.values), ms: 0 };
-      chunk = 1;
-      running = true;
-      studyLoop();
+      self.postMessage({ type: 'bench', id: m.id, result: bench(m.keys, m.values, m.iters) });
     } else if (m.type === 'pause') {
       running = false;
-    } else if (m.type === 'resume' && run && run.status() === 'running' && !running) {
+    } else if (m.type === 'resume' && job && !running) {
       running = true;
       loop();
-    } else if (m.type === 'step' && run && run.status() === 'running') {
+    } else if (m.type === 'step' && job) {
       running = false;
-      run.advance(m.n || 1);
+      job.advance(m.n || 1);
       post({});
     }
   } catch (err) {

@@ -168,7 +168,7 @@ test('a worker that fails reports it and leaves the page working', async () => {
   await waitPhase(page, 'running');
   await page.waitForFunction(() => window.richlazy.runs[0]?.status === 'running');
   // Make the engine inside the worker throw, as a crash would.
-  await page.evaluate(() => window.richlazy.runs[0].worker.postMessage({ type: 'start', keys: ['hidden'], values: ['x'] }));
+  await page.evaluate(() => window.richlazy.runs[0].worker.postMessage({ type: 'job', kind: 'run', keys: ['hidden'], values: ['x'] }));
   await waitPhase(page, ['error', 'done']);
   const text = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
   assert.match(text, /this run: .*hidden: 'x' is not a number.*keep working/);
@@ -204,7 +204,7 @@ test('a worker that throws (a JsError or an uncaught error) shows a clear messag
   await page.click('#train');
   await waitPhase(page, 'error');
   notes = await page.evaluate(() => [...document.querySelectorAll('#notices .notice.error')].map((n) => n.textContent).join('\n'));
-  assert.match(notes, /the training worker stopped: .*crashed on purpose/);
+  assert.match(notes, /the worker stopped: .*crashed on purpose/);
   // The real worker again: training works.
   await page.unroute('**/www/worker.js');
   await page.click('#train');
