@@ -59,6 +59,7 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg "$wasm"
 
 step "3/3 assemble dist/ (index.html, www/)"
 cp index.html dist/
+cp -r docs dist/  # the page's fold-outs link docs/*.md
 if [ -d www ]; then cp -r www dist/; fi
 # The MNIST files, fetched by the page only when sMNIST is chosen.
 mkdir -p dist/data && cp -r data/mnist dist/data/

@@ -24,12 +24,29 @@ const USAGE: &str = "usage:
   richlazy sgd merge part-*.json [--json | --save FILE.json]
                  the shards of one grid (--shard_k K --shard_n N) as the report of the whole grid
   richlazy grok [--key value ...] [--json | --save FILE.json]
-                 the regime studies; their keys are listed by --help after the study's name
+                 the regime studies; --help after any command lists its settings
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
 pub fn main(args: &[String]) -> Result<(), String> {
     let (cmd, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
+    let sub = |name: &str| rest.first().is_some_and(|w| w == name);
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        let help = match cmd.as_str() {
+            "sgd" if sub("perceptron") => study_help("perceptron")?,
+            "sgd" if sub("grid") => study_help("phase")?,
+            "sgd" if sub("merge") => MERGE_HELP.to_string(),
+            "sgd" => SGD_HELP.to_string(),
+            "run" => format!("richlazy run: one training run of the lab.\n{}  --json           the whole run as JSON\n", lab_help()),
+            "sweep" => format!("{SWEEP_HELP}{}", lab_help()),
+            "bench" => format!("richlazy bench: ms per training iteration and per measure.\n  --iters          iterations timed [default 100]\n  --json           the timings as JSON\n{}", lab_help()),
+            "theory" => study_help("theory")?,
+            "grok" => study_help("grok")?,
+            _ => USAGE.to_string(),
+        };
+        print!("{help}");
+        return Ok(());
+    }
     match cmd.as_str() {
         "run" => run(rest),
         "sweep" => sweep(rest),
@@ -39,15 +56,52 @@ pub fn main(args: &[String]) -> Result<(), String> {
             Some((w, r)) if w == "perceptron" => study("perceptron", r),
             Some((w, r)) if w == "grid" => study("phase", r),
             Some((w, r)) if w == "merge" => merge(r),
-            _ => Err("usage: richlazy sgd perceptron|grid|merge [--key value ...] (see richlazy help)".into()),
+            _ => Err("usage: richlazy sgd perceptron|grid|merge [--key value ...] (see richlazy sgd --help)".into()),
         },
         "grok" => study("grok", rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
+            println!("Studies (--help after a command lists its settings):");
+            for s in crate::study::STUDIES {
+                println!("  {:<11} {}", s.name, s.title);
+            }
             Ok(())
         }
         other => Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, help)")),
     }
+}
+
+const SGD_HELP: &str = "richlazy sgd: the SGD-noise studies.
+  richlazy sgd perceptron [--key value ...]   the perceptron (see richlazy sgd perceptron --help)
+  richlazy sgd grid [--key value ...]         the (alpha, T) phase diagram (see richlazy sgd grid --help)
+  richlazy sgd merge FILES [--json | --save F] the shards of one grid as the report of the whole grid
+";
+const MERGE_HELP: &str = "richlazy sgd merge part-*.json [--json | --save FILE.json]: the shards of one phase diagram
+(each run with --shard_k K --shard_n N) as the report of the whole grid, byte for byte.
+";
+const SWEEP_HELP: &str = "richlazy sweep: seeds of every start in parallel threads, a table of final measures.
+  --inits          starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper
+  --ranks          bare ranks (1,30,100,300 by default)
+  --rules          learning rules to cross with the starts (bptt,eprop,rflo)
+  --gains          gains to cross with them
+  --flosses        flossing settings to cross with them (none,pre,...)
+  --figure         a named figure at its own base settings: paper, local, gain
+  --seeds          seeds per item [default 3]
+  --threads        threads [default: the machine's cores]
+  --json           the report as JSON; --save FILE writes it beside the table
+";
+
+/// The lab's settings, one line each (run, sweep and bench take them all).
+fn lab_help() -> String {
+    let spec = crate::study::find("lab").expect("the lab is a study");
+    format!(
+        "settings, each --key value (the file start takes --file M.npy|M.csv):\n{}",
+        spec.help().split_once('\n').map_or("", |(_, rest)| rest)
+    )
+}
+
+fn study_help(name: &str) -> Result<String, String> {
+    Ok(crate::study::find(name)?.help())
 }
 
 /// Command-line flags: `--key value` pairs and bare switches.
@@ -76,7 +130,12 @@ impl Flags {
                 f.pairs.push((key.to_string(), v.clone()));
             }
         }
-        Ok(f)
+        // A flag given twice is refused like a bad value, never silently resolved.
+        let (_, repeats) = crate::settings::without_repeats(f.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        match repeats.into_iter().next() {
+            Some(e) => Err(format!("--{}", e.message)),
+            None => Ok(f),
+        }
     }
 
     fn has(&self, s: &str) -> bool {
@@ -94,7 +153,7 @@ impl Flags {
         let mut c = Config::default();
         let errors = c.apply(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         match errors.first() {
-            Some(e) => Err(e.clone()),
+            Some(e) => Err(e.message.clone()),
             None => Ok(c),
         }
     }
@@ -200,7 +259,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
             let mut c = base.clone();
             let seed = (base.seed + s).to_string();
             let pairs = v.pairs.iter().map(|(k, val)| (*k, val.as_str())).chain([("seed", seed.as_str())]);
-            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.clone()))?;
+            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.message.clone()))?;
             jobs.push(c);
         }
     }
@@ -410,7 +469,7 @@ fn theory(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(args)?;
     let mut s = crate::theory::Settings::default();
     if let Some(e) = s.apply(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_iter().next() {
-        return Err(e);
+        return Err(e.message);
     }
     let report = crate::theory::run(&s);
     if flags.has("json") {
@@ -424,21 +483,14 @@ fn theory(args: &[String]) -> Result<(), String> {
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
 /// (`--json`), or both (`--save FILE`). Progress goes to stderr.
 fn study(name: &str, args: &[String]) -> Result<(), String> {
-    let spec = crate::regimes::find(name)?;
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{} ({name}): settings, each --key value", spec.title);
-        for p in spec.params {
-            println!("  --{:<14} {} [default {}]", p.key, p.help, p.default);
-        }
-        return Ok(());
-    }
+    let spec = crate::study::find(name)?;
     let mut flags = Flags::parse(args)?;
     let save = flags.take("save");
     let (values, errors) = spec.values(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    if let Some(e) = errors.first() {
-        return Err(e.clone());
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e.message);
     }
-    let mut run = (spec.open)(&values);
+    let mut run = (spec.open)(&values)?;
     // Settings valid one by one but not together (a map cell past the map) are refused like a bad flag.
     if let Some(Json::Str(e)) = field(&run.report(), "error") {
         return Err(e.clone());
@@ -483,7 +535,7 @@ fn merge(args: &[String]) -> Result<(), String> {
         .iter()
         .map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let merge = crate::regimes::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
+    let merge = crate::study::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
     let (report, table) = merge(&texts)?;
     if let Some(path) = save {
         std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;

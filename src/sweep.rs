@@ -92,6 +92,8 @@ fn variant(item: &str) -> Result<Variant, String> {
             part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
         // A bare number is labelled as the rank it stands for.
         label.push(if p.parse::<usize>().is_ok() { format!("rank:{p}") } else { p.to_string() });
+        // A later part wins over an earlier one (a figure's `rule:bptt` crossed with `--rules eprop`).
+        pairs.retain(|(k, _)| !ps.iter().any(|(j, _)| j == k));
         pairs.append(&mut ps);
     }
     Ok(Variant { label: label.join("+"), pairs })

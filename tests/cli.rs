@@ -251,3 +251,34 @@ fn sgd_grid_shards_merge_into_the_unsharded_file() {
     assert!(err.contains("cell 1 is missing"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn help_after_any_command_lists_its_keys_and_exits_0() {
+    let cases: [(&[&str], &[&str]); 9] = [
+        (&["run", "--help"], &["--task", "--init", "--floss_every", "--json"]),
+        (&["sweep", "-h"], &["--inits", "--figure", "--rank"]),
+        (&["bench", "--help"], &["--iters", "--hidden"]),
+        (&["theory", "--help"], &["--dim", "--norm_align", "--seeds"]),
+        (&["sgd", "--help"], &["perceptron", "grid", "merge"]),
+        (&["sgd", "perceptron", "--help"], &["--chi", "--ats"]),
+        (&["sgd", "grid", "--help"], &["--log2_alpha"]),
+        (&["grok", "--help"], &["--mode", "--epochs"]),
+        (&["help"], &["lab", "theory", "perceptron", "phase", "grok"]),
+    ];
+    for (args, keys) in cases {
+        let (code, out, err) = richlazy(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for k in keys {
+            assert!(out.contains(k), "{args:?} lacks {k}: {out}");
+        }
+    }
+}
+
+#[test]
+fn a_flag_given_twice_is_refused_naming_both_values() {
+    for args in [vec!["run", "--seed", "abc", "--seed", "16"], vec!["theory", "--dim", "10", "--dim", "12"]] {
+        let (code, out, err) = richlazy(&args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert!(err.contains("given 2 times") && err.contains(&format!("'{}'", args[2])), "{args:?}: {err}");
+    }
+}

@@ -170,13 +170,13 @@ fn dale_settings_round_trip_and_bad_values_are_named() {
     for bad in ["0", "1", "1.5", "-0.2", "abc", "NaN"] {
         let mut c = Config::default();
         let errs = c.apply([("init", "dale"), ("ei", bad)]);
-        assert!(errs.len() == 1 && errs[0].starts_with("ei:"), "ei={bad}: {errs:?}");
+        assert!(errs.len() == 1 && errs[0].message.starts_with("ei:"), "ei={bad}: {errs:?}");
         assert_eq!(c.init.ei, 0.8, "a bad value keeps the default");
     }
     // Too few units for both kinds: a message, and the start still builds (one of each).
     let mut c = Config::default();
     let errs = c.apply([("hidden", "10"), ("init", "dale"), ("ei", "0.99")]);
-    assert!(errs.len() == 1 && errs[0].starts_with("ei must leave"), "{errs:?}");
+    assert!(errs.len() == 1 && errs[0].message.starts_with("ei must leave"), "{errs:?}");
     assert!(initial_network(&c).w_rec.to_f64().data.iter().any(|&x| x < 0.0));
     let mut c = Config::default();
     assert_eq!(c.apply([("hidden", "40"), ("init", "dale_rank"), ("rank", "100")]).len(), 1);

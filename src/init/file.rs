@@ -8,8 +8,9 @@
 //! the matrices it has been given in a small registry keyed by that hash (`load`, `lookup`); a run
 //! whose hash is not there is refused (`InitSpec::validate`).
 
-use crate::config::MAX_HIDDEN;
+use super::MAX_HIDDEN;
 use crate::linalg::Mat;
+use crate::settings::clip;
 use std::sync::{Arc, Mutex};
 
 /// The largest file read: anything longer is refused before parsing.
@@ -29,7 +30,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, String> {
     } else if lower.ends_with(".csv") {
         csv(bytes)?
     } else {
-        return Err(format!("'{}' is neither a .npy nor a .csv file", crate::config::clip(name)));
+        return Err(format!("'{}' is neither a .npy nor a .csv file", clip(name)));
     };
     if m.data.iter().all(|&x| x == 0.0) {
         return Err("every entry is zero: a zero matrix cannot be scaled to the Gaussian's size".into());
@@ -82,7 +83,7 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
         d => {
             return Err(format!(
                 ".npy dtype '{}' is not supported: save little-endian float32 or float64 ('<f4', '<f8')",
-                crate::config::clip(d)
+                clip(d)
             ))
         }
     };
@@ -146,10 +147,10 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
             let x: f64 = match f.parse() {
                 Ok(x) => x,
                 Err(_) if f.is_empty() => return Err(format!("row {r}, column {c} is empty: expected a number")),
-                Err(_) => return Err(format!("row {r}, column {c}: '{}' is not a number", crate::config::clip(f))),
+                Err(_) => return Err(format!("row {r}, column {c}: '{}' is not a number", clip(f))),
             };
             if !x.is_finite() {
-                return Err(format!("row {r}, column {c} is {}: every entry must be finite", crate::config::clip(f)));
+                return Err(format!("row {r}, column {c} is {}: every entry must be finite", clip(f)));
             }
             row.push(x);
         }

@@ -17,8 +17,31 @@ mod wiring;
 pub use aligned::{io_covariance, max_rank as aligned_max_rank};
 pub use dale::DEFAULT_EI;
 
+use crate::json::{obj, Json};
 use crate::linalg::{singular_values, truncate_rank, Mat};
 use crate::rng::Rng;
+use crate::settings::{clip, compact, param, Code, Kind, Param, SettingError};
+
+/// The largest network (and so the largest rank, and a file's largest matrix).
+pub const MAX_HIDDEN: usize = 1000;
+
+/// The start's settings: the lab's table (`config::PARAMS`) takes them in this order.
+pub const PARAMS: [Param; 8] = [
+    Param::menu("init", "gaussian", &InitSpec::KEYS, &[], "initial family of W_rec"),
+    Param::int("rank", "1", 1, MAX_HIDDEN as u64, "rank r"),
+    Param::real("erank", "30", 1.0, MAX_HIDDEN as f64, "effective rank"),
+    Param::real("gain", "1.25", 1e-6, 100.0, "gain g"),
+    Param::menu(
+        "scale",
+        "frobenius",
+        &["frobenius", "spectral"],
+        &["Frobenius norm", "largest singular value"],
+        "scale to the Gaussian's",
+    ),
+    Param::menu("signed", "0", &["0", "1"], &["all excitatory (counts)", "negative (GABA)"], "GABAergic neurons"),
+    Param::real("ei", "0.8", 0.0, 1.0, "excitatory fraction (strictly between 0 and 1)"),
+    Param { key: "file", default: "", kind: Kind::Text, help: "your matrix's hash (16 hex digits)" },
+];
 
 /// Default gain of the paper's Gaussian start.
 pub const DEFAULT_GAIN: f64 = 1.25;
@@ -54,6 +77,38 @@ pub enum Family {
     FileShuffled,
     /// Its singular values on random singular vectors (as `ConnectomeSpectrum`).
     FileSpectrum,
+}
+
+/// The initial families for the page's menu: `[{"key", "title", "params", "data", "hint"}]`.
+// A stand-in until the families are one table that also builds them.
+pub fn families_json() -> Json {
+    let rows: [(&str, &str, &[&str], Option<&str>); 12] = [
+        ("gaussian", "Gaussian g·Z/√N", &[], None),
+        ("rank", "rank r truncation", &["rank"], None),
+        ("spectrum", "power-law spectrum, effective rank", &["erank"], None),
+        ("aligned", "rank r aligned with the task", &["rank"], None),
+        ("connectome", "C. elegans connectome", &["signed"], Some("connectome")),
+        ("connectome_shuffled", "connectome, entries shuffled", &["signed"], Some("connectome")),
+        ("connectome_spectrum", "connectome's spectrum, random directions", &["signed"], Some("connectome")),
+        ("dale", "Dale's law: excitatory and inhibitory units", &["ei"], None),
+        ("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], None),
+        ("file", "your own matrix (.npy or .csv)", &["file"], Some("file")),
+        ("file_shuffled", "your matrix, entries shuffled", &["file"], Some("file")),
+        ("file_spectrum", "your matrix's spectrum, random directions", &["file"], Some("file")),
+    ];
+    Json::Arr(
+        rows.iter()
+            .map(|(key, title, params, data)| {
+                obj([
+                    ("key", Json::from(*key)),
+                    ("title", Json::from(*title)),
+                    ("params", Json::Arr(params.iter().map(|p| Json::from(*p)).collect())),
+                    ("data", data.map_or(Json::Null, Json::from)),
+                    ("hint", Json::from("")),
+                ])
+            })
+            .collect(),
+    )
 }
 
 /// What "the same size as the Gaussian" means.
@@ -110,6 +165,13 @@ pub struct TaskAxes<'a> {
     pub w_out: &'a Mat<f64>,
     /// n_out x n_in: the task's input-answer cross-covariance (`io_covariance`).
     pub io_cov: &'a Mat<f64>,
+}
+
+/// The paper's start: a Gaussian of gain 1.25.
+impl Default for InitSpec {
+    fn default() -> Self {
+        InitSpec::new(Family::Gaussian)
+    }
 }
 
 impl InitSpec {
@@ -175,6 +237,14 @@ impl InitSpec {
         }
     }
 
+    /// The target effective rank, for the spectrum family.
+    pub fn erank(&self) -> Option<f64> {
+        match self.family {
+            Family::Spectrum(erank) => Some(erank),
+            _ => None,
+        }
+    }
+
     /// The hidden size this family needs, if it fixes one.
     pub fn fixed_hidden(&self) -> Option<usize> {
         if self.is_file() {
@@ -183,31 +253,157 @@ impl InitSpec {
         self.is_connectome().then(|| connectome::celegans().n())
     }
 
+    /// Sets one of the start's keys (`init`, its parameters, `gain`, `scale`) from text; on error
+    /// nothing changes. The ranges are `PARAMS`'.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+        let checked = |v: &str| -> Result<f64, SettingError> {
+            let p = param(&PARAMS, key).expect("a key of the table");
+            Ok(p.check(v)?.parse().expect("checked"))
+        };
+        match key {
+            "init" => {
+                let rank = self.rank().unwrap_or(1);
+                self.family = match value.to_ascii_lowercase().as_str() {
+                    "gaussian" => Family::Gaussian,
+                    "rank" => Family::Rank(rank),
+                    "spectrum" => Family::Spectrum(self.erank().unwrap_or(DEFAULT_ERANK)),
+                    "aligned" => Family::Aligned(rank),
+                    "connectome" => Family::Connectome,
+                    "connectome_shuffled" => Family::ConnectomeShuffled,
+                    "connectome_spectrum" => Family::ConnectomeSpectrum,
+                    "dale" => Family::Dale,
+                    "dale_rank" => Family::DaleRank(rank),
+                    "file" => Family::File,
+                    "file_shuffled" => Family::FileShuffled,
+                    "file_spectrum" => Family::FileSpectrum,
+                    _ => {
+                        return Err(SettingError::new(
+                            key,
+                            Code::Choice,
+                            format!("init: '{}' is not one of {}", clip(value), InitSpec::KEYS.join(", ")),
+                        ))
+                    }
+                }
+            }
+            "rank" => {
+                let r = checked(value)? as usize;
+                self.family = match self.family {
+                    Family::Aligned(_) => Family::Aligned(r),
+                    Family::DaleRank(_) => Family::DaleRank(r),
+                    _ => Family::Rank(r),
+                };
+            }
+            "erank" => self.family = Family::Spectrum(checked(value)?),
+            "gain" => self.gain = checked(value)?,
+            "scale" => {
+                self.scale = Scale::parse(value).ok_or_else(|| {
+                    SettingError::new(
+                        key,
+                        Code::Choice,
+                        format!("scale: '{}' is not one of frobenius, spectral", clip(value)),
+                    )
+                })?
+            }
+            "signed" => self.signed = crate::settings::whole(key, value, 0, 1)? == 1,
+            "ei" => {
+                let x = crate::settings::number(key, value)?;
+                self.ei = if x > 0.0 && x < 1.0 {
+                    x
+                } else {
+                    return Err(SettingError::new(
+                        key,
+                        Code::Range,
+                        format!("ei: {} is not strictly between 0 and 1", compact(x)),
+                    ));
+                };
+            }
+            "file" => {
+                self.file = Some(file::parse_hex(value).ok_or_else(|| {
+                    SettingError::new(
+                        key,
+                        Code::Format,
+                        format!("file: '{}' is not a matrix's hash (16 hex digits)", clip(value)),
+                    )
+                })?)
+            }
+            _ => return Err(SettingError::new(key, Code::Unknown, format!("unknown setting '{}'", clip(key)))),
+        }
+        Ok(())
+    }
+
+    /// One of the start's keys as a run records it; `None` for a parameter this family does not use.
+    pub fn value(&self, key: &str) -> Option<String> {
+        Some(match key {
+            "init" => self.key().to_string(),
+            "rank" => self.rank()?.to_string(),
+            "erank" => self.erank()?.to_string(),
+            "gain" => self.gain.to_string(),
+            "scale" => self.scale.key().to_string(),
+            "signed" => self.is_connectome().then(|| (self.signed as u8).to_string())?,
+            "ei" => self.is_dale().then(|| self.ei.to_string())?,
+            "file" => self.file.filter(|_| self.is_file()).map(file::hex)?,
+            _ => return None,
+        })
+    }
+
+    /// The checks that need the hidden size and the task (`validate`); a parameter past its limit
+    /// is brought to it, and the message says so.
+    pub fn settle(&mut self, n: usize, n_in: usize, n_out: usize) -> Option<SettingError> {
+        let e = self.validate(n, n_in, n_out).err()?;
+        self.family = match self.family {
+            Family::Rank(rank) => Family::Rank(rank.min(n)),
+            Family::DaleRank(rank) => Family::DaleRank(rank.min(n)),
+            Family::Aligned(rank) => Family::Aligned(rank.min(aligned::max_rank(n, n_in, n_out))),
+            Family::Spectrum(erank) => Family::Spectrum(erank.min(n as f64)),
+            other => other,
+        };
+        Some(e)
+    }
+
     /// Checks the parameters against the hidden size and the task's input and
     /// output counts; the message is for a reader.
-    pub fn validate(&self, n: usize, n_in: usize, n_out: usize) -> Result<(), String> {
+    pub fn validate(&self, n: usize, n_in: usize, n_out: usize) -> Result<(), SettingError> {
+        let conflict = |key: &str, m: String| Err(SettingError::new(key, Code::Conflict, m));
         let gain = self.gain;
         if !(gain.is_finite() && gain > 0.0 && gain <= 100.0) {
-            return Err(format!("gain must be in (0, 100], got {gain}"));
+            return Err(SettingError::new("gain", Code::Range, format!("gain must be in (0, 100], got {gain}")));
         }
+        let max_aligned = aligned::max_rank(n, n_in, n_out);
         match self.family {
-            Family::Rank(rank) | Family::DaleRank(rank) if rank < 1 || rank > n => Err(format!("rank must be between 1 and the hidden size {n}, got {rank}")),
-            Family::Aligned(rank) if rank < 1 || rank > aligned::max_rank(n, n_in, n_out) => Err(format!(
-                "an aligned start has rank at most {} (the task's {n_in} input and {n_out} readout directions), got {rank}",
-                aligned::max_rank(n, n_in, n_out)
-            )),
-            Family::Spectrum(erank) if !(erank >= 1.0 && erank <= n as f64) => {
-                Err(format!("erank must be between 1 and the hidden size {n}, got {erank}"))
+            Family::Rank(rank) | Family::DaleRank(rank) if rank < 1 || rank > n => {
+                conflict("rank", format!("rank must be between 1 and the hidden size {n}, got {rank}"))
             }
-            _ if self.is_dale() && !(self.ei > 0.0 && self.ei < 1.0 && (1..n).contains(&((self.ei * n as f64).round() as usize))) => Err(format!(
-                "ei must leave at least one excitatory and one inhibitory unit of {n} (round(ei N) between 1 and {}), got {}",
-                n - 1,
-                self.ei
-            )),
-            _ if self.is_file() && self.file_matrix().is_none() => Err(file::missing(self.file)),
+            Family::Aligned(rank) if rank < 1 || rank > max_aligned => conflict(
+                "rank",
+                format!(
+                    "an aligned start has rank at most {max_aligned} (the task's {n_in} input and {n_out} readout directions), got {rank}"
+                ),
+            ),
+            Family::Spectrum(erank) if !(erank >= 1.0 && erank <= n as f64) => {
+                conflict("erank", format!("erank must be between 1 and the hidden size {n}, got {erank}"))
+            }
+            _ if self.is_dale()
+                && !(self.ei > 0.0 && self.ei < 1.0 && (1..n).contains(&((self.ei * n as f64).round() as usize))) =>
+            {
+                conflict(
+                    "ei",
+                    format!(
+                        "ei must leave at least one excitatory and one inhibitory unit of {n} (round(ei N) between 1 and {}), got {}",
+                        n - 1,
+                        self.ei
+                    ),
+                )
+            }
+            _ if self.is_file() && self.file_matrix().is_none() => {
+                Err(SettingError::new("file", Code::MissingFile, file::missing(self.file)))
+            }
             _ => match self.fixed_hidden() {
-                Some(m) if m != n && self.is_file() => Err(format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}")),
-                Some(m) if m != n => Err(format!("the connectome has {m} neurons, so the hidden size must be {m}, got {n}")),
+                Some(m) if m != n && self.is_file() => {
+                    conflict("hidden", format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}"))
+                }
+                Some(m) if m != n => {
+                    conflict("hidden", format!("the connectome has {m} neurons, so the hidden size must be {m}, got {n}"))
+                }
                 _ => Ok(()),
             },
         }
@@ -431,14 +627,19 @@ mod tests {
         assert!(InitSpec { file: Some(file::hash(&m) ^ 0xff), ..InitSpec::new(Family::File) }
             .validate(n, 3, 3)
             .unwrap_err()
+            .message
             .contains(&other));
         let mut c = crate::config::Config::default();
         let errs = c.apply([("init", "file"), ("file", other.as_str())]);
-        assert!(errs.len() == 1 && errs[0].contains("no matrix with hash") && errs[0].contains(&other), "{errs:?}");
+        assert!(
+            errs.len() == 1 && errs[0].message.contains("no matrix with hash") && errs[0].message.contains(&other),
+            "{errs:?}"
+        );
         let e = crate::experiment::Experiment::new(c).err().unwrap();
         assert!(e.contains("no matrix with hash"), "{e}");
-        assert!(crate::config::Config::default().apply([("init", "file")])[0].contains("needs a matrix"));
+        assert!(crate::config::Config::default().apply([("init", "file")])[0].message.contains("needs a matrix"));
         assert!(crate::config::Config::default().apply([("file", "nothex")])[0]
+            .message
             .starts_with("file: 'nothex' is not a matrix's hash"));
     }
 

@@ -25,9 +25,10 @@ mod kernel;
 mod net;
 mod run;
 
-use super::{Kind, Param, Spec, Study, Values};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
+use crate::settings::{Kind, Param, SettingError, Values};
+use crate::study::{Spec, Study};
 use net::{initial_weights, Problem};
 use run::Run;
 
@@ -35,7 +36,7 @@ const PARAMS: [Param; 14] = [
     Param {
         key: "mode",
         default: "run",
-        kind: Kind::Choice(&["run", "alpha", "eps", "map"]),
+        kind: Kind::Choice { names: &["run", "alpha", "eps", "map"], labels: &[] },
         help: "one run, the alpha or eps sweep (overlays), or the (alpha, eps) map",
     },
     Param { key: "d", default: "30", kind: Kind::Int { lo: 1, hi: 400 }, help: "input dimension D" },
@@ -88,7 +89,15 @@ const PARAMS: [Param; 14] = [
     },
 ];
 
-pub const SPEC: Spec = Spec { name: "grok", title: "Grokking as lazy to rich", params: &PARAMS, open, merge: None };
+pub const SPEC: Spec = Spec {
+    name: "grok",
+    title: "Grokking as lazy to rich",
+    params: &PARAMS,
+    page_keys: &[],
+    extra: None,
+    open,
+    merge: None,
+};
 
 struct Grok {
     values: Values,
@@ -106,7 +115,7 @@ struct Grok {
     sent_finished: usize,
 }
 
-fn open(v: &Values) -> Box<dyn Study> {
+fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     let (d, p) = (v.usize("d"), v.usize("p"));
     let mode = v.choice("mode").to_string();
     let (alpha, eps, alphas, epss) = (v.real("alpha"), v.real("eps"), v.reals("alphas"), v.reals("epss"));
@@ -125,7 +134,7 @@ fn open(v: &Values) -> Box<dyn Study> {
         _ if cell <= grid.len() => (vec![grid[cell - 1]], None),
         _ => (vec![], Some(format!("cell: {cell} is past the map's {} cells", grid.len()))),
     };
-    Box::new(Grok {
+    Ok(Box::new(Grok {
         prob: Problem::draw(d, p, v.usize("test"), v.int("seed")),
         w0: initial_weights(v.usize("n"), d, v.int("seed")),
         values: v.clone(),
@@ -136,7 +145,7 @@ fn open(v: &Values) -> Box<dyn Study> {
         sent_started: 0,
         sent_rows: 0,
         sent_finished: 0,
-    })
+    }))
 }
 
 impl Grok {
@@ -369,7 +378,7 @@ mod tests {
     fn open_with(pairs: &[(&str, &str)]) -> Box<dyn Study> {
         let (v, e) = SPEC.values(pairs.iter().copied());
         assert!(e.is_empty(), "{e:?}");
-        open(&v)
+        open(&v).unwrap()
     }
 
     #[test]

@@ -19,15 +19,23 @@ mod data;
 mod sgd;
 mod summary;
 
-use super::{Kind, Param, Spec, Study, Values};
-use crate::config::compact;
 use crate::json::{obj, Json};
 use crate::rng::Rng;
+use crate::settings::compact;
+use crate::settings::{Kind, Param, SettingError, Values};
+use crate::study::{Spec, Study};
 use data::Points;
 use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec =
-    Spec { name: "perceptron", title: "SGD noise: the perceptron", params: &PARAMS, open, merge: None };
+pub const SPEC: Spec = Spec {
+    name: "perceptron",
+    title: "SGD noise: the perceptron",
+    params: &PARAMS,
+    page_keys: &[],
+    extra: None,
+    open,
+    merge: None,
+};
 
 const PARAMS: [Param; 11] = [
     Param {
@@ -161,7 +169,7 @@ struct Perceptron {
     snaps_sent: usize,
 }
 
-fn open(v: &Values) -> Box<dyn Study> {
+fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     let seed = v.int("seed");
     let trace = v.int("trace") == 1;
     let mut s = Settings {
@@ -189,7 +197,7 @@ fn open(v: &Values) -> Box<dyn Study> {
             }
         }
     }
-    Box::new(Perceptron {
+    Ok(Box::new(Perceptron {
         values: v.clone(),
         s,
         cells,
@@ -200,7 +208,7 @@ fn open(v: &Values) -> Box<dyn Study> {
         rows_sent: 0,
         snaps: Vec::new(),
         snaps_sent: 0,
-    })
+    }))
 }
 
 impl Perceptron {
@@ -365,7 +373,7 @@ mod tests {
     fn study(pairs: &[(&str, &str)]) -> Box<dyn Study> {
         let (v, errors) = SPEC.values(pairs.iter().copied());
         assert!(errors.is_empty(), "{errors:?}");
-        (SPEC.open)(&v)
+        (SPEC.open)(&v).unwrap()
     }
 
     fn finish(s: &mut Box<dyn Study>, units: usize) -> Vec<Json> {

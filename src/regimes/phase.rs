@@ -16,9 +16,10 @@ mod cell;
 mod digits;
 mod mlp;
 
-use super::{Kind, Param, Spec, Study, Values};
-use crate::config::compact;
 use crate::json::{obj, Json};
+use crate::settings::compact;
+use crate::settings::{Kind, Param, SettingError, Values};
+use crate::study::{Spec, Study};
 use cell::{Cell, Outcome, Problem, Status};
 use std::fmt::Write;
 
@@ -60,8 +61,15 @@ const PARAMS: [Param; 10] = [
     Param { key: "shard_n", default: "1", kind: Kind::Int { lo: 1, hi: 4096 }, help: "number of shards" },
 ];
 
-pub const SPEC: Spec =
-    Spec { name: "phase", title: "SGD noise: the (alpha, T) phase diagram", params: &PARAMS, open, merge: Some(merge) };
+pub const SPEC: Spec = Spec {
+    name: "phase",
+    title: "SGD noise: the (alpha, T) phase diagram",
+    params: &PARAMS,
+    page_keys: &[],
+    extra: None,
+    open,
+    merge: Some(merge),
+};
 
 /// SGD steps per advance unit: a few ms at the page's default size.
 const STEPS_PER_UNIT: u64 = 50;
@@ -147,11 +155,11 @@ struct Phase {
     reported: usize,
 }
 
-fn open(v: &Values) -> Box<dyn Study> {
+fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     let (alphas, temps) = grid(v);
     let (k, n) = (v.usize("shard_k"), v.usize("shard_n"));
     let mine = (0..alphas.len() * temps.len()).filter(|i| i % n == k).collect();
-    Box::new(Phase {
+    Ok(Box::new(Phase {
         values: v.clone(),
         alphas,
         temps,
@@ -161,7 +169,7 @@ fn open(v: &Values) -> Box<dyn Study> {
         current: None,
         rows: Vec::new(),
         reported: 0,
-    })
+    }))
 }
 
 impl Study for Phase {
@@ -387,7 +395,7 @@ mod tests {
     fn run(pairs: &[(&str, &str)]) -> Box<dyn Study> {
         let (v, e) = SPEC.values(pairs.iter().copied());
         assert!(e.is_empty(), "{e:?}");
-        let mut s = (SPEC.open)(&v);
+        let mut s = (SPEC.open)(&v).unwrap();
         while s.advance(3) {}
         s
     }
@@ -432,7 +440,7 @@ mod tests {
     #[test]
     fn progress_brings_each_cell_once_and_the_line_is_anchored() {
         let (v, _) = SPEC.values(SMALL.iter().copied());
-        let mut s = (SPEC.open)(&v);
+        let mut s = (SPEC.open)(&v).unwrap();
         let mut seen = Vec::new();
         while s.advance(1) {
             if let Some(Json::Arr(c)) = s.progress().get("cells") {

@@ -31,6 +31,55 @@ pub mod sweep;
 
 pub use sweep::{run, Report, Settings};
 
+use crate::json::{obj, Json};
+use crate::settings::{SettingError, Values};
+use crate::study::{Spec, Study};
+
+pub const SPEC: Spec = Spec {
+    name: "theory",
+    title: "Linear theory: the two-layer student-teacher network",
+    params: &sweep::PARAMS,
+    page_keys: &[],
+    extra: None,
+    open,
+    merge: None,
+};
+
+/// Both sweeps, done in one unit of work (about 0.4 s at the defaults).
+struct Theory {
+    settings: Settings,
+    report: Option<Report>,
+}
+
+fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
+    let mut settings = Settings::default();
+    let pairs = v.pairs();
+    match settings.apply(pairs.iter().map(|(k, v)| (*k, v.as_str()))).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(Box::new(Theory { settings, report: None })),
+    }
+}
+
+impl Study for Theory {
+    fn advance(&mut self, _units: usize) -> bool {
+        if self.report.is_none() {
+            self.report = Some(run(&self.settings));
+        }
+        false
+    }
+    fn progress(&mut self) -> Json {
+        let done = self.report.is_some() as usize;
+        obj([("done", done.into()), ("total", 1usize.into())])
+    }
+    /// The command line's `theory --json` (null before the run).
+    fn report(&self) -> Json {
+        self.report.as_ref().map_or(Json::Null, Report::to_json)
+    }
+    fn table(&self) -> String {
+        self.report.as_ref().map_or_else(String::new, Report::table)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::net::*;
@@ -151,7 +200,12 @@ mod tests {
             ("bogus", "1"),
         ]);
         assert_eq!((s.dim, s.norm, s.kappa, s.seeds), (30, 0.5, 100.0, 3));
-        assert_eq!(errors.len(), 4, "{errors:?}");
-        assert!(errors[0].starts_with("kappa:") && errors[2].contains("odd") && errors[3].contains("unknown"));
+        let codes: Vec<_> = errors.iter().map(|e| (e.key.as_str(), e.code)).collect();
+        use crate::settings::Code;
+        assert_eq!(
+            codes,
+            [("kappa", Code::Range), ("seeds", Code::Whole), ("dim", Code::Conflict), ("bogus", Code::Unknown)]
+        );
+        assert!(errors[2].message.contains("odd") && errors[3].message.contains("unknown"));
     }
 }

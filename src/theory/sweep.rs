@@ -3,12 +3,13 @@
 
 use super::closed::{rank_one, rich_limit, Prediction};
 use super::net::{kernel_change, Problem, Student};
-use crate::config::{self, clip, in_range, whole, MAX_SEED};
+use crate::config::MAX_SEED;
 use crate::init::spectrum::power_law;
 use crate::json::{obj, Json};
 use crate::linalg::{random_orthogonal, Mat};
 use crate::metrics::{erank_entropy, erank_pr, mean_sd};
 use crate::rng::Rng;
+use crate::settings::{clip, param, Code, Kind, Param, SettingError};
 
 /// Step size as a fraction of the stable limit `2 / (s_max^2 + |beta|)`: small
 /// enough that gradient descent tracks the gradient flow the closed forms describe.
@@ -48,36 +49,56 @@ impl Default for Settings {
     }
 }
 
-pub const KEYS: [&str; 6] = ["dim", "norm", "norm_align", "kappa", "seeds", "seed"];
-
-/// A number in lo..=hi, with the engine's settings' messages.
-fn number(key: &str, v: &str, lo: f64, hi: f64) -> Result<f64, String> {
-    in_range(key, config::number(key, v)?, lo, hi)
-}
+/// The panel's settings: its form, its link and `richlazy theory --help` come from this table.
+pub const PARAMS: [Param; 6] = [
+    Param { key: "dim", default: "50", kind: Kind::Int { lo: 4, hi: 100 }, help: "input dimension d = width h (even)" },
+    Param { key: "norm", default: "0.2", kind: Kind::Real { lo: 0.01, hi: 10.0 }, help: "|W1(0)|_F, rank sweep" },
+    Param {
+        key: "norm_align",
+        default: "2",
+        kind: Kind::Real { lo: 0.01, hi: 10.0 },
+        help: "|W1(0)|_F, alignment sweep",
+    },
+    Param { key: "kappa", default: "100", kind: Kind::Real { lo: 1.0, hi: 1000.0 }, help: "largest kappa" },
+    Param { key: "seeds", default: "3", kind: Kind::Int { lo: 1, hi: 10 }, help: "seeds" },
+    Param { key: "seed", default: "0", kind: Kind::Int { lo: 0, hi: MAX_SEED }, help: "first seed" },
+];
 
 impl Settings {
     /// Sets one field from text; on error the field keeps its value.
-    pub fn set(&mut self, key: &str, v: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, v: &str) -> Result<(), SettingError> {
+        let Some(p) = param(&PARAMS, key) else {
+            let keys: Vec<&str> = PARAMS.iter().map(|p| p.key).collect();
+            return Err(SettingError::new(
+                key,
+                Code::Unknown,
+                format!("unknown setting '{}' (theory takes {})", clip(key), keys.join(", ")),
+            ));
+        };
+        let x: f64 = p.check(v)?.parse().expect("checked");
         match key {
             "dim" => {
-                let d = whole(key, v, 4, 100)? as usize;
+                let d = x as usize;
                 if d % 2 != 0 {
-                    return Err(format!("dim: {d} is odd (kappa scales half of the {d} features)"));
+                    return Err(SettingError::new(
+                        key,
+                        Code::Conflict,
+                        format!("dim: {d} is odd (kappa scales half of the {d} features)"),
+                    ));
                 }
                 self.dim = d;
             }
-            "norm" => self.norm = number(key, v, 0.01, 10.0)?,
-            "norm_align" => self.norm_align = number(key, v, 0.01, 10.0)?,
-            "kappa" => self.kappa = number(key, v, 1.0, 1000.0)?,
-            "seeds" => self.seeds = whole(key, v, 1, 10)? as usize,
-            "seed" => self.seed = whole(key, v, 0, MAX_SEED)?,
-            _ => return Err(format!("unknown setting '{}' (theory takes {})", clip(key), KEYS.join(", "))),
+            "norm" => self.norm = x,
+            "norm_align" => self.norm_align = x,
+            "kappa" => self.kappa = x,
+            "seeds" => self.seeds = x as usize,
+            _ => self.seed = x as u64,
         }
         Ok(())
     }
 
-    /// Applies every pair; returns the messages of those that were refused.
-    pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    /// Applies every pair in order; returns the errors of those that were refused.
+    pub fn apply<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
         pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect()
     }
 

@@ -12,6 +12,7 @@ use crate::json::{obj, Json};
 use crate::metrics::Spectrum;
 use crate::report::{config_json, measures_json, run_json};
 use crate::rng::Rng;
+use crate::settings::{errors_json, without_repeats, Code, SettingError};
 use crate::sweep::{named, parse_variants};
 use wasm_bindgen::prelude::*;
 
@@ -22,18 +23,20 @@ pub fn version() -> String {
 }
 
 /// A configuration from the pairs; bad pairs keep their default and are reported.
-fn lenient(keys: &[String], values: &[String]) -> (Config, Vec<String>) {
+/// A key given more than once is refused and named (`settings::without_repeats`).
+fn lenient(keys: &[String], values: &[String]) -> (Config, Vec<SettingError>) {
     let mut c = Config::default();
-    let errors = c.apply(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let (pairs, mut errors) = without_repeats(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    errors.extend(c.apply(pairs));
     (c, errors)
 }
 
-/// Validates link or form settings: `{"config": {...}, "errors": ["rank: ...", ...]}`.
-/// The page shows the errors as text and uses the config, defaults filled in.
+/// Validates link or form settings: `{"config": {...}, "errors": [{"key", "code", "message"}, ...]}`.
+/// The page shows the messages, marks the fields by key and uses the config, defaults filled in.
 #[wasm_bindgen]
 pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, errors) = lenient(&keys, &values);
-    obj([("config", config_json(&c)), ("errors", Json::Arr(errors.into_iter().map(Json::from).collect()))]).to_string()
+    obj([("config", config_json(&c)), ("errors", errors_json(&errors))]).to_string()
 }
 
 /// Checks a `.npy` or `.csv` matrix (`name` gives the format) and keeps it in this engine instance
@@ -147,7 +150,7 @@ pub fn variants(list: &str) -> String {
             }
             Json::Obj(out)
         }
-        Err(e) => obj([("error", Json::from(e.as_str()))]),
+        Err(e) => obj([("error", SettingError::new("compare", Code::List, e).json())]),
     }
     .to_string()
 }
@@ -189,7 +192,7 @@ impl Run {
     pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Run, JsError> {
         let (c, errors) = lenient(&keys, &values);
         if !errors.is_empty() {
-            return Err(JsError::new(&errors.join("; ")));
+            return Err(JsError::new(&errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")));
         }
         Experiment::new(c).map(|exp| Run { exp }).map_err(|e| JsError::new(&e))
     }

@@ -1,36 +1,39 @@
-//! The regime studies (`crate::regimes`) for the page: one class for any study, so a new study
-//! needs no binding of its own. Settings cross as key and value arrays, results as JSON text.
+//! Every view's study (`crate::study`) for the page: one class for any study, so a new study
+//! needs no binding of its own. Settings cross as key and value arrays, results as JSON text,
+//! errors as `{"key", "code", "message"}`.
 
 use crate::json::{obj, Json};
-use crate::regimes::{find, Study};
+use crate::settings::errors_json;
+use crate::study::{find, Study};
 use wasm_bindgen::prelude::*;
 
-/// A study's settings table for the page's form (`Spec::schema`), or `{"error"}`.
+/// A view's settings table for its form and link (`Spec::schema`), or `{"error": {...}}`.
 #[wasm_bindgen]
-pub fn study_schema(name: &str) -> String {
-    find(name).map_or_else(|e| obj([("error", Json::from(e.as_str()))]), |s| s.schema()).to_string()
+pub fn schema(name: &str) -> String {
+    find(name).map_or_else(|e| obj([("error", e.json())]), |s| s.schema()).to_string()
 }
 
-/// Validates a study's link or form settings: `{"settings": {key: value}, "changed": {key: value}, "errors": [...]}`;
-/// bad values keep their defaults and are named.
+/// The regime views' older name for `schema`.
+#[wasm_bindgen]
+pub fn study_schema(name: &str) -> String {
+    schema(name)
+}
+
+/// Validates a study's link or form settings: `{"settings": {key: value}, "changed": {key: value},
+/// "errors": [{"key", "code", "message"}]}`; bad and repeated values keep their defaults and are named.
 #[wasm_bindgen]
 pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<String, JsError> {
-    let spec = find(name).map_err(|e| JsError::new(&e))?;
+    let spec = find(name).map_err(|e| JsError::new(&e.message))?;
     let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     let changed = Json::Obj(v.changed().into_iter().map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
-    Ok(obj([
-        ("settings", v.json()),
-        ("changed", changed),
-        ("errors", Json::Arr(errors.into_iter().map(Json::from).collect())),
-    ])
-    .to_string())
+    Ok(obj([("settings", v.json()), ("changed", changed), ("errors", errors_json(&errors))]).to_string())
 }
 
 /// The reports of a run's pool jobs (each one part of the work) as the one report the command line
 /// writes for the whole run; `null` where the study has no merge (its jobs' reports stay a list).
 #[wasm_bindgen]
 pub fn study_merge(name: &str, reports: Vec<String>) -> Result<String, JsError> {
-    let spec = find(name).map_err(|e| JsError::new(&e))?;
+    let spec = find(name).map_err(|e| JsError::new(&e.message))?;
     let Some(merge) = spec.merge else { return Ok("null".into()) };
     let named: Vec<(String, String)> = reports.into_iter().enumerate().map(|(i, r)| (format!("job {i}"), r)).collect();
     merge(&named).map(|(report, _)| report.to_string()).map_err(|e| JsError::new(&e))
@@ -47,12 +50,9 @@ impl StudyRun {
     /// Bad settings are an error here (the page validates with `study_settings` first).
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<StudyRun, JsError> {
-        let spec = find(name).map_err(|e| JsError::new(&e))?;
-        let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
-        if let Some(e) = errors.first() {
-            return Err(JsError::new(e));
-        }
-        Ok(StudyRun { run: (spec.open)(&v) })
+        let spec = find(name).map_err(|e| JsError::new(&e.message))?;
+        let pairs = keys.iter().map(String::as_str).zip(values.iter().map(String::as_str));
+        spec.open_strict(pairs).map(|run| StudyRun { run }).map_err(|e| JsError::new(&e.message))
     }
 
     /// Up to `units` units of work; whether work remains.

@@ -2,25 +2,23 @@
 //! points with error bars over dashed closed-form curves, optional log x).
 
 use super::charts::{area, axes, legend, parse_colour, range, Scale, LEGEND_SWATCH};
-use crate::json::{obj, Json};
+use crate::json::obj;
 use crate::theory::{run, Settings};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// Runs both sweeps: `{"settings", "errors": [...], "report": {...}}`. Bad
-/// pairs keep their default and are listed in `errors` (text for the reader).
+/// Runs both sweeps: `{"settings", "errors": [{"key", "code", "message"}], "report": {...}}`.
+/// Bad pairs keep their default and are listed in `errors`.
 #[wasm_bindgen]
 pub fn theory(keys: Vec<String>, values: Vec<String>) -> String {
     let mut s = Settings::default();
-    let errors = s.apply(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
-    obj([
-        ("settings", s.to_json()),
-        ("errors", Json::Arr(errors.into_iter().map(Json::from).collect())),
-        ("report", run(&s).to_json()),
-    ])
-    .to_string()
+    let (pairs, mut errors) =
+        crate::settings::without_repeats(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    errors.extend(s.apply(pairs));
+    obj([("settings", s.to_json()), ("errors", crate::settings::errors_json(&errors)), ("report", run(&s).to_json())])
+        .to_string()
 }
 
 /// Theory chart: series `i` has `lens[i]` points; `kinds[i]` 0 draws a

@@ -2,8 +2,8 @@
 //! in alpha*T (along the noise-dominated branch) and in P (at the lowest and highest alpha*T).
 
 use super::Row;
-use crate::config::compact;
 use crate::json::{obj, Json};
+use crate::settings::compact;
 
 /// Means over the seeds of one (P, alpha*T).
 pub struct Cell {

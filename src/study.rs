@@ -1,0 +1,135 @@
+//! Every view of the lab behind one trait: the connectivity lab itself, the theory panel and the
+//! regime studies. Each is a [`Spec`]: its settings as a table of [`Param`]s (one schema for the
+//! page's form and link, the command line's `--help` and its checks) and a run that advances in
+//! small deterministic units, so that the page's worker draws it live and the command line runs it
+//! to the end with the same bits.
+//!
+//! Adding a study: a module with a `pub const SPEC: Spec`, one line in [`STUDIES`], and on the
+//! page one view module (`www/views/`).
+
+use crate::json::{obj, Json};
+use crate::settings::{clip, without_repeats, Code, Param, SettingError, Values};
+
+/// A run of a study: advanced in deterministic units of work (so the same settings give the same
+/// numbers however the page or the command line slices the work).
+pub trait Study {
+    /// Does up to `units` units of work (the study says what a unit is: an iteration, an epoch, a
+    /// cell); returns whether work remains.
+    fn advance(&mut self, units: usize) -> bool;
+    /// What is new since the last call (rows to append to live charts), and how far the run is:
+    /// a JSON object with at least `"done"` (units done) and `"total"` (units in all).
+    fn progress(&mut self) -> Json;
+    /// The whole result so far, with its settings: what the page exports and `--save` writes.
+    fn report(&self) -> Json;
+    /// The result as a plain-text table for the command line.
+    fn table(&self) -> String;
+}
+
+/// A study as the registry lists it.
+pub struct Spec {
+    /// Its name in links (`?view=`), on the command line and in the worker's messages.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub params: &'static [Param],
+    /// Link keys the view reads besides its settings (the lab's comparison list).
+    pub page_keys: &'static [&'static str],
+    /// Further rows of the schema (the lab's initial families), by name.
+    pub extra: Option<fn() -> Vec<(&'static str, Json)>>,
+    /// A run from checked settings; an error where they conflict (a rank above N) or a start's
+    /// data is not loaded.
+    pub open: fn(&Values) -> Result<Box<dyn Study>, SettingError>,
+    /// Joins the reports of runs that each did part of the work (shards: named texts) into the
+    /// report one whole run writes, and its table; `None` where a study's work is never split.
+    pub merge: Option<fn(&[(String, String)]) -> Result<(Json, String), String>>,
+}
+
+pub const STUDIES: [&Spec; 5] = [
+    &crate::lab::SPEC,
+    &crate::theory::SPEC,
+    &crate::regimes::perceptron::SPEC,
+    &crate::regimes::phase::SPEC,
+    &crate::regimes::grok::SPEC,
+];
+
+pub fn find(name: &str) -> Result<&'static Spec, SettingError> {
+    STUDIES.iter().copied().find(|s| s.name == name).ok_or_else(|| {
+        SettingError::new(
+            "view",
+            Code::Choice,
+            format!(
+                "no study '{}' (there are: {})",
+                clip(name),
+                STUDIES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+impl Spec {
+    /// Settings from a link's or a command line's pairs, bad and repeated ones named and left at
+    /// their defaults.
+    pub fn values<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Values, Vec<SettingError>) {
+        let mut v = Values::defaults(self.params);
+        let (pairs, mut errors) = without_repeats(pairs);
+        errors.extend(v.apply(pairs));
+        (v, errors)
+    }
+
+    /// A run from pairs; any bad pair is an error (the command line's and the worker's way).
+    pub fn open_strict<'a>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Box<dyn Study>, SettingError> {
+        let (v, errors) = self.values(pairs);
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => (self.open)(&v),
+        }
+    }
+
+    /// The table for the page's form: `{"name", "title", "params": [...], "page_keys": [...], ...}`.
+    pub fn schema(&self) -> Json {
+        let mut f = vec![
+            ("name", Json::from(self.name)),
+            ("title", Json::from(self.title)),
+            ("params", Json::Arr(self.params.iter().map(Param::schema).collect())),
+            ("page_keys", Json::Arr(self.page_keys.iter().map(|k| Json::from(*k)).collect())),
+        ];
+        if let Some(extra) = self.extra {
+            f.extend(extra());
+        }
+        obj(f)
+    }
+
+    /// `--help` for the command line: the title and one line per setting.
+    pub fn help(&self) -> String {
+        let mut s = format!("{} ({}): settings, each --key value\n", self.title, self.name);
+        for p in self.params {
+            s.push_str(&p.help_line());
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_study_has_unique_keys_and_valid_defaults() {
+        for s in STUDIES {
+            for (i, p) in s.params.iter().enumerate() {
+                if !p.default.is_empty() {
+                    assert_eq!(p.check(p.default).as_deref(), Ok(p.default), "{}: default of {}", s.name, p.key);
+                }
+                assert!(!s.params[..i].iter().any(|q| q.key == p.key), "{}: {} twice", s.name, p.key);
+                assert!(!s.page_keys.contains(&p.key) && !["view", "embed"].contains(&p.key), "{}: {}", s.name, p.key);
+            }
+        }
+        assert_eq!(
+            find("nope").err().unwrap().message,
+            "no study 'nope' (there are: lab, theory, perceptron, phase, grok)"
+        );
+    }
+}
