@@ -1,15 +1,15 @@
 // The lab view (the connectivity paper and its local rules): settings <-> URL, workers, charts.
 // The engine and the charts are wasm (../pkg); main.js mounts it.
-import init, { settings, variants, heatmap_axes, version, load_matrix } from '../pkg/richlazy.js';
+import init, { settings, variants, heatmap_axes, version, load_matrix, schema as schemaOf } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { notice, download, pngButtons, showLink, onResize, embedded, ask, unask, errors } from './shared.js';
 import { pool, helper, poolSize } from './pool.js';
+import { readLink } from './link.js';
+import { field, markFields, refused, esc } from './form.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 import * as smnist from './smnist.js'; // sequential MNIST: its data, loaded when the task is chosen, and fast preset
 
-const ENGINE_KEYS = ['task', 'init', 'rank', 'erank', 'gain', 'scale', 'signed', 'ei', 'file', 'hidden', 'iters', 'lr', 'opt', 'rule', 'seed', 'every', 'batch', 'alpha', ...local.KEYS];
-const PAGE_KEYS = ['view', 'embed', 'compare', 'seeds'];
 const FAST = { hidden: '100', iters: '1000', every: '50' };
 const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
 const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
@@ -36,8 +36,42 @@ function setPhase(p) {
   $('#export-csv').disabled = !app.runs.some((r) => r.rows.length);
 }
 
-// ---- settings: the engine validates, the URL carries them ----
+// ---- settings: the engine's schema builds the form, the engine validates, the URL carries them ----
+// The lab's table (schema("lab")): its settings, page keys and initial families; set in main().
+let schema = null;
+const engineKeys = () => schema.params.map((p) => p.key);
+const familyOf = (init) => schema.families.find((f) => f.key === init) ?? { params: [], data: null, hint: '' };
+// The keys only some families use (shown, and sent, only for those).
+const familyKeys = () => new Set(schema.families.flatMap((f) => f.params));
+const isConnectome = (init) => familyOf(init).data === 'connectome';
+const isFile = (init) => familyOf(init).data === 'file';
+
+// The settings column from the schema: each fieldset's data-params keys in its order, the rest in
+// "Network and training"; a key that a file family uses is the matrix drop zone.
+function buildForm() {
+  const boxes = [...form.querySelectorAll('[data-params]')];
+  const placed = new Set(boxes.flatMap((b) => b.dataset.params.split(' ')));
+  const spare = form.querySelector('#training [data-params]');
+  const fileKeys = new Set(schema.families.filter((f) => f.data === 'file').flatMap((f) => f.params));
+  const html = (p) => {
+    if (fileKeys.has(p.key)) return fileZone(p);
+    const choices = p.key === 'init' ? schema.families.map((f) => [f.key, f.title]) : undefined;
+    return field(p, { number: true, choices });
+  };
+  for (const b of boxes) b.innerHTML = b.dataset.params.split(' ').map((k) => schema.params.find((p) => p.key === k)).filter(Boolean).map(html).join('');
+  spare.insertAdjacentHTML('beforeend', schema.params.filter((p) => !placed.has(p.key)).map(html).join(''));
+  for (const p of schema.params) form.elements[p.key].value = p.default;
+}
+
+// A file family's setting (the matrix's hash): a drop zone that hashes the file here (loadFile).
+const fileZone = (p) => `<div class="dropzone" id="file-drop" data-key="${esc(p.key)}">
+  <label>matrix file <input type="file" id="file-input" accept=".npy,.csv"></label>
+  <input type="hidden" name="${esc(p.key)}">
+  <p class="hint" id="file-status">Drop a square matrix here (.npy float32/float64 in C order, or .csv: one row per line), N from 2 to 1000, at most 50 MB.</p></div>`;
+
+// Pairs (a link's, repeats kept: [keys, values]) or an object (the form's, a preset's) for the engine.
 function pairsOf(obj) {
+  if (Array.isArray(obj)) return obj;
   const keys = [], values = [];
   for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) { keys.push(k); values.push(String(v)); }
   return [keys, values];
@@ -50,37 +84,33 @@ function validate(obj) {
 
 function fillForm(config) {
   for (const el of form.elements) if (el.name && config[el.name] !== undefined) el.value = config[el.name];
-  form.elements.rank.value = config.rank ?? form.elements.rank.value;
-  form.elements.erank.value = config.erank ?? form.elements.erank.value;
-  for (const l of form.querySelectorAll('[data-for]')) l.hidden = !l.dataset.for.split(' ').includes(config.init);
-  form.elements.hidden.disabled = isConnectome(config.init) || isFile(config.init);
+  const family = familyOf(config.init);
+  for (const k of familyKeys()) form.querySelector(`[data-key="${k}"]`).hidden = !family.params.includes(k);
+  $('#family-hint').textContent = family.hint;
+  $('#family-hint').hidden = !family.hint;
+  form.elements.hidden.disabled = family.data !== null; // N follows the data
+  $('#hidden-note').hidden = family.data === null;
   local.fillControls(form, config);
 }
 
-const isConnectome = (init) => String(init).startsWith('connectome');
-const isFile = (init) => String(init).startsWith('file');
-// The engine's message for a file start whose matrix is not loaded: not a bad setting, the drop zone asks for it.
-const missingFile = (e) => /^file: (init=file needs a matrix|no matrix with hash)/.test(e);
 // A file start whose matrix this page does not hold (the engine would refuse it).
 const lacksFile = (config) => isFile(config.init) && (!app.file || app.file.hash !== config.file);
 
+// The form's settings: every key of the schema, a family's own keys only for the chosen family.
 function formObject() {
   const o = {};
-  for (const el of form.elements) if (el.name && ENGINE_KEYS.includes(el.name)) o[el.name] = el.value;
-  if (o.init !== 'rank' && o.init !== 'aligned' && o.init !== 'dale_rank') delete o.rank;
-  if (!String(o.init).startsWith('dale')) delete o.ei;
-  if (o.init !== 'spectrum') delete o.erank;
-  if (!isConnectome(o.init)) delete o.signed;
-  if (!isFile(o.init)) delete o.file;
-  else if (!o.file && app.file) o.file = app.file.hash;
-  else if (!o.file) delete o.file;
+  const uses = familyOf(form.elements.init.value).params;
+  const only = familyKeys();
+  for (const k of engineKeys()) if (!only.has(k) || uses.includes(k)) o[k] = form.elements[k].value;
+  if (isFile(o.init) && !o.file && app.file) o.file = app.file.hash;
+  if (o.file === '') delete o.file;
   return local.tidyForm(o, app.config);
 }
 
 function linkFor(config, page = {}) {
   const q = new URLSearchParams();
   const c = local.withoutImpliedAlpha(config); // dt sets the leak
-  for (const k of ENGINE_KEYS) if (c[k] !== undefined) q.set(k, c[k]);
+  for (const k of engineKeys()) if (c[k] !== undefined) q.set(k, c[k]);
   for (const [k, v] of Object.entries(page)) if (v !== undefined && v !== null) q.set(k, v);
   return `${location.origin}${location.pathname}?${q}`;
 }
@@ -109,10 +139,10 @@ function parseCompare(text, seedsText) {
   // Parts join with '+', which a hand-typed link delivers as a space: 'rule:eprop gain:0.5'.
   const list = String(text).trim().replace(/(?<=[^,\s])\s+(?=[^,\s])/g, '+');
   const parsed = JSON.parse(variants(list));
-  if (parsed.error) return { error: `compare: ${parsed.error}` };
+  if (parsed.error) return { error: `compare: ${parsed.error.message}` };
   for (const v of parsed.variants) {
-    const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => !missingFile(e)); // launch asks for the file
-    if (errors.length) return { error: `compare: ${v.label}: ${errors[0]}` };
+    const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => e.code !== 'missing_file'); // launch asks for the file
+    if (errors.length) return { error: `compare: ${v.label}: ${errors[0].message}` };
   }
   const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { error: 'seeds: give a whole number from 1 to 10' };
@@ -455,10 +485,11 @@ function reset() {
 function applySettings(obj, { quiet = false } = {}) {
   const s = validate(obj);
   // A file start without its matrix is not an ignored setting: the drop zone asks for the file.
-  s.errors = s.errors.filter((e) => !missingFile(e));
-  if (!quiet) for (const e of s.errors) notice(`Setting ignored: ${e}. Using ${s.config[e.split(':')[0]] ?? 'the default'} instead.`, 'warn');
+  s.errors = s.errors.filter((e) => e.code !== 'missing_file');
+  if (!quiet) for (const e of s.errors) refused(e, s.config[e.key]);
   app.config = s.config;
   fillForm(s.config);
+  markFields(form, engineKeys(), s.errors);
   smnist.captions(s.config);
   const ranks = $('#compare-ranks');
   if (!ranks.dataset.touched) ranks.value = defaultRanks(Number(s.config.hidden));
@@ -620,24 +651,22 @@ function wire() {
 async function main() {
   await init();
   $('#version').textContent = `Engine ${version()}.`;
-  const q = new URLSearchParams(location.search);
-  const obj = {};
-  for (const [k, v] of q) {
-    if (ENGINE_KEYS.includes(k)) obj[k] = v;
-    else if (!PAGE_KEYS.includes(k)) notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
-  }
-  const firstVisit = Object.keys(obj).length === 0;
+  schema = JSON.parse(schemaOf('lab'));
+  buildForm();
+  const link = readLink(schema);
+  const keys = [...link.keys], values = [...link.values];
+  const firstVisit = !keys.length;
   // A link that sets iters but not every measures about a hundred times (the engine's default,
   // every 500, suits only the paper's 10,000 iterations; the command line keeps it).
-  if (obj.iters !== undefined && obj.every === undefined) {
-    const { config, errors } = validate(obj);
-    if (!errors.some((e) => e.startsWith('iters:'))) obj.every = String(Math.max(1, Math.round(config.iters / 100)));
+  if (keys.includes('iters') && !keys.includes('every')) {
+    const { config, errors } = validate([keys, values]);
+    if (!errors.some((e) => e.key === 'iters')) { keys.push('every'); values.push(String(Math.max(1, Math.round(config.iters / 100)))); }
   }
-  applySettings(firstVisit ? FAST : obj);
+  applySettings(firstVisit ? FAST : [keys, values]);
   if (firstVisit && !embedded()) notice('Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.');
   let c = null;
-  if (q.has('compare')) {
-    c = parseCompare(q.get('compare'), q.get('seeds'));
+  if (link.page.compare !== undefined) {
+    c = parseCompare(link.page.compare, link.page.seeds);
     if (c.error) { notice(`Link: ${c.error}; showing a single run.`, 'warn'); c = null; }
     else { $('#compare-ranks').value = c.text; $('#compare-ranks').dataset.touched = '1'; $('#compare-seeds').value = c.seeds; }
   }
@@ -652,7 +681,7 @@ async function main() {
   }
   if (isFile(app.config.init)) {
     // A link cannot carry the matrix, only its hash: ask for the file; loadFile checks it and starts the link's run.
-    app.pendingFile = { hash: app.config.file, obj, compare: c };
+    app.pendingFile = { hash: app.config.file, obj: { ...app.config }, compare: c };
     notice(`This link starts from a matrix of its author's (${app.config.file ? `hash ${app.config.file}` : 'no hash given'}), which a link cannot carry: ${giveFile('the same .npy or .csv file')} to run it.`);
     $('#progress').textContent = 'Waiting for the link\'s matrix file.';
     return;

@@ -1,13 +1,11 @@
 // The local-rules study on the page (shared/spec/bio-rules.md): its settings (rule, time step,
 // flossing), the Lyapunov charts, the summary of a rule x gain grid, and the one-click figure with
 // its cost stated first. app.js calls in through the exports below; everything else stays here.
-import { variants } from '../pkg/richlazy.js';
+import { variants, schema } from '../pkg/richlazy.js';
 import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { ask } from './shared.js';
 import { helper, poolSize } from './pool.js';
 
-/** The study's engine keys (`rule` is older and already among the page's). */
-export const KEYS = ['dt', 'floss', 'floss_k', 'floss_mode', 'floss_iters', 'floss_every'];
 /** Its charts: one run's (or every compared run's) exponents, and the grid's summaries. */
 export const CHARTS = ['lyap', 'lyap-spectrum'];
 export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
@@ -25,12 +23,19 @@ const flossOf = (c) => c.floss ?? 'none';
 
 // ---- settings ----
 
+// Which flossing settings each flossing mode uses (the others are neither shown nor sent).
+const FLOSS_USES = { floss_k: ['pre', 'inter', 'both'], floss_mode: ['pre', 'inter', 'both'], floss_iters: ['pre', 'both'], floss_every: ['inter', 'both'] };
+
 /** The form's controls for a validated config (keys the config leaves out are at their defaults). */
 export function fillControls(form, config) {
   form.elements.dt.value = String(dtOf(config));
   form.elements.floss.value = flossOf(config);
-  for (const k of ['floss_k', 'floss_mode', 'floss_iters', 'floss_every']) if (config[k] !== undefined) form.elements[k].value = config[k];
-  for (const l of form.querySelectorAll('[data-floss]')) l.hidden = !l.dataset.floss.split(' ').includes(flossOf(config));
+  for (const [k, uses] of Object.entries(FLOSS_USES)) {
+    if (config[k] !== undefined) form.elements[k].value = config[k];
+    const label = form.elements[k].closest('label');
+    label.dataset.floss = uses.join(' ');
+    label.hidden = !uses.includes(flossOf(config));
+  }
 }
 
 /** The leak is dt / tau unless set on its own: drop an `alpha` that only repeats it, so that a new
@@ -44,9 +49,7 @@ export function withoutImpliedAlpha(obj) {
 /** The form's values as settings: flossing fields only where flossing uses them, alpha only where
  * it is not implied by the config's dt (the form's dt may have changed). */
 export function tidyForm(o, config) {
-  if (o.floss === 'none') for (const k of ['floss_k', 'floss_mode']) delete o[k];
-  if (o.floss !== 'pre' && o.floss !== 'both') delete o.floss_iters;
-  if (o.floss !== 'inter' && o.floss !== 'both') delete o.floss_every;
+  for (const [k, uses] of Object.entries(FLOSS_USES)) if (!uses.includes(o.floss)) delete o[k];
   if (o.alpha !== undefined && Number(o.alpha) === dtOf(config) / TAU_MS) delete o.alpha;
   return o;
 }
@@ -102,9 +105,14 @@ export function onFinished(r) {
 
 // ---- a rule x gain grid ----
 
-// What a compared group's runs share apart from the gain: start, rule, flossing, time step.
+// The initial families' own settings (schema("lab").families), read once the engine is loaded.
+let familyParams = null;
+const paramsOf = (init) => (familyParams ??= Object.fromEntries(JSON.parse(schema('lab')).families.map((f) => [f.key, f.params])))[init] ?? [];
+
+// What a compared group's runs share apart from the gain: start (its family and that family's
+// settings, as a compare list names it: rank:30), rule, flossing, time step.
 function facets(c) {
-  const start = c.init === 'rank' || c.init === 'aligned' ? `${c.init}:${c.rank}` : c.init === 'spectrum' ? `spectrum:${c.erank}` : c.init;
+  const start = [c.init, ...paramsOf(c.init).map((k) => c[k])].join(':');
   const f = flossOf(c);
   return { start, rule: c.rule, floss: f === 'none' ? 'no floss' : `floss ${f}${c.floss_mode === 'local' ? ' (local)' : ''}`, dt: `dt ${dtOf(c)}` };
 }

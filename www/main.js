@@ -9,9 +9,6 @@ const VIEWS = [
   { id: 'phase', title: 'SGD noise: phase diagram', load: () => import('./views/phase.js') },
   { id: 'grok', title: 'Grokking', load: () => import('./views/grok.js') },
 ];
-// Keys every view accepts besides its own.
-export const COMMON_KEYS = ['view', 'embed'];
-
 // Until the view's module replaces it, what tests and curious readers can inspect.
 window.richlazy = { phase: 'loading', runs: [], errors };
 

@@ -1,6 +1,6 @@
 // The regime-study views (?view=perceptron, phase, grok, ...): everything they share, so that a
 // study's page is one small module in www/views/ describing its charts. This module builds the
-// view from the engine's settings table (src/regimes: `study_schema`): the form, the link state
+// view from the engine's settings table (`schema(name)`, src/study.rs): the form, the link state
 // (bad values named in notices and replaced by defaults), the runs in workers (one, or a pool of
 // jobs such as one grid cell each), the status line, exports, the embed snippet, PNG buttons.
 //
@@ -19,27 +19,28 @@
 //   autorun   optional, default true: run when the view opens
 // state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
 //   settings, changed, data (the view's own, reset before each run), reports (one per job), ms, errors }
-import init, { study_schema, study_settings, study_merge } from '../pkg/richlazy.js';
+import init, { schema as schemaOf, study_settings, study_merge } from '../pkg/richlazy.js';
 import { notice, download, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
 import { pool, poolSize } from './pool.js';
+import { readLink } from './link.js';
+import { field, markFields, refused, esc } from './form.js';
 
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
-
-function validate(name, obj) {
-  const keys = Object.keys(obj);
-  return JSON.parse(study_settings(name, keys, keys.map((k) => String(obj[k]))));
+// Pairs (the link's, repeats kept) or an object (the form's) checked by the engine.
+function validate(name, { keys, values }) {
+  return JSON.parse(study_settings(name, keys, values.map(String)));
 }
+const pairsOf = (obj) => ({ keys: Object.keys(obj), values: Object.values(obj) });
 
 export async function studyView(root, view) {
   await init();
-  const schema = JSON.parse(study_schema(view.name));
+  const schema = JSON.parse(schemaOf(view.name));
   const state = { phase: 'idle', settings: null, changed: {}, data: {}, reports: [], ms: 0, errors };
   window.richlazy = { ...(window.richlazy || {}), study: state, errors };
   const embed = new URLSearchParams(location.search).get('embed') === '1';
 
   root.innerHTML = `<h2>${esc(schema.title)}</h2>
     <div class="intro study-intro">${view.intro ?? ''}</div>
-    <form class="study-form" autocomplete="off" novalidate>${schema.params.map((p) => field(p)).join('')}
+    <form class="study-form" autocomplete="off" novalidate>${schema.params.map((p) => field(p, { label: p.key, note: p.help })).join('')}
       <div class="buttons"><button type="submit" class="primary" data-act="run">Run</button>
       <button type="button" data-act="stop" disabled>Stop</button>
       <button type="button" data-act="defaults" title="every setting back to its default">Defaults</button></div>
@@ -55,17 +56,19 @@ export async function studyView(root, view) {
   const status = (t) => { root.querySelector('.study-status').textContent = t; };
   pngButtons(root, `richlazy-${view.name}`);
 
-  // Settings: the link's, checked by the engine; bad ones are named and replaced by defaults.
-  function apply(obj, from) {
-    const r = validate(view.name, obj);
-    for (const e of r.errors) notice(`${from}: ${e}; using ${r.settings[e.split(':')[0]] ?? 'the default'}.`, 'warn');
+  // Settings: the link's or the form's pairs, checked by the engine; bad ones are named (and their
+  // fields marked) and replaced by defaults.
+  function apply(pairs, from) {
+    const r = validate(view.name, pairs);
+    for (const e of r.errors) refused(e, r.settings[e.key], from);
     state.settings = r.settings;
     state.changed = r.changed;
     for (const p of schema.params) form.elements[p.key].value = r.settings[p.key];
+    markFields(form, schema.params.map((p) => p.key), r.errors);
     showLink(viewLink(view.name, { ...r.changed, ...(embed ? { embed: 1 } : {}) }), root.querySelector('textarea'), `richlazy: ${schema.title}`);
     return r;
   }
-  const fromForm = () => Object.fromEntries(schema.params.map((p) => [p.key, form.elements[p.key].value]));
+  const fromForm = () => pairsOf(Object.fromEntries(schema.params.map((p) => [p.key, form.elements[p.key].value])));
 
   // Runs: one worker per job, at most poolSize() at once (pool.js); the first failure stops them all.
   let jobs = [], t0 = 0, done = 0;
@@ -135,7 +138,7 @@ export async function studyView(root, view) {
   form.addEventListener('submit', (e) => { e.preventDefault(); apply(fromForm(), 'settings'); run(); });
   form.addEventListener('change', () => apply(fromForm(), 'settings'));
   act('stop').onclick = () => { stop(); status('Stopped.'); };
-  act('defaults').onclick = () => { apply({}, 'defaults'); };
+  act('defaults').onclick = () => { apply(pairsOf({}), 'defaults'); };
   act('link').onclick = copyLink;
   act('json').onclick = () => download(`richlazy-${view.name}.json`, 'application/json', JSON.stringify(exported(), null, 1));
   // One job's report as it is; a pool's merged into the command line's report where the study can
@@ -148,24 +151,9 @@ export async function studyView(root, view) {
   state.exported = exported;
   if (view.csv) act('csv').onclick = () => download(`richlazy-${view.name}.csv`, 'text/csv', view.csv(state));
 
-  const q = new URLSearchParams(location.search);
-  const linked = {};
-  for (const [k, v] of q) {
-    if (schema.params.some((p) => p.key === k)) linked[k] = v;
-    else if (k !== 'view' && k !== 'embed') notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
-  }
-  apply(linked, 'Link');
+  apply(readLink(schema), 'Link');
   draw();
   if (view.autorun !== false) run();
   else status('Press Run.');
   return state;
-}
-
-// One form field per setting: a menu for a choice, a text box otherwise (the engine checks it).
-function field(p) {
-  const range = p.kind === 'choice' ? '' : ` (${p.lo} to ${p.hi}${p.kind === 'reals' ? `, up to ${p.max}, comma-separated` : ''})`;
-  const input = p.kind === 'choice'
-    ? `<select name="${esc(p.key)}">${p.choices.map((c) => `<option>${esc(c)}</option>`).join('')}</select>`
-    : `<input name="${esc(p.key)}" inputmode="${p.kind === 'reals' ? 'text' : 'decimal'}" size="${p.kind === 'reals' ? 22 : 8}">`;
-  return `<label title="${esc(p.help + range)}"><span>${esc(p.key)}</span> ${input}<small>${esc(p.help)}</small></label>`;
 }

@@ -1,16 +1,19 @@
 // The theory view (?view=theory, section#theory): both sweeps run in a worker (worker.js, message
 // 'theory'), the charts are drawn here with the engine's theory_chart. main.js mounts it.
-import init, { theory_chart } from '../pkg/richlazy.js';
+import init, { theory_chart, schema as schemaOf, study_settings } from '../pkg/richlazy.js';
 import { canvasOf } from './canvas.js';
 import { notice, download, pngButtons, viewLink, showLink, copyLink, onResize, errors } from './shared.js';
 import { helper } from './pool.js';
+import { readLink } from './link.js';
+import { field, markFields, refused } from './form.js';
 
 const $ = (s) => document.querySelector(s);
 const form = $('#theory-form');
-const KEYS = ['norm', 'norm_align', 'kappa', 'seeds', 'seed'];
 // In the link the settings carry a prefix (from when the panel shared the lab's page): ?view=theory&theory_norm=1.
-const LINK_KEYS = KEYS.map((k) => `theory_${k}`);
-const DEFAULTS = Object.fromEntries(KEYS.map((k) => [k, form.elements[k].value]));
+const PREFIX = 'theory_';
+// The settings' table (the engine's schema); read once the engine is loaded (mount).
+let schema = null;
+const keys = () => schema.params.map((p) => p.key);
 const COL = { kernel: '#1f77b4', weight: '#d62728', aligned: '#2ca02c', 'partially aligned': '#1f77b4', unaligned: '#ff7f0e' };
 
 // What tests and curious readers can inspect: window.richlazyTheory.
@@ -109,9 +112,10 @@ const sweeps = helper({
       await init(); // already loaded by the page: returns at once
       const result = JSON.parse(m.result);
       state.ms = m.ms;
-      const bad = result.errors.length ? ` Ignored: ${result.errors.join('; ')}.` : '';
+      ignored(result);
+      const bad = result.errors.length ? ` Ignored: ${result.errors.map((e) => e.message).join('; ')}.` : '';
       // Show the values used where the engine replaced a bad one; keep what the reader typed since.
-      for (const k of KEYS) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
+      for (const k of keys()) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
       show(result);
       updateLink();
       $('#theory-json').disabled = false;
@@ -125,29 +129,38 @@ const sweeps = helper({
   failed: fail,
 });
 
+// Bad settings (the link's, or the form's as the engine saw them) named in notices, their fields marked.
+function ignored(r, from) {
+  for (const e of r.errors) refused(e, r.settings[e.key], from);
+  markFields(form, keys(), r.errors);
+}
+
 function run() {
-  const keys = [], values = [];
-  for (const k of KEYS) { keys.push(k); values.push(String(form.elements[k].value)); }
-  sent = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+  const values = keys().map((k) => String(form.elements[k].value));
+  sent = Object.fromEntries(keys().map((k, i) => [k, values[i]]));
   state.phase = 'running';
   $('#theory-run').disabled = true;
   status('Running both sweeps in a worker…');
-  sweeps.send({ type: 'theory', keys, values });
+  sweeps.send({ type: 'theory', keys: keys(), values });
 }
 
 /** The view's link: its settings that differ from the defaults. */
 function updateLink() {
   const q = {};
-  if (state.result) for (const k of KEYS) if (String(state.result.settings[k]) !== DEFAULTS[k]) q[`theory_${k}`] = state.result.settings[k];
+  if (state.result) for (const p of schema.params) if (String(state.result.settings[p.key]) !== p.default) q[PREFIX + p.key] = state.result.settings[p.key];
   if (document.body.classList.contains('embed')) q.embed = 1;
   showLink(viewLink('theory', q), $('#theory-snippet'), 'richlazy: a linear network');
 }
 
 export async function mount() {
   await init();
-  const q = new URLSearchParams(location.search);
-  for (const k of q.keys()) if (!LINK_KEYS.includes(k) && k !== 'view' && k !== 'embed') notice(`Unknown link parameter ignored: ${k.slice(0, 40)}.`, 'warn');
-  for (const k of KEYS) if (q.has(`theory_${k}`)) form.elements[k].value = q.get(`theory_${k}`);
+  schema = JSON.parse(schemaOf('theory'));
+  form.querySelector('#theory-run').insertAdjacentHTML('beforebegin', schema.params.map((p) => field(p)).join(''));
+  // The link's values, checked here so that a bad one is named as the link gave it; the form shows those used.
+  const link = readLink(schema, { prefix: PREFIX });
+  const r = JSON.parse(study_settings('theory', link.keys, link.values));
+  ignored(r, 'Link');
+  for (const k of keys()) form.elements[k].value = r.settings[k];
   form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
   $('#theory-link').onclick = copyLink;
   $('#theory-json').onclick = () => download('richlazy-theory.json', 'application/json', JSON.stringify(state.result, null, 1));

@@ -118,9 +118,8 @@ test('"Reproduce the local-rules figure" states its cost first, asks before a lo
   const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
   await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }));
   const page = await context.newPage();
-  const dialogs = [];
-  let accept = false;
-  page.on('dialog', (d) => { dialogs.push(d.message()); if (accept) d.accept(); else d.dismiss(); });
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs += 1; d.dismiss(); });
   await page.goto(`${server.url}?task=dms&hidden=20&iters=20&every=10`);
   await waitPhase(page, 'done');
   const cost = await page.textContent('#figure-local-cost');
@@ -129,17 +128,18 @@ test('"Reproduce the local-rules figure" states its cost first, asks before a lo
   assert.equal(base.dt, '20');
   const iters = Number(base.iters).toLocaleString('en');
   assert.match(cost, new RegExp(`^36 runs \\(3 rules × 6 gains × flossing off and before training\\) at N ${base.hidden}, dt 20 ms \\(40 steps\\), ${iters} iterations each: about \\d+ (s|min) a run, so about [\\d.]+ (min|h) on 1 worker`));
-  // Declined: nothing runs, nothing changes.
+  // Asked in the page; cancelled: nothing runs, nothing changes.
   await page.click('#figure-local');
-  assert.equal(dialogs.length, 1);
-  assert.match(dialogs[0], /trains 36 networks: about [\d.]+ (min|h) on 1 worker/);
+  const box = page.locator('#results > .ask');
+  assert.match(await box.textContent(), /^The local-rules figure trains 36 networks: about [\d.]+ (min|h) on 1 worker/);
+  await box.getByRole('button', { name: 'Cancel' }).click();
+  assert.match(await box.textContent(), /not started/);
   assert.deepEqual(await page.evaluate(() => [window.richlazy.runs.length, window.richlazy.config.hidden]), [1, 20]);
-  // Accepted: the grid is queued at the figure's base (the task stays the page's), then reset.
-  accept = true;
-  await page.click('#figure-local');
+  // Started: the grid is queued at the figure's base (the task stays the page's), then reset.
+  await box.getByRole('button', { name: 'Start' }).click();
   const runs = await page.evaluate(() => window.richlazy.runs.map((r) => [r.group, r.config.task, r.config.hidden, r.config.dt, r.config.alpha, r.config.rule, r.config.gain, r.config.floss ?? 'none', r.config.opt]));
   await page.click('#reset');
-  assert.equal(dialogs.length, 2);
+  assert.equal(dialogs, 0, 'no window.confirm');
   assert.equal(runs.length, 36);
   assert.deepEqual(runs[0], ['rule:bptt+gain:0.5+floss:none', 'dms', Number(base.hidden), 20, 0.2, 'bptt', 0.5, 'none', base.opt ?? 'sgd']);
   assert.deepEqual(new Set(runs.map((r) => r[5])), new Set(['bptt', 'eprop', 'rflo']));

@@ -45,46 +45,39 @@ test('?gain=1e308 is named in a short notice, as 1e308 (numbers in messages are 
   await context.close();
 });
 
-test('a link for 30 starts x 10 seeds asks first; declined, nothing starts, the page says so and stays usable', async () => {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  const dialogs = [];
-  let accept = false;
-  page.on('dialog', (d) => { dialogs.push([d.type(), d.message()]); if (accept) d.accept(); else d.dismiss(); });
-  const starts = Array.from({ length: 30 }, (_, i) => i + 1).join(',');
-  await page.goto(`${server.url}?hidden=30&iters=100&every=50&compare=${starts}&seeds=10`);
-  await page.waitForFunction(() => /Comparison not started/.test(document.querySelector('#progress').textContent));
-  assert.equal(dialogs.length, 1, 'one question before anything starts');
-  assert.equal(dialogs[0][0], 'confirm');
-  assert.match(dialogs[0][1], /^This comparison trains 300 runs \(30 starts × 10 seeds\), about .+ on \d+ workers?/);
-  // Declined: no run, no worker training; the page says why and how to start it.
+test('a link for 30 starts x 10 seeds asks first in the page; cancelled, nothing starts, the page says so and stays usable', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?hidden=30&iters=100&every=50&compare=${Array.from({ length: 30 }, (_, i) => i + 1).join(',')}&seeds=10`);
+  const box = page.locator('#results > .ask');
+  await box.waitFor();
+  assert.match(await box.textContent(), /^This comparison trains 300 runs \(30 starts × 10 seeds\), about .+ on \d+ workers?/);
+  assert.match(await page.textContent('#progress'), /waits for Start/);
+  // Cancelled: no run, no worker training; the box says why and how to start it.
+  await box.getByRole('button', { name: 'Cancel' }).click();
   assert.deepEqual(await page.evaluate(() => [window.richlazy.runs.length, window.richlazy.phase]), [0, 'idle']);
-  assert.ok((await notes(page)).some((t) => t.startsWith('Comparison not started: 300 runs')));
+  assert.match(await box.textContent(), /^Comparison not started: 300 runs.*Press Start to run it anyway, or choose fewer starts/);
   assert.match(await page.textContent('#progress'), /Comparison not started/);
   assert.match(page.url(), /compare=1%2C2%2C3/, 'the link keeps its comparison');
   assert.equal(await page.inputValue('#compare-seeds'), '10');
-  // Still usable: Train runs one network.
+  // Still usable: Train runs one network (and the question goes).
   await page.click('#train');
   await waitPhase(page, 'done');
   assert.equal(await page.evaluate(() => window.richlazy.runs.length), 1);
-  // The button asks too; accepted, all 300 are queued (then reset).
-  accept = true;
+  assert.equal(await box.count(), 0);
+  // The button asks too; Start queues all 300 (then reset).
   await page.click('#compare');
-  assert.equal(dialogs.length, 2);
+  await box.getByRole('button', { name: 'Start' }).click();
   assert.equal(await page.evaluate(() => window.richlazy.runs.length), 300);
+  assert.equal(await box.count(), 0);
   await page.click('#reset');
   // A small comparison starts without a question.
-  accept = false;
   await page.fill('#compare-ranks', '1,5');
   await page.fill('#compare-seeds', '2');
   await page.click('#compare');
+  assert.equal(await box.count(), 0);
   await waitPhase(page, 'done');
-  assert.equal(dialogs.length, 2);
   assert.equal(await page.evaluate(() => window.richlazy.runs.length), 4);
-  assert.deepEqual(errors, []);
+  assert.equal(log.dialogs, 0, 'no window.confirm');
+  assert.deepEqual(log.errors, []);
   await context.close();
 });
 
