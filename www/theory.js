@@ -104,6 +104,7 @@ function fail(message) {
 }
 
 let sent = {}; // the values of the latest request
+let linkRun = false; // the latest request is the link's (checked in mount): its marks stand
 
 // Both sweeps in one long-lived worker; only the latest request's reply counts.
 const sweeps = helper({
@@ -112,7 +113,7 @@ const sweeps = helper({
       await init(); // already loaded by the page: returns at once
       const result = JSON.parse(m.result);
       state.ms = m.ms;
-      ignored(result);
+      if (!linkRun) ignored(result);
       const bad = result.errors.length ? ` Ignored: ${result.errors.map((e) => e.message).join('; ')}.` : '';
       // Show the values used where the engine replaced a bad one; keep what the reader typed since.
       for (const k of keys()) if (String(result.settings[k]) !== sent[k]) form.elements[k].value = result.settings[k];
@@ -135,7 +136,8 @@ function ignored(r, from) {
   markFields(form, keys(), r.errors);
 }
 
-function run() {
+function run({ link = false } = {}) {
+  linkRun = link;
   const values = keys().map((k) => String(form.elements[k].value));
   sent = Object.fromEntries(keys().map((k, i) => [k, values[i]]));
   state.phase = 'running';
@@ -167,5 +169,5 @@ export async function mount() {
   pngButtons($('#theory'), 'richlazy-theory');
   onResize(draw);
   updateLink();
-  run();
+  run({ link: true });
 }

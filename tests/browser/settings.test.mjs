@@ -11,11 +11,11 @@ after(async () => { await browser?.close(); await server?.close(); });
 const notes = (page) => page.evaluate(() => [...document.querySelectorAll('#notices .notice')].map((n) => n.textContent));
 // Each view: its form, a key given twice (a bad value and a good one), and what says the view is up.
 const VIEWS = [
-  { view: 'lab', form: '#settings', link: 'hidden=20&iters=20&every=10&seed=abc&seed=16', key: 'seed', ready: () => window.richlazy.phase === 'done' },
-  { view: 'theory', form: '#theory-form', link: 'view=theory&theory_norm=abc&theory_norm=2&theory_seeds=1', key: 'norm', ready: () => window.richlazyTheory.phase === 'done' },
-  { view: 'perceptron', form: '.study-form', link: 'view=perceptron&d=abc&d=16', key: 'd', ready: () => window.richlazy.study?.phase !== undefined },
-  { view: 'phase', form: '.study-form', link: 'view=phase&L=abc&L=2', key: 'L', ready: () => window.richlazy.study?.phase !== undefined },
-  { view: 'grok', form: '.study-form', link: 'view=grok&d=abc&d=16', key: 'd', ready: () => window.richlazy.study?.phase !== undefined },
+  { view: 'lab', form: '#settings', link: 'hidden=20&iters=20&every=10&seed=abc&seed=16', key: 'seed', ready: () => window.richlazy?.phase === 'done' },
+  { view: 'theory', form: '#theory-form', link: 'view=theory&theory_norm=abc&theory_norm=2&theory_seeds=1', key: 'norm', ready: () => window.richlazyTheory?.phase === 'done' },
+  { view: 'perceptron', form: '.study-form', link: 'view=perceptron&d=abc&d=16', key: 'd', ready: () => window.richlazy?.study?.phase !== undefined },
+  { view: 'phase', form: '.study-form', link: 'view=phase&L=abc&L=2', key: 'L', ready: () => window.richlazy?.study?.phase !== undefined },
+  { view: 'grok', form: '.study-form', link: 'view=grok&d=abc&d=16', key: 'd', ready: () => window.richlazy?.study?.phase !== undefined },
 ];
 
 test('every view names a repeated link key in a notice, with both values, uses neither, and marks its field', async () => {
