@@ -588,7 +588,7 @@ function figureSettings(base) {
 }
 
 function runFigure(named, seeds) {
-  if (named.error) return notice(`figure: ${named.error}`, 'error');
+  if (named.error) return notice(`figure: ${named.error.message}`, 'error');
   applySettings(figureSettings(named.base));
   const c = parseCompare(named.variants.map((v) => v.label).join(','), seeds);
   if (c.error) return notice(c.error, 'error');

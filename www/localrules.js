@@ -257,7 +257,7 @@ export function wireFigure(hooks) {
 
   function estimate() {
     const v = named();
-    if (v.error) { line.textContent = `The local-rules figure is not available: ${v.error}`; return null; }
+    if (v.error) { line.textContent = `The local-rules figure is not available: ${v.error.message}`; return null; }
     state.base = v.base;
     const c = hooks.settingsFor(v.base);
     const t = state.timings ?? guessTimings(c);
