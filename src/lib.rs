@@ -2,6 +2,7 @@
 //! as a pure Rust core. The browser binding (`wasm`) is a thin layer on top.
 
 pub mod bench;
+pub mod charts;
 pub mod config;
 pub mod experiment;
 pub mod init;
