@@ -7,6 +7,9 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+/// A measured or closed-form point: (x, y, sd).
+type Point = (f64, f64, f64);
+
 /// Theory chart: series `i` has `lens[i]` points; `kinds[i]` 0 draws a
 /// dashed line (a closed form), 1 dots with +-sd bars joined by a faint
 /// line (measured means). A series with an empty name has no legend entry;
@@ -37,7 +40,7 @@ impl TheoryChart<'_> {
         let (xs, ys, log_x) = (self.xs, self.ys, self.log_x);
         // (name, colour, kind, points (x, y, sd)), non-finite points dropped.
         let mut at = 0;
-        let data: Vec<(String, RGBColor, u8, Vec<(f64, f64, f64)>)> = self
+        let data: Vec<(String, RGBColor, u8, Vec<Point>)> = self
             .names
             .iter()
             .zip(self.lens)
