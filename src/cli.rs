@@ -538,7 +538,7 @@ fn merge(args: &[String]) -> Result<(), String> {
     let merge = crate::study::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
     let (report, table) = merge(&texts)?;
     if let Some(path) = save {
-        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
+        std::fs::write(path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
     }
     if json {
         println!("{report}");

@@ -25,6 +25,11 @@ pub trait Study {
     fn table(&self) -> String;
 }
 
+/// Further rows of a schema, by name.
+pub type SchemaRows = fn() -> Vec<(&'static str, Json)>;
+/// Joins the reports of shards (named texts) into the whole run's report and its table.
+pub type Merge = fn(&[(String, String)]) -> Result<(Json, String), String>;
+
 /// A study as the registry lists it.
 pub struct Spec {
     /// Its name in links (`?view=`), on the command line and in the worker's messages.
@@ -34,13 +39,13 @@ pub struct Spec {
     /// Link keys the view reads besides its settings (the lab's comparison list).
     pub page_keys: &'static [&'static str],
     /// Further rows of the schema (the lab's initial families), by name.
-    pub extra: Option<fn() -> Vec<(&'static str, Json)>>,
+    pub extra: Option<SchemaRows>,
     /// A run from checked settings; an error where they conflict (a rank above N) or a start's
     /// data is not loaded.
     pub open: fn(&Values) -> Result<Box<dyn Study>, SettingError>,
     /// Joins the reports of runs that each did part of the work (shards: named texts) into the
     /// report one whole run writes, and its table; `None` where a study's work is never split.
-    pub merge: Option<fn(&[(String, String)]) -> Result<(Json, String), String>>,
+    pub merge: Option<Merge>,
 }
 
 pub const STUDIES: [&Spec; 5] = [
