@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Every test: the native engine, then the wasm build against native, then the page in headless Chromium.
+# Every test: formatting and lints, the native engine, then the wasm build against native, then the page in headless Chromium.
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
 # Chromium, the wasm toolchain, wasm-bindgen and playwright-core where missing (a no-op once installed).
 tools/install-deps.sh
+echo "test.sh: cargo fmt --check" >&2
+cargo fmt --check
+echo "test.sh: cargo clippy --release --all-targets -- -D warnings" >&2
+cargo clippy --release --all-targets -- -D warnings
 echo "test.sh: cargo test --release" >&2
 cargo test --release
 echo "test.sh: cargo build --release (the native CLI the parity tests compare against)" >&2

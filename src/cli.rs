@@ -62,7 +62,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             println!("Studies (--help after a command lists its settings):");
-            for s in crate::study::STUDIES {
+            for s in crate::studies::STUDIES {
                 println!("  {:<11} {}", s.name, s.title);
             }
             Ok(())
@@ -93,7 +93,7 @@ const SWEEP_HELP: &str = "richlazy sweep: seeds of every start in parallel threa
 
 /// The lab's settings, one line each (run, sweep and bench take them all).
 fn lab_help() -> String {
-    let spec = crate::study::find("lab").expect("the lab is a study");
+    let spec = crate::studies::find("lab").expect("the lab is a study");
     format!(
         "settings, each --key value (the file start takes --file M.npy|M.csv):\n{}",
         spec.help().split_once('\n').map_or("", |(_, rest)| rest)
@@ -101,7 +101,7 @@ fn lab_help() -> String {
 }
 
 fn study_help(name: &str) -> Result<String, String> {
-    Ok(crate::study::find(name)?.help())
+    Ok(crate::studies::find(name)?.help())
 }
 
 /// Command-line flags: `--key value` pairs and bare switches.
@@ -483,7 +483,7 @@ fn theory(args: &[String]) -> Result<(), String> {
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
 /// (`--json`), or both (`--save FILE`). Progress goes to stderr.
 fn study(name: &str, args: &[String]) -> Result<(), String> {
-    let spec = crate::study::find(name)?;
+    let spec = crate::studies::find(name)?;
     let mut flags = Flags::parse(args)?;
     let save = flags.take("save");
     let (values, errors) = spec.values(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -535,10 +535,10 @@ fn merge(args: &[String]) -> Result<(), String> {
         .iter()
         .map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let merge = crate::study::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
+    let merge = crate::studies::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
     let (report, table) = merge(&texts)?;
     if let Some(path) = save {
-        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
+        std::fs::write(path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
     }
     if json {
         println!("{report}");

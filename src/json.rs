@@ -109,9 +109,10 @@ impl Display for Json {
 }
 
 impl Json {
-    /// Reads JSON text (RFC 8259; numbers as f64). Errors name the byte offset.
+    /// Reads JSON text strictly by RFC 8259 (numbers as f64; ones past f64's range are refused, as
+    /// the RFC allows). Errors name the byte offset.
     pub fn parse(text: &str) -> Result<Json, String> {
-        let mut r = Reader { s: text.as_bytes(), i: 0 };
+        let mut r = Reader { text, s: text.as_bytes(), i: 0, depth: 0 };
         let v = r.value()?;
         r.space();
         if r.i < r.s.len() {
@@ -129,9 +130,15 @@ impl Json {
     }
 }
 
+/// The reader recurses once per array or object, so nesting is bounded to bound the stack (wasm's
+/// is small); the engine's own reports nest a few levels deep.
+const MAX_DEPTH: usize = 256;
+
 struct Reader<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -139,6 +146,7 @@ impl Reader<'_> {
         format!("JSON: {what} at byte {}", self.i)
     }
 
+    /// RFC 8259's whitespace: space, tab, line feed and carriage return only.
     fn space(&mut self) {
         while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
             self.i += 1;
@@ -157,66 +165,101 @@ impl Reader<'_> {
         self.space();
         match self.s.get(self.i) {
             None => Err(self.error("unexpected end")),
-            Some(b'{') => {
-                self.i += 1;
+            Some(b'{') => self.nested(|r| {
                 let mut pairs = Vec::new();
-                self.space();
-                if self.eat("}") {
+                r.space();
+                if r.eat("}") {
                     return Ok(Json::Obj(pairs));
                 }
                 loop {
-                    self.space();
-                    let k = self.string()?;
-                    self.space();
-                    if !self.eat(":") {
-                        return Err(self.error("expected ':'"));
+                    r.space();
+                    let k = r.string()?;
+                    r.space();
+                    if !r.eat(":") {
+                        return Err(r.error("expected ':'"));
                     }
-                    pairs.push((k, self.value()?));
-                    self.space();
-                    if self.eat("}") {
+                    pairs.push((k, r.value()?));
+                    r.space();
+                    if r.eat("}") {
                         return Ok(Json::Obj(pairs));
                     }
-                    if !self.eat(",") {
-                        return Err(self.error("expected ',' or '}'"));
+                    if !r.eat(",") {
+                        return Err(r.error("expected ',' or '}'"));
                     }
                 }
-            }
-            Some(b'[') => {
-                self.i += 1;
+            }),
+            Some(b'[') => self.nested(|r| {
                 let mut items = Vec::new();
-                self.space();
-                if self.eat("]") {
+                r.space();
+                if r.eat("]") {
                     return Ok(Json::Arr(items));
                 }
                 loop {
-                    items.push(self.value()?);
-                    self.space();
-                    if self.eat("]") {
+                    items.push(r.value()?);
+                    r.space();
+                    if r.eat("]") {
                         return Ok(Json::Arr(items));
                     }
-                    if !self.eat(",") {
-                        return Err(self.error("expected ',' or ']'"));
+                    if !r.eat(",") {
+                        return Err(r.error("expected ',' or ']'"));
                     }
                 }
-            }
+            }),
             Some(b'"') => self.string().map(Json::Str),
+            Some(b'-' | b'0'..=b'9') => self.number(),
             _ if self.eat("null") => Ok(Json::Null),
             _ if self.eat("true") => Ok(Json::Bool(true)),
             _ if self.eat("false") => Ok(Json::Bool(false)),
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    /// An array or object: steps past its opening bracket and reads the rest with `body`, one level deeper.
+    fn nested(&mut self, body: impl FnOnce(&mut Self) -> Result<Json, String>) -> Result<Json, String> {
+        if self.depth == MAX_DEPTH {
+            return Err(self.error(&format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        self.i += 1;
+        self.depth += 1;
+        let v = body(self);
+        self.depth -= 1;
+        v
+    }
+
+    /// Steps past a run of ASCII digits and says whether there was at least one.
+    fn digits(&mut self) -> bool {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i > start
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, checked here since Rust's f64 parser
+    /// also takes `01`, `1.`, `.5`, `+1`, `inf` and `NaN`; it then reads the checked text.
+    fn number(&mut self) -> Result<Json, String> {
+        let start = self.i;
+        self.eat("-");
+        if !self.eat("0") && !self.digits() {
+            return Err(self.error("expected a digit"));
+        }
+        if self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            return Err(self.error("leading zero in a number"));
+        }
+        if self.eat(".") && !self.digits() {
+            return Err(self.error("expected a digit after '.'"));
+        }
+        if self.eat("e") || self.eat("E") {
+            let _ = self.eat("+") || self.eat("-");
+            if !self.digits() {
+                return Err(self.error("expected a digit in the exponent"));
+            }
+        }
+        match self.text[start..self.i].parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Json::Num(x)),
             _ => {
-                let start = self.i;
-                while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                {
-                    self.i += 1;
-                }
-                let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                match t.parse::<f64>() {
-                    Ok(x) if x.is_finite() && !t.starts_with('+') && !t.starts_with('.') => Ok(Json::Num(x)),
-                    _ => {
-                        self.i = start;
-                        Err(self.error("expected a value"))
-                    }
-                }
+                self.i = start;
+                Err(self.error("number out of f64's range"))
             }
         }
     }
@@ -225,47 +268,75 @@ impl Reader<'_> {
         if !self.eat("\"") {
             return Err(self.error("expected a string"));
         }
-        let mut out = Vec::new();
+        let mut out = String::new();
         loop {
-            let Some(&c) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).map_err(|_| self.error("invalid UTF-8")),
-                b'\\' => {
-                    let Some(&e) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
+            // Runs without quotes, escapes or control characters are copied whole; they start and end
+            // at ASCII bytes, so they are whole UTF-8 characters.
+            let run = self.i;
+            while self.s.get(self.i).is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20) {
+                self.i += 1;
+            }
+            out.push_str(&self.text[run..self.i]);
+            match self.s.get(self.i) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
                     self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hex = |r: &mut Self| -> Result<u32, String> {
-                                let h =
-                                    r.s.get(r.i..r.i + 4)
-                                        .and_then(|h| std::str::from_utf8(h).ok())
-                                        .and_then(|h| u32::from_str_radix(h, 16).ok());
-                                r.i += 4;
-                                h.ok_or_else(|| r.error("bad \\u escape"))
-                            };
-                            let mut u = hex(self)?;
-                            if (0xd800..0xdc00).contains(&u) && self.eat("\\u") {
-                                u = 0x10000 + ((u - 0xd800) << 10) + (hex(self)? - 0xdc00);
-                            }
-                            char::from_u32(u).ok_or_else(|| self.error("bad \\u escape"))?
-                        }
-                        _ => return Err(self.error("bad escape")),
-                    };
-                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    return Ok(out);
                 }
-                c if c < 0x20 => return Err(self.error("control character in a string")),
-                c => out.push(c),
+                Some(b'\\') => {
+                    self.i += 1;
+                    out.push(self.escape()?);
+                }
+                Some(_) => return Err(self.error("unescaped control character in a string")),
             }
         }
+    }
+
+    /// The character an escape after its backslash stands for; a UTF-16 surrogate pair is one character.
+    fn escape(&mut self) -> Result<char, String> {
+        let Some(&e) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
+        self.i += 1;
+        Ok(match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let u = self.hex4()?;
+                let u = match u {
+                    0xd800..=0xdbff => {
+                        if !self.eat("\\u") {
+                            return Err(self.error("high surrogate without a low one"));
+                        }
+                        let low = self.hex4()?;
+                        if !(0xdc00..=0xdfff).contains(&low) {
+                            return Err(self.error("high surrogate without a low one"));
+                        }
+                        0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00)
+                    }
+                    0xdc00..=0xdfff => return Err(self.error("low surrogate without a high one")),
+                    u => u,
+                };
+                // Surrogates are handled above, so every remaining value is a character.
+                char::from_u32(u).expect("a scalar value")
+            }
+            _ => {
+                self.i -= 1;
+                return Err(self.error("invalid escape"));
+            }
+        })
+    }
+
+    /// The four hex digits of a `\u` escape (`u32::from_str_radix` alone would also take a sign).
+    fn hex4(&mut self) -> Result<u32, String> {
+        let h = self.s.get(self.i..self.i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+        let Some(h) = h else { return Err(self.error("expected four hex digits after \\u")) };
+        self.i += 4;
+        Ok(h.iter().fold(0, |u, &d| u * 16 + (d as char).to_digit(16).unwrap()))
     }
 }
 
@@ -310,24 +381,165 @@ mod tests {
     }
 
     #[test]
-    fn malformed_text_is_refused() {
+    fn numbers_follow_rfc_8259_grammar() {
+        for (text, x) in [
+            ("0", 0.0f64),
+            ("-0", -0.0),
+            ("7", 7.0),
+            ("-12", -12.0),
+            ("0.5", 0.5),
+            ("-0.25", -0.25),
+            ("10.0", 10.0),
+            ("1e3", 1e3),
+            ("1E3", 1e3),
+            ("1e+3", 1e3),
+            ("1e-3", 1e-3),
+            ("0e0", 0.0),
+            ("2.5E-2", 0.025),
+            ("1e007", 1e7),
+            ("123456789012345678901234567890", 1.2345678901234568e29),
+            ("4.9e-324", 4.9e-324),
+        ] {
+            let got = Json::parse(text);
+            assert!(matches!(got, Ok(Json::Num(y)) if y.to_bits() == x.to_bits()), "{text:?}: {got:?}");
+        }
         for bad in [
-            "",
-            "{",
-            "[1,]",
-            "{\"a\" 1}",
-            "{\"a\":1,}",
-            "tru",
-            "1 2",
-            "\"abc",
-            "+1",
+            "01",
+            "-01",
+            "00",
+            "1.",
+            "-1.",
+            "1.e3",
             ".5",
-            "1e999",
-            "\"\\x\"",
-            "[\"a\nb\"]",
+            "-.5",
+            "+1",
+            "-",
+            "--1",
+            "- 1",
+            "1e",
+            "1e+",
+            "1e-",
+            "1E",
+            "1ee3",
+            "1.5.2",
+            "0x10",
+            "1_000",
+            "NaN",
             "nan",
+            "Infinity",
+            "-Infinity",
+            "inf",
+            "1e999",
+            "-1e999",
         ] {
             assert!(Json::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn strings_decode_escapes_and_surrogate_pairs() {
+        for (text, want) in [
+            (r#""""#, ""),
+            (r#""\"\\\/\b\f\n\r\t""#, "\"\\/\u{8}\u{c}\n\r\t"),
+            (r#""\u0041\u00e9\u20AC""#, "Aé€"),
+            (r#""\u0000""#, "\0"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\uD834\uDD1E!""#, "𝄞!"),
+            (r#""\udbff\udfff""#, "\u{10ffff}"),
+            ("\"é😀 \u{7f}\"", "é😀 \u{7f}"),
+        ] {
+            assert_eq!(Json::parse(text), Ok(Json::Str(want.into())), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bad_strings_are_refused_with_the_reason() {
+        for (bad, why) in [
+            (r#""\ud800\u0041""#, "high surrogate without a low one"),
+            (r#""\ud800""#, "high surrogate without a low one"),
+            (r#""\ud800x""#, "high surrogate without a low one"),
+            (r#""\ud83d\ud83d""#, "high surrogate without a low one"),
+            (r#""\ude00""#, "low surrogate without a high one"),
+            (r#""\ude00\ud83d""#, "low surrogate without a high one"),
+            (r#""\x""#, "invalid escape"),
+            (r#""\U0041""#, "invalid escape"),
+            (r#""\'""#, "invalid escape"),
+            (r#""\u12""#, "expected four hex digits"),
+            (r#""\u12g4""#, "expected four hex digits"),
+            (r#""\u+123""#, "expected four hex digits"),
+            (r#""\ud83d\u+e00""#, "expected four hex digits"),
+            ("\"abc", "unterminated string"),
+            ("\"abc\\", "unterminated string"),
+            ("\"a\nb\"", "unescaped control character"),
+            ("\"a\tb\"", "unescaped control character"),
+            ("\"\u{0}\"", "unescaped control character"),
+            ("\"\u{1f}\"", "unescaped control character"),
+        ] {
+            let got = Json::parse(bad);
+            assert!(matches!(&got, Err(e) if e.contains(why)), "{bad:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn structure_and_whitespace_follow_rfc_8259() {
+        for good in ["null", " true ", "\t\n\r false\r\n", "[]", "{}", "[[],{}]", "{\"a\":{\"b\":[null]}}", "\"\""] {
+            assert!(Json::parse(good).is_ok(), "{good:?}");
+        }
+        // Duplicate keys are kept in order (RFC 8259 leaves their meaning open); `get` finds the first.
+        assert_eq!(Json::parse(r#"{"a":1,"a":2}"#).unwrap().get("a"), Some(&Json::Num(1.0)));
+        for bad in [
+            "",
+            " ",
+            "{",
+            "[",
+            "]",
+            "[1,]",
+            "[,1]",
+            "[1,,2]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{,}",
+            "{\"a\"}",
+            "{a:1}",
+            "{'a':1}",
+            "{1:1}",
+            "['a']",
+            "tru",
+            "True",
+            "nul",
+            "nulll",
+            "1 2",
+            "[1]x",
+            "x[1]",
+            "{}}",
+            "\u{feff}1",
+            "\u{a0}1",
+            "\u{b}1",
+            "\u{c}1",
+            "1\u{0}",
+            "/* c */ 1",
+        ] {
+            assert!(Json::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nest = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        assert!(Json::parse(&nest(MAX_DEPTH)).is_ok());
+        let got = Json::parse(&nest(MAX_DEPTH + 1));
+        assert!(matches!(&got, Err(e) if e.contains("nested deeper")), "{got:?}");
+        let objs = "{\"a\":".repeat(MAX_DEPTH + 1) + "1" + &"}".repeat(MAX_DEPTH + 1);
+        assert!(Json::parse(&objs).is_err());
+        // Depth is counted per path, not in total.
+        assert!(Json::parse(&format!("[{}]", vec![nest(MAX_DEPTH - 1); 3].join(","))).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_byte_offset() {
+        assert_eq!(Json::parse("[1, 01]"), Err("JSON: leading zero in a number at byte 5".into()));
+        assert_eq!(Json::parse("[\"é\\x\"]"), Err("JSON: invalid escape at byte 5".into()));
+        assert_eq!(Json::parse("1 2"), Err("JSON: text after the value at byte 2".into()));
     }
 }

@@ -4,11 +4,11 @@
 //! small deterministic units, so that the page's worker draws it live and the command line runs it
 //! to the end with the same bits.
 //!
-//! Adding a study: a module with a `pub const SPEC: Spec`, one line in [`STUDIES`], and on the
-//! page one view module (`www/views/`).
+//! Adding a study: a module with a `pub const SPEC: Spec`, one line in `studies::STUDIES`, and on
+//! the page one view module (`www/views/`).
 
 use crate::json::{obj, Json};
-use crate::settings::{clip, without_repeats, Code, Param, SettingError, Values};
+use crate::settings::{without_repeats, Param, SettingError, Values};
 
 /// A run of a study: advanced in deterministic units of work (so the same settings give the same
 /// numbers however the page or the command line slices the work).
@@ -25,6 +25,11 @@ pub trait Study {
     fn table(&self) -> String;
 }
 
+/// Further rows of a schema, by name.
+pub type SchemaRows = fn() -> Vec<(&'static str, Json)>;
+/// Joins the reports of shards (named texts) into the whole run's report and its table.
+pub type Merge = fn(&[(String, String)]) -> Result<(Json, String), String>;
+
 /// A study as the registry lists it.
 pub struct Spec {
     /// Its name in links (`?view=`), on the command line and in the worker's messages.
@@ -34,35 +39,13 @@ pub struct Spec {
     /// Link keys the view reads besides its settings (the lab's comparison list).
     pub page_keys: &'static [&'static str],
     /// Further rows of the schema (the lab's initial families), by name.
-    pub extra: Option<fn() -> Vec<(&'static str, Json)>>,
+    pub extra: Option<SchemaRows>,
     /// A run from checked settings; an error where they conflict (a rank above N) or a start's
     /// data is not loaded.
     pub open: fn(&Values) -> Result<Box<dyn Study>, SettingError>,
     /// Joins the reports of runs that each did part of the work (shards: named texts) into the
     /// report one whole run writes, and its table; `None` where a study's work is never split.
-    pub merge: Option<fn(&[(String, String)]) -> Result<(Json, String), String>>,
-}
-
-pub const STUDIES: [&Spec; 5] = [
-    &crate::lab::SPEC,
-    &crate::theory::SPEC,
-    &crate::regimes::perceptron::SPEC,
-    &crate::regimes::phase::SPEC,
-    &crate::regimes::grok::SPEC,
-];
-
-pub fn find(name: &str) -> Result<&'static Spec, SettingError> {
-    STUDIES.iter().copied().find(|s| s.name == name).ok_or_else(|| {
-        SettingError::new(
-            "view",
-            Code::Choice,
-            format!(
-                "no study '{}' (there are: {})",
-                clip(name),
-                STUDIES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-            ),
-        )
-    })
+    pub merge: Option<Merge>,
 }
 
 impl Spec {
@@ -109,27 +92,5 @@ impl Spec {
             s.push('\n');
         }
         s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_study_has_unique_keys_and_valid_defaults() {
-        for s in STUDIES {
-            for (i, p) in s.params.iter().enumerate() {
-                if !p.default.is_empty() {
-                    assert_eq!(p.check(p.default).as_deref(), Ok(p.default), "{}: default of {}", s.name, p.key);
-                }
-                assert!(!s.params[..i].iter().any(|q| q.key == p.key), "{}: {} twice", s.name, p.key);
-                assert!(!s.page_keys.contains(&p.key) && !["view", "embed"].contains(&p.key), "{}: {}", s.name, p.key);
-            }
-        }
-        assert_eq!(
-            find("nope").err().unwrap().message,
-            "no study 'nope' (there are: lab, theory, perceptron, phase, grok)"
-        );
     }
 }

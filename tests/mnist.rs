@@ -95,7 +95,7 @@ fn a_batch_is_image_rows_in_time_with_the_digit_scored_last() {
             assert_eq!(batch.labels_at(t)[b], m.train.labels[i] as usize);
         }
     }
-    assert!(batch.x.iter().all(|&v| (0.0..=1.0).contains(&v)) && batch.x.iter().any(|&v| v == 1.0));
+    assert!(batch.x.iter().all(|&v| (0.0..=1.0).contains(&v)) && batch.x.contains(&1.0));
     // The probe task draws the test images.
     let probe = TaskStream::new(TaskKind::SeqMnist.build_probe_at(100), 2, 9, 100).next_batch();
     let i = first_index(9, 100, 1, 10000);

@@ -4,7 +4,8 @@
 #     Debian's rustc-web, cargo-web, rust-web-src and lld (build.sh then builds std with -Zbuild-std);
 #   - Debian's chromium (headless browser tests);
 #   - the wasm-bindgen CLI at exactly the wasm-bindgen version in Cargo.lock;
-#   - the npm packages of package-lock.json (playwright-core, driving /usr/bin/chromium).
+#   - the npm packages of package-lock.json (playwright-core, driving /usr/bin/chromium);
+#   - rustfmt and clippy (test.sh checks formatting and lints), through rustup where it is there.
 # `tools/install-deps.sh build` installs only what ./build.sh needs (no browser, no npm).
 # build.sh and test.sh call it, so a fresh machine needs nothing beyond the README's two commands.
 set -euo pipefail
@@ -38,6 +39,19 @@ fi
 if $only_build; then
   say "ready to build: $(wasm-bindgen --version)"
   exit 0
+fi
+
+components=()
+cargo fmt --version >/dev/null 2>&1 || components+=(rustfmt)
+cargo clippy --version >/dev/null 2>&1 || components+=(clippy)
+if [ ${#components[@]} -gt 0 ]; then
+  if command -v rustup >/dev/null; then
+    say "rustup component add ${components[*]}"
+    rustup component add "${components[@]}"
+  else
+    say "no rustup to add ${components[*]} with (test.sh needs cargo fmt and cargo clippy)"
+    exit 1
+  fi
 fi
 
 pw_want=$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")

@@ -100,8 +100,11 @@ mod tests {
         let mut pairs: Vec<(f64, f64)> = special.iter().flat_map(|&a| special.iter().map(move |&b| (a, b))).collect();
         let mut rng = Rng::new(4, 0);
         let draw = |rng: &mut Rng, k: u64| {
-            let m =
-                if k % 3 == 0 { (u64::MAX >> 12) >> (rng.next_u64() % 53) } else { rng.next_u64() & (u64::MAX >> 12) };
+            let m = if k.is_multiple_of(3) {
+                (u64::MAX >> 12) >> (rng.next_u64() % 53)
+            } else {
+                rng.next_u64() & (u64::MAX >> 12)
+            };
             f64::from_bits(((rng.next_u64() % 2047) << 52) | m | (rng.next_u64() & (1 << 63)))
         };
         for i in 0..2_000_000u64 {

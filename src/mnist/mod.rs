@@ -5,6 +5,7 @@
 //! Natively it reads `data/mnist/` of this source tree on first use; the page fetches the files
 //! when the task is chosen, decompresses them and hands the raw IDX bytes to `load`.
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod gzip;
 pub mod idx;
 

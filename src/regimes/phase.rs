@@ -224,7 +224,7 @@ fn best(alphas: &[f64], temps: &[f64], rows: &[Row]) -> Vec<Option<Row>> {
         .map(|ia| {
             let mut b: Option<&Row> = None;
             for r in rows.iter().filter(|r| r.i / temps.len() == ia && r.fit()) {
-                if b.map_or(true, |b| r.out.test_err < b.out.test_err) {
+                if b.is_none_or(|b| r.out.test_err < b.out.test_err) {
                     b = Some(r);
                 }
             }

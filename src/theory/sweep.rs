@@ -79,7 +79,7 @@ impl Settings {
         match key {
             "dim" => {
                 let d = x as usize;
-                if d % 2 != 0 {
+                if !d.is_multiple_of(2) {
                     return Err(SettingError::new(
                         key,
                         Code::Conflict,

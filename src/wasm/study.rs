@@ -4,7 +4,8 @@
 
 use crate::json::{obj, Json};
 use crate::settings::errors_json;
-use crate::study::{find, Study};
+use crate::studies::find;
+use crate::study::Study;
 use wasm_bindgen::prelude::*;
 
 /// A view's settings table for its form and link (`Spec::schema`), or `{"error": {...}}`.

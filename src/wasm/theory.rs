@@ -1,11 +1,10 @@
 //! The theory panel's binding: both sweeps as JSON, and its chart (measured
 //! points with error bars over dashed closed-form curves, optional log x).
 
-use super::charts::{area, axes, legend, parse_colour, range, Scale, LEGEND_SWATCH};
+use super::charts::on_canvas;
+use crate::charts::TheoryChart;
 use crate::json::obj;
 use crate::theory::{run, Settings};
-use plotters::element::DashedPathElement;
-use plotters::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -21,12 +20,8 @@ pub fn theory(keys: Vec<String>, values: Vec<String>) -> String {
         .to_string()
 }
 
-/// Theory chart: series `i` has `lens[i]` points; `kinds[i]` 0 draws a
-/// dashed line (a closed form), 1 dots with +-sd bars joined by a faint
-/// line (measured means). A series with an empty name has no legend entry;
-/// one with no points only a legend entry. `log_x` plots log10 of x; `y_min`,
-/// `y_max` fix the y axis where not NaN (and not cutting off data).
-#[allow(clippy::too_many_arguments)]
+/// See `TheoryChart`.
+#[allow(clippy::too_many_arguments)] // the page passes flat arrays
 #[wasm_bindgen]
 pub fn theory_chart(
     canvas: HtmlCanvasElement,
@@ -45,74 +40,7 @@ pub fn theory_chart(
     y_max: f64,
     dpr: f64,
 ) -> Result<(), JsError> {
-    // (name, colour, kind, points (x, y, sd)), non-finite points dropped.
-    let mut at = 0;
-    let data: Vec<(String, RGBColor, u8, Vec<(f64, f64, f64)>)> = names
-        .iter()
-        .zip(&lens)
-        .enumerate()
-        .map(|(i, (name, &len))| {
-            let end = (at + len as usize).min(xs.len()).min(ys.len());
-            let pts = (at..end)
-                .map(|j| {
-                    (
-                        if log_x { xs[j].max(1e-300).log10() } else { xs[j] },
-                        ys[j],
-                        sds.get(j).copied().filter(|v| v.is_finite()).unwrap_or(0.0),
-                    )
-                })
-                .filter(|(x, y, _)| x.is_finite() && y.is_finite())
-                .collect();
-            at = end;
-            (
-                name.clone(),
-                parse_colour(colours.get(i).map_or("#808080", String::as_str)),
-                kinds.get(i).copied().unwrap_or(1),
-                pts,
-            )
-        })
-        .collect();
-    let root = area(canvas)?;
-    let s = Scale(dpr);
-    (|| -> Result<(), Box<dyn std::error::Error>> {
-        let all = || data.iter().flat_map(|d| d.3.iter());
-        let (x0, x1) = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
-        let (y0, y1) = range(all().flat_map(|p| [p.1 - p.2, p.1 + p.2]), (y_min, y_max));
-        let mut chart = axes(&root, title, (x_label, y_label), (x0..x1, y0..y1), (log_x, false), &s)?;
-        let (dash, gap) = (s.px(6.0), s.px(4.0));
-        let swatch = s.px(LEGEND_SWATCH - 6.0) as i32;
-        // Closed forms underneath, measured points on top.
-        for (name, colour, _, pts) in data.iter().filter(|d| d.2 == 0) {
-            let style = colour.stroke_width(s.px(2.0));
-            let a = chart.draw_series(DashedLineSeries::new(pts.iter().map(|p| (p.0, p.1)), dash, gap, style))?;
-            if !name.is_empty() {
-                a.label(name.as_str())
-                    .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + swatch, y)], dash, gap, style));
-            }
-        }
-        for (name, colour, _, pts) in data.iter().filter(|d| d.2 != 0) {
-            let style = colour.stroke_width(s.px(1.5));
-            let r = s.px(3.5);
-            chart.draw_series(LineSeries::new(
-                pts.iter().map(|p| (p.0, p.1)),
-                colour.mix(0.35).stroke_width(s.px(1.0)),
-            ))?;
-            chart.draw_series(
-                pts.iter()
-                    .filter(|p| p.2 > 0.0)
-                    .map(|&(x, m, d)| ErrorBar::new_vertical(x, m - d, m, m + d, style, s.px(6.0))),
-            )?;
-            let a = chart.draw_series(pts.iter().map(|&(x, y, _)| Circle::new((x, y), r, colour.filled())))?;
-            if !name.is_empty() {
-                let cx = s.px(LEGEND_SWATCH / 2.0 - 3.0) as i32;
-                a.label(name.as_str()).legend(move |(x, y)| Circle::new((x + cx, y), r, colour.filled()));
-            }
-        }
-        let for_legend: Vec<(String, RGBColor, Vec<(f64, f64)>)> =
-            data.iter().map(|(n, c, _, p)| (n.clone(), *c, p.iter().map(|q| (q.0, q.1)).collect())).collect();
-        legend(&mut chart, &for_legend, &s)?;
-        root.present()?;
-        Ok(())
-    })()
-    .map_err(|e| JsError::new(&e.to_string()))
+    let (names, colours, kinds, xs, ys, sds, lens) = (&names, &colours, &kinds, &xs, &ys, &sds, &lens);
+    let chart = TheoryChart { title, x_label, y_label, names, colours, kinds, xs, ys, sds, lens, log_x, y_min, y_max };
+    on_canvas(canvas, |root| chart.draw(root, dpr))
 }

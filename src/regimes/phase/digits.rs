@@ -58,7 +58,7 @@ fn all() -> Set {
         let s = (D as f64 / sq).sqrt();
         x.extend(row.iter().map(|v| v * s));
     }
-    let y = (0..N).map(|i| if digit(i) % 2 == 0 { 1.0 } else { -1.0 }).collect();
+    let y = (0..N).map(|i| if digit(i).is_multiple_of(2) { 1.0 } else { -1.0 }).collect();
     Set { x, y }
 }
 

@@ -114,6 +114,7 @@ impl Mlp {
 
     /// Adds `dout` times df/dw at the input `forward` last saw (its `acts`) to `grad`.
     /// `delta` and `next` are scratch of length h.
+    #[allow(clippy::too_many_arguments)] // the caller owns the scratch, so training allocates nothing
     pub fn backward(
         &self,
         w: &[f64],
