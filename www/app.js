@@ -145,7 +145,7 @@ function parseCompare(text, seedsText) {
     if (errors.length) return { error: `compare: ${v.label}: ${errors[0].message}` };
   }
   const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { error: 'seeds: give a whole number from 1 to 10' };
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { error: `seeds: '${String(seedsText).slice(0, 40)}' is not a whole number from 1 to 10` };
   return { text: list, variants: parsed.variants, seeds };
 }
 
