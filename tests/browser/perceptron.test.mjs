@@ -81,10 +81,10 @@ test('a run of a million SGD steps finishes in a Chromium worker', async () => {
   const r = await page.evaluate(() => new Promise((resolve, reject) => {
     const w = new Worker('www/worker.js', { type: 'module' });
     w.onmessage = (e) => {
-      if (e.data.type === 'study-finished') resolve({ ms: e.data.ms, run: JSON.parse(e.data.report).runs[0] });
+      if (e.data.type === 'finished') resolve({ ms: e.data.ms, run: JSON.parse(e.data.report).runs[0] });
       else if (e.data.type === 'error') reject(new Error(e.data.message));
     };
-    w.postMessage({ type: 'study', name: 'perceptron', keys: ['ps', 'ats', 'seeds', 'pte'], values: ['1024', '1', '1', '1000'] });
+    w.postMessage({ type: 'job', kind: 'study', name: 'perceptron', keys: ['ps', 'ats', 'seeds', 'pte'], values: ['1024', '1', '1', '1000'] });
   }));
   console.log(`perceptron: ${r.run.steps} SGD steps (${r.run.hits} hit an unfitted point) in ${r.ms.toFixed(0)} ms of a Chromium worker`);
   assert.ok(r.run.steps > 1e6 && !r.run.capped);
