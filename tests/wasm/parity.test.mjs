@@ -75,5 +75,7 @@ test('compare lists: parts joined by +, bare numbers are ranks, named figures br
   assert.equal(local.variants.length, 36);
   assert.equal(local.base.dt, '20');
   assert.equal(JSON.parse(variants('paper')).base.hidden, '300');
-  assert.match(JSON.parse(variants('rank:30+hebb:1')).error, /'hebb:1' is not one of/);
+  const bad = JSON.parse(variants('rank:30+hebb:1')).error;
+  assert.deepEqual([bad.key, bad.code], ['compare', 'list']);
+  assert.match(bad.message, /'hebb:1' is not one of/);
 });

@@ -49,7 +49,8 @@ test('every study names a bad value for each of its keys and keeps the default',
       const bad = p.kind === 'choice' ? 'nonesuch' : p.kind === 'reals' ? `${p.lo},x` : String(p.hi + (p.kind === 'int' ? 1 : Math.max(1, Math.abs(p.hi))));
       const r = JSON.parse(study_settings(name, [p.key], [bad]));
       assert.equal(r.errors.length, 1, `${name}.${p.key}=${bad}`);
-      assert.ok(r.errors[0].startsWith(`${p.key}: `), r.errors[0]);
+      assert.equal(r.errors[0].key, p.key, r.errors[0].message);
+      assert.ok(r.errors[0].message.startsWith(`${p.key}: `), r.errors[0].message);
       assert.equal(r.settings[p.key], p.default);
       assert.deepEqual(r.changed, {});
     }

@@ -24,6 +24,10 @@ test('wasm and native theory reports are identical', () => {
 
 test('bad settings are named and replaced by defaults', () => {
   const w = JSON.parse(theory(['seeds', 'dim', 'norm'], ['0', '7', 'x']));
-  assert.deepEqual(w.errors, ['seeds: 0 is outside 1..10', 'dim: 7 is odd (kappa scales half of the 7 features)', "norm: 'x' is not a number"]);
+  assert.deepEqual(w.errors, [
+    { key: 'seeds', code: 'range', message: 'seeds: 0 is outside 1..10' },
+    { key: 'dim', code: 'conflict', message: 'dim: 7 is odd (kappa scales half of the 7 features)' },
+    { key: 'norm', code: 'number', message: "norm: 'x' is not a number" },
+  ]);
   assert.deepEqual([w.settings.seeds, w.settings.dim, w.settings.norm], [3, 50, 0.2]);
 });
