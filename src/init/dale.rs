@@ -16,7 +16,9 @@
 //! exactly r but breaks Dale's law for some entries (`sign_violations`); rank N
 //! is the Dale matrix itself.
 
-use crate::linalg::Mat;
+use super::{InitSpec, Start, TaskAxes};
+use crate::linalg::{truncate_rank, Mat};
+use crate::rng::Rng;
 
 /// Default fraction of excitatory units.
 pub const DEFAULT_EI: f64 = 0.8;
@@ -30,6 +32,16 @@ pub fn n_excitatory(n: usize, ei: f64) -> usize {
 pub fn build(g: &Mat<f64>, n_e: usize) -> Mat<f64> {
     let ratio = n_e as f64 / (g.cols - n_e) as f64;
     Mat::from_fn(g.rows, g.cols, |r, c| if c < n_e { g.at(r, c).abs() } else { -ratio * g.at(r, c).abs() })
+}
+
+/// The Dale family: `build` from the base Gaussian with round(ei N) excitatory units.
+pub fn start(spec: &InitSpec, base: &Mat<f64>, _: &mut Rng, _: &TaskAxes) -> Start {
+    Start::Shaped(build(base, n_excitatory(base.rows, spec.ei)))
+}
+
+/// The Dale rank family: the Dale start's best rank-r approximation.
+pub fn start_rank(spec: &InitSpec, base: &Mat<f64>, _: &mut Rng, _: &TaskAxes) -> Start {
+    Start::Shaped(truncate_rank(&build(base, n_excitatory(base.rows, spec.ei)), spec.rank))
 }
 
 /// The fraction of entries whose sign is the wrong one for their column (zeros count as right).
