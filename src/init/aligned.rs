@@ -13,6 +13,14 @@ use crate::linalg::{orthonormalise, singular_values, sym_eigen, Mat};
 use crate::rng::Rng;
 use crate::tasks::Batch;
 
+/// The page's hint for this family (plain text).
+pub const HINT: &str = "Aligned means the start already points where the task needs it. It has the same singular \
+values as the rank-r start, but its singular vectors come from the task: the input side reads the input pattern that \
+predicts the answer (for 2AF, stimulus 1 minus stimulus 2, as it enters through W_in), the output side writes where \
+the readout tells the answers apart (through W_out). These are the modes of the covariance between a trial's inputs \
+and its answer; higher ranks add the remaining input and readout directions. The paper expects lazier learning here \
+despite the low rank; compare with rank r (same rank and norm, random directions).";
+
 /// Cross-covariance (n_out x n_in) between each trial's mean input over its
 /// steps and its one-hot answer at the last step, over all trials of `batches`.
 pub fn io_covariance(batches: &[Batch], n_out: usize) -> Mat<f64> {

@@ -8,6 +8,14 @@ use super::{InitSpec, Start, TaskAxes};
 use crate::linalg::Mat;
 use crate::rng::Rng;
 
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Chemical synapses between the 279 neurons of the C. elegans hermaphrodite (Varshney et \
+al. 2011, via the C. elegans Connectome Toolbox), counts as weights, rows = receiving neuron. The hidden size follows \
+the connectome. Controls: shuffled keeps every weight but puts it in a random place (structure destroyed); spectrum \
+keeps the singular values on random singular vectors. At the Gaussian's Frobenius norm this almost purely excitatory \
+wiring has a largest singular value of 6.6 (a Gaussian's is about 2.5), so activity grows fast and the first \
+iterations move far; scaling to the largest singular value avoids that.";
+
 const DATA: &str = include_str!("../../data/celegans_chemical.txt");
 
 #[derive(Clone, Debug, PartialEq)]

@@ -20,6 +20,12 @@ use super::{InitSpec, Start, TaskAxes};
 use crate::linalg::{truncate_rank, Mat};
 use crate::rng::Rng;
 
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Dale's law: each unit's outgoing weights share one sign. The first round(fraction × N) units \
+are excitatory, the rest inhibitory; magnitudes are |Gaussian| entries, the inhibitory ones scaled by N_E/N_I so that \
+each unit's expected input sums to zero (balanced). The rank-r version is this matrix's best rank-r approximation, \
+which breaks the sign of a few entries (up to about 2% at N 300).";
+
 /// Default fraction of excitatory units.
 pub const DEFAULT_EI: f64 = 0.8;
 

@@ -1,10 +1,11 @@
 //! The table of initial families: one row per family, and every list of families in the crate
 //! (the `init` menu of `PARAMS`, `InitSpec::KEYS`, the parse in `InitSpec::set`, the parameters a
 //! run records, the checks, the page's family menu and hints (`families_json`), the sweep's items,
-//! the command line's help) comes from it. A new family is a module with its build function and a
-//! row here.
+//! the command line's help) comes from it. The table itself, `init::FAMILIES`, sits beside the
+//! family modules' declarations in `init/mod.rs`: a new family is a module (its build function and
+//! hint) and a row there.
 
-use super::{aligned, connectome, dale, file, gaussian, rank, spectrum, InitSpec, TaskAxes};
+use super::{connectome, InitSpec, TaskAxes, FAMILIES};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::rng::Rng;
@@ -141,84 +142,6 @@ pub fn home(param: &str) -> Option<&'static FamilyDef> {
     FAMILIES.iter().find(|f| f.params == [param])
 }
 
-const RANK_HINT: &str = "The Gaussian's best rank-r approximation: its singular vectors are random, so it is not \
-aligned with the task.";
-const ALIGNED_HINT: &str = "Aligned means the start already points where the task needs it. It has the same singular \
-values as the rank-r start, but its singular vectors come from the task: the input side reads the input pattern that \
-predicts the answer (for 2AF, stimulus 1 minus stimulus 2, as it enters through W_in), the output side writes where \
-the readout tells the answers apart (through W_out). These are the modes of the covariance between a trial's inputs \
-and its answer; higher ranks add the remaining input and readout directions. The paper expects lazier learning here \
-despite the low rank; compare with rank r (same rank and norm, random directions).";
-const CONNECTOME_HINT: &str = "Chemical synapses between the 279 neurons of the C. elegans hermaphrodite (Varshney et \
-al. 2011, via the C. elegans Connectome Toolbox), counts as weights, rows = receiving neuron. The hidden size follows \
-the connectome. Controls: shuffled keeps every weight but puts it in a random place (structure destroyed); spectrum \
-keeps the singular values on random singular vectors. At the Gaussian's Frobenius norm this almost purely excitatory \
-wiring has a largest singular value of 6.6 (a Gaussian's is about 2.5), so activity grows fast and the first \
-iterations move far; scaling to the largest singular value avoids that.";
-const DALE_HINT: &str = "Dale's law: each unit's outgoing weights share one sign. The first round(fraction × N) units \
-are excitatory, the rest inhibitory; magnitudes are |Gaussian| entries, the inhibitory ones scaled by N_E/N_I so that \
-each unit's expected input sums to zero (balanced). The rank-r version is this matrix's best rank-r approximation, \
-which breaks the sign of a few entries (up to about 2% at N 300).";
-const FILE_HINT: &str = "Your own connectivity as W_rec(0), rows = receiving unit, scaled like every start to the \
-Gaussian's size; the hidden size follows the matrix. It never leaves your browser: a link carries only its content \
-hash (file=), and whoever opens the link is asked for the same file, which is checked against the hash. Controls as \
-for the connectome: shuffled keeps every entry in a random place, spectrum its singular values on random singular \
-vectors.";
-
-/// Every initial family, in the menu's order.
-pub const FAMILIES: &[FamilyDef] = &[
-    FamilyDef::new(
-        "gaussian",
-        "Gaussian g·Z/√N",
-        &[],
-        "The paper's start: g Z/√N with standard normal Z, so its spectral radius is about g (g > 1 starts near \
-         chaos). Every other start draws this Gaussian first and is scaled to its size.",
-        gaussian::start,
-    ),
-    FamilyDef::new("rank", "rank r truncation", &["rank"], RANK_HINT, rank::start),
-    FamilyDef::new(
-        "spectrum",
-        "power-law spectrum, effective rank",
-        &["erank"],
-        "Power-law singular values whose entropy effective rank is the chosen one, on random singular vectors (not \
-         aligned with the task).",
-        spectrum::start,
-    ),
-    FamilyDef::new("aligned", "rank r aligned with the task", &["rank"], ALIGNED_HINT, aligned::start)
-        .ranks(aligned::rank_limit),
-    FamilyDef::new("connectome", "C. elegans connectome", &["signed"], CONNECTOME_HINT, connectome::start)
-        .on(Data::Connectome),
-    FamilyDef::new(
-        "connectome_shuffled",
-        "connectome, entries shuffled",
-        &["signed"],
-        CONNECTOME_HINT,
-        connectome::start_shuffled,
-    )
-    .on(Data::Connectome),
-    FamilyDef::new(
-        "connectome_spectrum",
-        "connectome's spectrum, random directions",
-        &["signed"],
-        CONNECTOME_HINT,
-        connectome::start_spectrum,
-    )
-    .on(Data::Connectome),
-    FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], DALE_HINT, dale::start),
-    FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], DALE_HINT, dale::start_rank),
-    FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], FILE_HINT, file::start).on(Data::File),
-    FamilyDef::new("file_shuffled", "your matrix, entries shuffled", &["file"], FILE_HINT, file::start_shuffled)
-        .on(Data::File),
-    FamilyDef::new(
-        "file_spectrum",
-        "your matrix's spectrum, random directions",
-        &["file"],
-        FILE_HINT,
-        file::start_spectrum,
-    )
-    .on(Data::File),
-];
-
 /// The number of families.
 pub const COUNT: usize = FAMILIES.len();
 
@@ -304,7 +227,7 @@ mod tests {
             rows[8].to_string(),
             format!(
                 r#"{{"key":"dale_rank","title":"Dale's law, rank r truncation","params":["rank","ei"],"data":null,"hint":{}}}"#,
-                Json::from(DALE_HINT)
+                Json::from(crate::init::dale::HINT)
             )
         );
         assert!(rows[4].to_string().contains(r#""data":"connectome""#));

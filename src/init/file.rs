@@ -15,6 +15,13 @@ use crate::rng::Rng;
 use crate::settings::clip;
 use std::sync::{Arc, Mutex};
 
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Your own connectivity as W_rec(0), rows = receiving unit, scaled like every start to the \
+Gaussian's size; the hidden size follows the matrix. It never leaves your browser: a link carries only its content \
+hash (file=), and whoever opens the link is asked for the same file, which is checked against the hash. Controls as \
+for the connectome: shuffled keeps every entry in a random place, spectrum its singular values on random singular \
+vectors.";
+
 /// The largest file read: anything longer is refused before parsing.
 pub const MAX_BYTES: usize = 50_000_000;
 /// The smallest matrix (the largest is `MAX_HIDDEN`).

@@ -1,12 +1,11 @@
 //! Initial recurrent weights: the knob of the paper.
 //!
-//! Each family is a row of one table (`families::FAMILIES`: its key, title, parameters, data, hint
-//! and build function) and a module that turns a spec into an N x N matrix (in f64,
-//! cast to the training precision by the caller); every list of families in the crate comes from
-//! the table. Every family draws its
-//! base Gaussian from the same stream first, so for one seed the rank-r
-//! starts are truncations of the very Gaussian the full-rank run starts from,
-//! and every family is scaled to that Gaussian's norm (`Scale`).
+//! Each family is a module that turns a spec into an N x N matrix (in f64, cast to the training
+//! precision by the caller) and a row of one table, `FAMILIES` below (its key, title, parameters,
+//! data, hint and build function: `families::FamilyDef`); every list of families in the crate comes
+//! from the table. Every family draws its base Gaussian from the same stream first, so for one seed
+//! the rank-r starts are truncations of the very Gaussian the full-rank run starts from, and every
+//! family is scaled to that Gaussian's norm (`Scale`).
 
 mod aligned;
 pub mod connectome;
@@ -20,11 +19,52 @@ mod wiring;
 
 pub use aligned::{io_covariance, max_rank as aligned_max_rank};
 pub use dale::DEFAULT_EI;
-pub use families::{families_json, family, Data, FamilyDef, Start, FAMILIES};
+pub use families::{families_json, family, Data, FamilyDef, Start};
 
 use crate::linalg::{singular_values, Mat};
 use crate::rng::Rng;
 use crate::settings::{clip, compact, param, Code, Kind, Param, SettingError};
+
+/// Every initial family, in the menu's order (`families`: what a row holds and what is made from
+/// the table). A new family is a module above and a row here.
+pub const FAMILIES: &[FamilyDef] = &[
+    FamilyDef::new("gaussian", "Gaussian g·Z/√N", &[], gaussian::HINT, gaussian::start),
+    FamilyDef::new("rank", "rank r truncation", &["rank"], rank::HINT, rank::start),
+    FamilyDef::new("spectrum", "power-law spectrum, effective rank", &["erank"], spectrum::HINT, spectrum::start),
+    FamilyDef::new("aligned", "rank r aligned with the task", &["rank"], aligned::HINT, aligned::start)
+        .ranks(aligned::rank_limit),
+    FamilyDef::new("connectome", "C. elegans connectome", &["signed"], connectome::HINT, connectome::start)
+        .on(Data::Connectome),
+    FamilyDef::new(
+        "connectome_shuffled",
+        "connectome, entries shuffled",
+        &["signed"],
+        connectome::HINT,
+        connectome::start_shuffled,
+    )
+    .on(Data::Connectome),
+    FamilyDef::new(
+        "connectome_spectrum",
+        "connectome's spectrum, random directions",
+        &["signed"],
+        connectome::HINT,
+        connectome::start_spectrum,
+    )
+    .on(Data::Connectome),
+    FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], dale::HINT, dale::start),
+    FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], dale::HINT, dale::start_rank),
+    FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(Data::File),
+    FamilyDef::new("file_shuffled", "your matrix, entries shuffled", &["file"], file::HINT, file::start_shuffled)
+        .on(Data::File),
+    FamilyDef::new(
+        "file_spectrum",
+        "your matrix's spectrum, random directions",
+        &["file"],
+        file::HINT,
+        file::start_spectrum,
+    )
+    .on(Data::File),
+];
 
 /// The largest network (and so the largest rank, and a file's largest matrix).
 pub const MAX_HIDDEN: usize = 1000;
@@ -87,7 +127,7 @@ impl Scale {
     }
 }
 
-/// The start: a family of the table (`families::FAMILIES`) and its parameters. A family that does not
+/// The start: a family of the table (`FAMILIES`) and its parameters. A family that does not
 /// use `rank` or `erank` holds their defaults (so that two specs of one family compare by what it uses);
 /// `signed`, `ei` and `file` are kept whatever the family.
 #[derive(Clone, Copy, Debug, PartialEq)]

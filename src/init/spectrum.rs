@@ -7,6 +7,11 @@ use crate::linalg::{random_orthogonal, Mat};
 use crate::metrics::erank_entropy;
 use crate::rng::Rng;
 
+/// The page's hint for this family (plain text).
+pub const HINT: &str =
+    "Power-law singular values whose entropy effective rank is the chosen one, on random singular vectors (not \
+         aligned with the task).";
+
 /// Power-law spectrum of `n` values whose entropy effective rank is `target` (1..=n).
 pub fn power_law(n: usize, target: f64) -> Vec<f64> {
     let spectrum = |beta: f64| (0..n).map(|i| libm::pow((i + 1) as f64, -beta)).collect::<Vec<_>>();
