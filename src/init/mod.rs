@@ -13,6 +13,7 @@ pub mod dale;
 pub mod families;
 pub mod file;
 mod gaussian;
+mod orthogonal;
 mod rank;
 pub(crate) mod spectrum;
 mod wiring;
@@ -31,6 +32,7 @@ pub const FAMILIES: &[FamilyDef] = &[
     FamilyDef::new("gaussian", "Gaussian g·Z/√N", &[], gaussian::HINT, gaussian::start),
     FamilyDef::new("rank", "rank r truncation", &["rank"], rank::HINT, rank::start),
     FamilyDef::new("spectrum", "power-law spectrum, effective rank", &["erank"], spectrum::HINT, spectrum::start),
+    FamilyDef::new("orthogonal", "random orthogonal: flat spectrum", &[], orthogonal::HINT, orthogonal::start),
     FamilyDef::new("aligned", "rank r aligned with the task", &["rank"], aligned::HINT, aligned::start)
         .ranks(aligned::rank_limit),
     FamilyDef::new("connectome", "C. elegans connectome", &["signed"], connectome::HINT, connectome::start)
