@@ -9,7 +9,7 @@ use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt|smnist] [--init gaussian|rank|spectrum|aligned|connectome|connectome_shuffled|connectome_spectrum|dale|dale_rank|file|file_shuffled|file_spectrum]
+  richlazy run   [--task 2af|dms|cxt|smnist] [--init FAMILY]
                  [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
@@ -37,7 +37,11 @@ pub fn main(args: &[String]) -> Result<(), String> {
             "sgd" if sub("grid") => study_help("phase")?,
             "sgd" if sub("merge") => MERGE_HELP.to_string(),
             "sgd" => SGD_HELP.to_string(),
-            "run" => format!("richlazy run: one training run of the lab.\n{}  --json           the whole run as JSON\n", lab_help()),
+            "run" => format!(
+                "richlazy run: one training run of the lab.\n{}  --json           the whole run as JSON\n{}",
+                lab_help(),
+                families_help()
+            ),
             "sweep" => format!("{SWEEP_HELP}{}", lab_help()),
             "bench" => format!("richlazy bench: ms per training iteration and per measure.\n  --iters          iterations timed [default 100]\n  --json           the timings as JSON\n{}", lab_help()),
             "theory" => study_help("theory")?,
@@ -61,6 +65,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "grok" => study("grok", rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
+            print!("{}", families_help());
             println!("Studies (--help after a command lists its settings):");
             for s in crate::studies::STUDIES {
                 println!("  {:<11} {}", s.name, s.title);
@@ -98,6 +103,11 @@ fn lab_help() -> String {
         "settings, each --key value (the file start takes --file M.npy|M.csv):\n{}",
         spec.help().split_once('\n').map_or("", |(_, rest)| rest)
     )
+}
+
+/// The initial families (`--init FAMILY`), from the table (`init::FAMILIES`).
+fn families_help() -> String {
+    format!("Families (--init FAMILY, with the settings each uses):\n{}", crate::init::families::help())
 }
 
 fn study_help(name: &str) -> Result<String, String> {

@@ -267,7 +267,6 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::init::Family;
 
     #[test]
     fn pairs_round_trip() {
@@ -287,7 +286,7 @@ mod tests {
         let mut d = Config::default();
         assert!(d.apply(pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty());
         assert_eq!(c, d);
-        assert_eq!(d.init, InitSpec { family: Family::Rank(30), gain: 1.5, ..InitSpec::new(Family::Gaussian) });
+        assert_eq!(d.init, InitSpec { rank: 30, gain: 1.5, ..InitSpec::new("rank") });
         assert_eq!(d.optimizer, OptimizerKind::Adam { lr: 0.01 });
     }
 
@@ -307,7 +306,7 @@ mod tests {
     fn init_family_wins_whatever_the_order() {
         let mut c = Config::default();
         assert!(c.apply([("init", "gaussian"), ("rank", "30")]).is_empty());
-        assert_eq!(c.init, InitSpec::new(Family::Gaussian));
+        assert_eq!(c.init, InitSpec::new("gaussian"));
         let mut c = Config::default();
         assert!(c.apply([("init", "rank"), ("rank", "30")]).is_empty());
         assert_eq!(c.rank(), Some(30));

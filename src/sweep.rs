@@ -50,7 +50,20 @@ pub const LOCAL_BASE: [(&str, &str); 8] = [
 /// The most variants one list may hold.
 pub const MAX_VARIANTS: usize = 64;
 
-const ITEMS: &str = "gaussian, rank:R, spectrum:E, aligned:R, connectome, connectome_shuffled, connectome_spectrum, dale, dale_rank:R, file, file_shuffled, file_spectrum, rule:R, gain:G, floss:W, floss_mode:M, floss_k:K, dt:D, joined by +";
+/// The other parts an item may join to its start (`key:value`), with the letter that messages write for the value.
+const OTHER_PARTS: [(&str, &str); 6] =
+    [("rule", "R"), ("gain", "G"), ("floss", "W"), ("floss_mode", "M"), ("floss_k", "K"), ("dt", "D")];
+
+/// Every kind of part, for messages: the families (`init::FAMILIES`: bare, or `key:X` for the one
+/// shape parameter that an item sets, X its initial), then the other parts.
+fn items() -> String {
+    let starts = crate::init::FAMILIES.iter().map(|f| match f.item_param() {
+        Some(p) => format!("{}:{}", f.key, p[..1].to_ascii_uppercase()),
+        None => f.key.to_string(),
+    });
+    let others = OTHER_PARTS.iter().map(|(k, x)| format!("{k}:{x}"));
+    starts.chain(others).collect::<Vec<_>>().join(", ") + ", joined by +"
+}
 
 /// One part of an item: the settings it stands for.
 fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
@@ -60,28 +73,16 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
     if param.is_none() && name.parse::<usize>().is_ok() {
         return Some(vec![("init", "rank".into()), ("rank", name.into())]);
     }
-    Some(match (name, param) {
-        (
-            "gaussian"
-            | "connectome"
-            | "connectome_shuffled"
-            | "connectome_spectrum"
-            | "dale"
-            | "file"
-            | "file_shuffled"
-            | "file_spectrum",
-            None,
-        ) => vec![("init", name.into())],
-        ("rank" | "aligned" | "dale_rank", Some(v)) => vec![("init", name.into()), ("rank", v)],
-        ("spectrum", Some(v)) => vec![("init", "spectrum".into()), ("erank", v)],
-        ("rule", Some(v)) => vec![("rule", v)],
-        ("gain", Some(v)) => vec![("gain", v)],
-        ("floss", Some(v)) => vec![("floss", v)],
-        ("floss_mode", Some(v)) => vec![("floss_mode", v)],
-        ("floss_k", Some(v)) => vec![("floss_k", v)],
-        ("dt", Some(v)) => vec![("dt", v)],
-        _ => return None,
-    })
+    // A family: bare when it has no shape parameter, `key:value` for the one it has.
+    if let Some(f) = crate::init::family(name) {
+        return match (f.item_param(), param) {
+            (None, None) => Some(vec![("init", f.key.into())]),
+            (Some(k), Some(v)) => Some(vec![("init", f.key.into()), (k, v)]),
+            _ => None,
+        };
+    }
+    let (key, _) = OTHER_PARTS.into_iter().find(|&(k, _)| k == name)?;
+    Some(vec![(key, param?)])
 }
 
 fn variant(item: &str) -> Result<Variant, String> {
@@ -89,7 +90,7 @@ fn variant(item: &str) -> Result<Variant, String> {
     let mut label = Vec::new();
     for p in item.split('+').map(str::trim) {
         let mut ps =
-            part(p).ok_or_else(|| format!("'{}' is not one of {ITEMS}", p.chars().take(40).collect::<String>()))?;
+            part(p).ok_or_else(|| format!("'{}' is not one of {}", p.chars().take(40).collect::<String>(), items()))?;
         // A bare number is labelled as the rank it stands for.
         label.push(if p.parse::<usize>().is_ok() { format!("rank:{p}") } else { p.to_string() });
         // A later part wins over an earlier one (a figure's `rule:bptt` crossed with `--rules eprop`).

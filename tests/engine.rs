@@ -2,7 +2,7 @@
 
 use richlazy::config::Config;
 use richlazy::experiment::{initial_network, Experiment, Status};
-use richlazy::init::{Family, InitSpec};
+use richlazy::init::InitSpec;
 use richlazy::linalg::singular_values;
 use richlazy::report::run_json;
 
@@ -80,7 +80,7 @@ fn gaussian_init_has_the_expected_scale() {
     let f = net.w_rec.frob_norm();
     let want = 1.25 * 200f64.sqrt();
     assert!((f - want).abs() < 0.02 * want, "{f} vs {want}");
-    assert_eq!(InitSpec::new(Family::Gaussian).key(), "gaussian");
+    assert_eq!(InitSpec::new("gaussian").key(), "gaussian");
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn pre_flossing_moves_the_start_towards_the_edge_of_chaos() {
 #[test]
 fn dale_settings_round_trip_and_bad_values_are_named() {
     let c = small(&[("hidden", "60"), ("init", "dale_rank"), ("rank", "30"), ("ei", "0.5"), ("scale", "spectral")]);
-    assert_eq!((c.init.family, c.init.ei), (Family::DaleRank(30), 0.5));
+    assert_eq!((c.init.key(), c.init.rank, c.init.ei), ("dale_rank", 30, 0.5));
     let pairs = c.pairs();
     assert!(pairs.contains(&("ei", "0.5".into())) && pairs.contains(&("rank", "30".into())), "{pairs:?}");
     let mut d = Config::default();
@@ -201,4 +201,64 @@ fn dale_sweep_items_and_starts_keep_their_signs() {
     assert!((0..50).all(|r| (0..50).all(|c| if c < 15 { w.at(r, c) > 0.0 } else { w.at(r, c) < 0.0 })));
     assert!((w.frob_norm() - g.w_rec.to_f64().frob_norm()).abs() < 1e-4 * w.frob_norm());
     assert_eq!(g.w_in, net.w_in);
+}
+
+/// The Gaussian a configuration's start is scaled to: its seed's W_rec stream (`experiment`'s stream 1).
+fn net_gaussian(c: &Config) -> richlazy::linalg::Mat<f64> {
+    use richlazy::init::TaskAxes;
+    let z = richlazy::linalg::Mat::zeros(1, 1);
+    let axes = TaskAxes { w_in: &z, w_out: &z, io_cov: &z };
+    InitSpec { gain: c.init.gain, ..InitSpec::new("gaussian") }.build(
+        c.hidden,
+        &mut richlazy::rng::Rng::new(c.seed, 1),
+        &axes,
+    )
+}
+
+#[test]
+fn a_files_matrix_round_trips_exactly_into_the_engines_w_rec() {
+    use richlazy::init::{file, Scale};
+    use richlazy::linalg::Mat;
+    let n = 12;
+    let mut rng = richlazy::rng::Rng::new(8, 8);
+    let m = Mat::from_fn(n, n, |_, _| if rng.uniform() < 0.3 { rng.normal() * 3.0 } else { 0.0 });
+    let m32 = m.map(|x| x as f32 as f64);
+    let csv: String =
+        (0..n).map(|r| m.row(r).iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",") + "\n").collect();
+    let (csv_hash, _) = file::load(csv.as_bytes(), "m.csv").unwrap();
+    assert_eq!(csv_hash, file::hash(&m));
+    for want in [&m, &m32] {
+        let hash = file::register(want.clone());
+        for scale in [Scale::Frobenius, Scale::Spectral] {
+            let mut c = Config::default();
+            let hex = file::hex(hash);
+            let errs = c.apply([
+                ("init", "file"),
+                ("file", hex.as_str()),
+                ("seed", "4"),
+                ("scale", scale.key()),
+                ("hidden", "50"),
+            ]);
+            assert!(errs.is_empty(), "{errs:?}");
+            assert_eq!(c.hidden, n, "N follows the file");
+            let net = initial_network(&c);
+            let s = scale.of(&net_gaussian(&c)) / scale.of(want);
+            assert_eq!(net.w_rec, want.map(|y| y * s).cast::<f32>(), "{scale:?}");
+            assert_eq!(c.pairs().iter().find(|(k, _)| *k == "file").map(|(_, v)| v.clone()), Some(hex.clone()));
+        }
+    }
+    // An unknown hash (or none) is refused with a message, by the engine too.
+    let other = file::hex(file::hash(&m) ^ 0xff);
+    let mut c = Config::default();
+    let errs = c.apply([("init", "file"), ("file", other.as_str())]);
+    assert!(
+        errs.len() == 1 && errs[0].message.contains("no matrix with hash") && errs[0].message.contains(&other),
+        "{errs:?}"
+    );
+    let e = Experiment::new(c).err().unwrap();
+    assert!(e.contains("no matrix with hash"), "{e}");
+    assert!(Config::default().apply([("init", "file")])[0].message.contains("needs a matrix"));
+    assert!(Config::default().apply([("file", "nothex")])[0]
+        .message
+        .starts_with("file: 'nothex' is not a matrix's hash"));
 }

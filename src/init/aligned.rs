@@ -8,9 +8,18 @@
 //! The same singular values on random singular vectors are the rank family
 //! (unaligned).
 
-use super::TaskAxes;
-use crate::linalg::{orthonormalise, sym_eigen, Mat};
+use super::{InitSpec, Start, TaskAxes};
+use crate::linalg::{orthonormalise, singular_values, sym_eigen, Mat};
+use crate::rng::Rng;
 use crate::tasks::Batch;
+
+/// The page's hint for this family (plain text).
+pub const HINT: &str = "Aligned means the start already points where the task needs it. It has the same singular \
+values as the rank-r start, but its singular vectors come from the task: the input side reads the input pattern that \
+predicts the answer (for 2AF, stimulus 1 minus stimulus 2, as it enters through W_in), the output side writes where \
+the readout tells the answers apart (through W_out). These are the modes of the covariance between a trial's inputs \
+and its answer; higher ranks add the remaining input and readout directions. The paper expects lazier learning here \
+despite the low rank; compare with rank r (same rank and norm, random directions).";
 
 /// Cross-covariance (n_out x n_in) between each trial's mean input over its
 /// steps and its one-hot answer at the last step, over all trials of `batches`.
@@ -70,6 +79,17 @@ fn frame(groups: &[&[Vec<f64>]]) -> Vec<Vec<f64>> {
 /// The largest rank the task's directions allow.
 pub fn max_rank(n: usize, n_in: usize, n_out: usize) -> usize {
     (n_in + n_out).min(n)
+}
+
+/// The aligned family's largest rank (`max_rank`) and the message's opening.
+pub fn rank_limit(n: usize, n_in: usize, n_out: usize) -> (usize, String) {
+    let max = max_rank(n, n_in, n_out);
+    (max, format!("an aligned start has rank at most {max} (the task's {n_in} input and {n_out} readout directions)"))
+}
+
+/// The aligned family: the rank-r start's singular values (the base Gaussian's first r) on the task's directions.
+pub fn start(spec: &InitSpec, base: &Mat<f64>, _: &mut Rng, axes: &TaskAxes) -> Start {
+    Start::Shaped(build(&singular_values(base)[..spec.rank], axes))
 }
 
 /// sum_k s_k u_k v_k^T with v from the input side of the task's modes (then

@@ -3,7 +3,18 @@
 //! writes them from the `cect` package into `data/celegans_chemical.txt` (see
 //! `data/PROVENANCE.md`). 279 neurons, 2194 ordered pairs, 6394 synapses, 31 GABAergic.
 
+use super::wiring::{measured, Control};
+use super::{InitSpec, Start, TaskAxes};
 use crate::linalg::Mat;
+use crate::rng::Rng;
+
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Chemical synapses between the 279 neurons of the C. elegans hermaphrodite (Varshney et \
+al. 2011, via the C. elegans Connectome Toolbox), counts as weights, rows = receiving neuron. The hidden size follows \
+the connectome. Controls: shuffled keeps every weight but puts it in a random place (structure destroyed); spectrum \
+keeps the singular values on random singular vectors. At the Gaussian's Frobenius norm this almost purely excitatory \
+wiring has a largest singular value of 6.6 (a Gaussian's is about 2.5), so activity grows fast and the first \
+iterations move far; scaling to the largest singular value avoids that.";
 
 const DATA: &str = include_str!("../../data/celegans_chemical.txt");
 
@@ -20,6 +31,21 @@ pub struct Connectome {
 /// The bundled C. elegans chemical-synapse connectome.
 pub fn celegans() -> Connectome {
     parse(DATA).unwrap_or_else(|e| panic!("data/celegans_chemical.txt: {e}"))
+}
+
+/// The connectome family: the wiring itself, scaled to the Gaussian's size.
+pub fn start(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, celegans().matrix(spec.signed), None, rng)
+}
+
+/// Its entries in random places.
+pub fn start_shuffled(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, celegans().matrix(spec.signed), Some(Control::Shuffled), rng)
+}
+
+/// Its singular values on random singular vectors.
+pub fn start_spectrum(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, celegans().matrix(spec.signed), Some(Control::Spectrum), rng)
 }
 
 impl Connectome {

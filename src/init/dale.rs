@@ -16,7 +16,15 @@
 //! exactly r but breaks Dale's law for some entries (`sign_violations`); rank N
 //! is the Dale matrix itself.
 
-use crate::linalg::Mat;
+use super::{InitSpec, Start, TaskAxes};
+use crate::linalg::{truncate_rank, Mat};
+use crate::rng::Rng;
+
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Dale's law: each unit's outgoing weights share one sign. The first round(fraction × N) units \
+are excitatory, the rest inhibitory; magnitudes are |Gaussian| entries, the inhibitory ones scaled by N_E/N_I so that \
+each unit's expected input sums to zero (balanced). The rank-r version is this matrix's best rank-r approximation, \
+which breaks the sign of a few entries (up to about 2% at N 300).";
 
 /// Default fraction of excitatory units.
 pub const DEFAULT_EI: f64 = 0.8;
@@ -30,6 +38,16 @@ pub fn n_excitatory(n: usize, ei: f64) -> usize {
 pub fn build(g: &Mat<f64>, n_e: usize) -> Mat<f64> {
     let ratio = n_e as f64 / (g.cols - n_e) as f64;
     Mat::from_fn(g.rows, g.cols, |r, c| if c < n_e { g.at(r, c).abs() } else { -ratio * g.at(r, c).abs() })
+}
+
+/// The Dale family: `build` from the base Gaussian with round(ei N) excitatory units.
+pub fn start(spec: &InitSpec, base: &Mat<f64>, _: &mut Rng, _: &TaskAxes) -> Start {
+    Start::Shaped(build(base, n_excitatory(base.rows, spec.ei)))
+}
+
+/// The Dale rank family: the Dale start's best rank-r approximation.
+pub fn start_rank(spec: &InitSpec, base: &Mat<f64>, _: &mut Rng, _: &TaskAxes) -> Start {
+    Start::Shaped(truncate_rank(&build(base, n_excitatory(base.rows, spec.ei)), spec.rank))
 }
 
 /// The fraction of entries whose sign is the wrong one for their column (zeros count as right).

@@ -8,10 +8,19 @@
 //! the matrices it has been given in a small registry keyed by that hash (`load`, `lookup`); a run
 //! whose hash is not there is refused (`InitSpec::validate`).
 
-use super::MAX_HIDDEN;
+use super::wiring::{measured, Control};
+use super::{InitSpec, Start, TaskAxes, MAX_HIDDEN};
 use crate::linalg::Mat;
+use crate::rng::Rng;
 use crate::settings::clip;
 use std::sync::{Arc, Mutex};
+
+/// The page's hint for these families (plain text; their rows share it).
+pub const HINT: &str = "Your own connectivity as W_rec(0), rows = receiving unit, scaled like every start to the \
+Gaussian's size; the hidden size follows the matrix. It never leaves your browser: a link carries only its content \
+hash (file=), and whoever opens the link is asked for the same file, which is checked against the hash. Controls as \
+for the connectome: shuffled keeps every entry in a random place, spectrum its singular values on random singular \
+vectors.";
 
 /// The largest file read: anything longer is refused before parsing.
 pub const MAX_BYTES: usize = 50_000_000;
@@ -242,6 +251,25 @@ pub fn load_path(path: &str) -> Result<(u64, usize), String> {
 /// The registered matrix with this hash.
 pub fn lookup(h: u64) -> Option<Arc<Mat<f64>>> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == h).map(|(_, m)| m.clone())
+}
+
+/// The file families: the reader's matrix (its `InitSpec::file` must be registered: `validate`), or one of
+/// its two controls, scaled to the Gaussian's size.
+fn file_start(spec: &InitSpec, control: Option<Control>, rng: &mut Rng) -> Start {
+    let m = spec.file_matrix().unwrap_or_else(|| panic!("{}", missing(spec.file)));
+    measured(spec, (*m).clone(), control, rng)
+}
+
+pub fn start(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    file_start(spec, None, rng)
+}
+
+pub fn start_shuffled(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    file_start(spec, Some(Control::Shuffled), rng)
+}
+
+pub fn start_spectrum(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    file_start(spec, Some(Control::Spectrum), rng)
 }
 
 /// Why a file family cannot start: no hash, or no matrix with it.

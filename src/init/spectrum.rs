@@ -2,9 +2,15 @@
 //! with beta set so that the entropy effective rank hits the target, random
 //! orthogonal singular vectors (the caller scales it).
 
+use super::{InitSpec, Start, TaskAxes};
 use crate::linalg::{random_orthogonal, Mat};
 use crate::metrics::erank_entropy;
 use crate::rng::Rng;
+
+/// The page's hint for this family (plain text).
+pub const HINT: &str =
+    "Power-law singular values whose entropy effective rank is the chosen one, on random singular vectors (not \
+         aligned with the task).";
 
 /// Power-law spectrum of `n` values whose entropy effective rank is `target` (1..=n).
 pub fn power_law(n: usize, target: f64) -> Vec<f64> {
@@ -34,6 +40,11 @@ pub fn build(n: usize, target: f64, rng: &mut Rng) -> Mat<f64> {
     let u = random_orthogonal(n, rng);
     let v = random_orthogonal(n, rng);
     Mat::from_fn(n, n, |r, c| u.at(r, c) * s[c]).matmul_t(&v)
+}
+
+/// The spectrum family: `build` at the spec's effective rank, drawn after the base Gaussian.
+pub fn start(spec: &InitSpec, base: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    Start::Shaped(build(base.rows, spec.erank, rng))
 }
 
 #[cfg(test)]

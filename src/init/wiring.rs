@@ -2,6 +2,7 @@
 //! structure is destroyed but its weights kept (shuffle), and when its
 //! spectrum is kept but its singular vectors randomised.
 
+use super::{InitSpec, Start};
 use crate::linalg::{random_orthogonal, singular_values, Mat};
 use crate::rng::Rng;
 
@@ -19,6 +20,26 @@ pub fn same_spectrum(w: &Mat<f64>, rng: &mut Rng) -> Mat<f64> {
     let u = random_orthogonal(n, rng);
     let v = random_orthogonal(n, rng);
     Mat::from_fn(n, n, |r, c| u.at(r, c) * s[c]).matmul_t(&v)
+}
+
+/// The two controls of a measured wiring.
+#[derive(Clone, Copy)]
+pub enum Control {
+    Shuffled,
+    Spectrum,
+}
+
+/// A measured wiring (the connectome, a reader's file) or one of its two controls, with the
+/// wiring's own size: the controls keep its scale factor, so that the shuffle holds exactly its
+/// weights and the spectrum control exactly its singular values.
+pub fn measured(spec: &InitSpec, c: Mat<f64>, control: Option<Control>, rng: &mut Rng) -> Start {
+    let size = spec.scale.of(&c);
+    let w = match control {
+        Some(Control::Shuffled) => shuffled(&c, rng),
+        Some(Control::Spectrum) => same_spectrum(&c, rng),
+        None => c,
+    };
+    Start::Sized(w, size)
 }
 
 #[cfg(test)]
