@@ -61,6 +61,12 @@ function buildForm() {
   for (const b of boxes) b.innerHTML = b.dataset.params.split(' ').map((k) => schema.params.find((p) => p.key === k)).filter(Boolean).map(html).join('');
   spare.insertAdjacentHTML('beforeend', schema.params.filter((p) => !placed.has(p.key)).map(html).join(''));
   for (const p of schema.params) form.elements[p.key].value = p.default;
+  // The comparison's items, as the engine's sweep reads them: a family with a rank or an effective rank takes it after a colon.
+  $('#compare-families').replaceChildren(...schema.families.flatMap((f, i) => {
+    const code = document.createElement('code');
+    code.textContent = f.params.includes('rank') ? `${f.key}:R` : f.params.includes('erank') ? `${f.key}:E` : f.key;
+    return i ? [', ', code] : [code];
+  }));
 }
 
 // A file family's setting (the matrix's hash): a drop zone that hashes the file here (loadFile).

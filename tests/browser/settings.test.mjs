@@ -68,3 +68,22 @@ test('a field the engine refuses is marked and the mark goes once it is valid; u
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test("the lab's family menu, its hints and the comparison's items come from the engine's table of families", async () => {
+  const { page, context, log } = await open(browser, `${server.url}?hidden=20&iters=20&every=10`);
+  await page.waitForFunction(() => window.richlazy?.phase === 'done');
+  const families = await page.evaluate(async () => JSON.parse((await import('./pkg/richlazy.js')).schema('lab')).families);
+  assert.ok(families.some((f) => f.key === 'orthogonal'), 'the table has the orthogonal start');
+  const options = await page.$$eval('select[name=init] option', (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options, families.map((f) => [f.key, f.title]));
+  const items = await page.textContent('#compare-families');
+  for (const f of families) assert.ok(items.includes(f.key), `${f.key} in ${items}`);
+  // Choosing the orthogonal start shows its hint and previews a flat spectrum: effective rank N.
+  await page.selectOption('select[name=init]', 'orthogonal');
+  const hint = families.find((f) => f.key === 'orthogonal').hint;
+  await page.waitForFunction((h) => document.querySelector('#family-hint').textContent === h, hint);
+  await page.waitForFunction(() => /Effective rank of this start: 20\.0 \(entropy\)/.test(document.querySelector('#init-summary').textContent));
+  assert.match(page.url(), /init=orthogonal/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
