@@ -17,6 +17,7 @@ pub const SPEC: Spec = Spec {
     params: &PARAMS,
     page_keys: &["compare", "seeds"],
     extra: Some(|| vec![("families", crate::init::families_json())]),
+    settle: None,
     open,
     merge: None,
 };

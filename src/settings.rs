@@ -361,6 +361,13 @@ impl Values {
         errors
     }
 
+    /// `key` back to its default (a key of another table is ignored).
+    pub fn reset(&mut self, key: &str) {
+        if let Some(i) = self.params.iter().position(|p| p.key == key) {
+            self.values[i] = self.params[i].default.to_string();
+        }
+    }
+
     fn text(&self, key: &str) -> &str {
         let i = self.params.iter().position(|p| p.key == key).unwrap_or_else(|| panic!("no setting '{key}'"));
         &self.values[i]

@@ -40,6 +40,10 @@ pub struct Spec {
     pub page_keys: &'static [&'static str],
     /// Further rows of the schema (the lab's initial families), by name.
     pub extra: Option<SchemaRows>,
+    /// The checks that span keys, after each key's own (the theory's even dimension): each error's
+    /// key goes back to its default, so that a link's or a form's check names every conflict before
+    /// a run; `None` where `open` alone does them.
+    pub settle: Option<fn(&Values) -> Vec<SettingError>>,
     /// A run from checked settings; an error where they conflict (a rank above N) or a start's
     /// data is not loaded.
     pub open: fn(&Values) -> Result<Box<dyn Study>, SettingError>,
@@ -55,6 +59,10 @@ impl Spec {
         let mut v = Values::defaults(self.params);
         let (pairs, mut errors) = without_repeats(pairs);
         errors.extend(v.apply(pairs));
+        for e in self.settle.map_or_else(Vec::new, |settle| settle(&v)) {
+            v.reset(&e.key);
+            errors.push(e);
+        }
         (v, errors)
     }
 

@@ -95,6 +95,7 @@ pub const SPEC: Spec = Spec {
     params: &PARAMS,
     page_keys: &[],
     extra: None,
+    settle: None,
     open,
     merge: None,
 };

@@ -33,6 +33,7 @@ pub const SPEC: Spec = Spec {
     params: &PARAMS,
     page_keys: &[],
     extra: None,
+    settle: None,
     open,
     merge: None,
 };

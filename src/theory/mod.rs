@@ -41,9 +41,16 @@ pub const SPEC: Spec = Spec {
     params: &sweep::PARAMS,
     page_keys: &[],
     extra: None,
+    settle: Some(settle),
     open,
     merge: None,
 };
+
+/// The dimension's evenness, which its row alone cannot say.
+fn settle(v: &Values) -> Vec<SettingError> {
+    let pairs = v.pairs();
+    Settings::default().apply(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
 
 /// Both sweeps, done in one unit of work (about 0.4 s at the defaults).
 struct Theory {
@@ -207,5 +214,9 @@ mod tests {
             [("kappa", Code::Range), ("seeds", Code::Whole), ("dim", Code::Conflict), ("bogus", Code::Unknown)]
         );
         assert!(errors[2].message.contains("odd") && errors[3].message.contains("unknown"));
+        // A link's check names the odd dimension too, and keeps the default.
+        let (v, errors) = super::SPEC.values([("dim", "31"), ("norm", "0.5")]);
+        assert_eq!((v.usize("dim"), v.real("norm")), (50, 0.5));
+        assert_eq!(errors, ["dim: 31 is odd (kappa scales half of the 31 features)"]);
     }
 }

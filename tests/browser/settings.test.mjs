@@ -87,3 +87,14 @@ test("the lab's family menu, its hints and the comparison's items come from the 
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test('a link value that is valid alone but not with the rest (an odd theory dimension) is named in a notice', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=theory&theory_dim=31&theory_seeds=1`);
+  await page.waitForFunction(() => window.richlazyTheory?.phase === 'done', null, { timeout: 120_000 });
+  const all = (await notes(page)).join('\n');
+  assert.match(all, /Link: dim: 31 is odd \(kappa scales half of the 31 features\); using 50\./);
+  assert.equal(await page.getAttribute('#theory-form [name=dim]', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#theory-form [name=dim]'), '50');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
