@@ -12,14 +12,9 @@ use crate::settings::{Code, SettingError, Values};
 use crate::study::{Spec, Study};
 
 pub const SPEC: Spec = Spec {
-    name: "lab",
-    title: "Connectivity and learning rules",
-    params: &PARAMS,
     page_keys: &["compare", "seeds"],
     extra: Some(|| vec![("families", crate::init::families_json())]),
-    settle: None,
-    open,
-    merge: None,
+    ..Spec::new("lab", "Connectivity and learning rules", &PARAMS, open)
 };
 
 /// A run of the lab; a unit of work is one training iteration.

@@ -46,13 +46,22 @@ pub struct Spec {
     pub settle: Option<fn(&Values) -> Vec<SettingError>>,
     /// A run from checked settings; an error where they conflict (a rank above N) or a start's
     /// data is not loaded.
-    pub open: fn(&Values) -> Result<Box<dyn Study>, SettingError>,
+    pub open: Open,
     /// Joins the reports of runs that each did part of the work (shards: named texts) into the
     /// report one whole run writes, and its table; `None` where a study's work is never split.
     pub merge: Option<Merge>,
 }
 
+/// How a study opens a run from checked settings.
+pub type Open = fn(&Values) -> Result<Box<dyn Study>, SettingError>;
+
 impl Spec {
+    /// A study with its settings and nothing more: no page keys, schema rows, cross checks or merge
+    /// (set those with `Spec { merge: Some(f), ..Spec::new(...) }`).
+    pub const fn new(name: &'static str, title: &'static str, params: &'static [Param], open: Open) -> Spec {
+        Spec { name, title, params, page_keys: &[], extra: None, settle: None, open, merge: None }
+    }
+
     /// Settings from a link's or a command line's pairs, bad and repeated ones named and left at
     /// their defaults.
     pub fn values<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Values, Vec<SettingError>) {

@@ -89,16 +89,7 @@ const PARAMS: [Param; 14] = [
     },
 ];
 
-pub const SPEC: Spec = Spec {
-    name: "grok",
-    title: "Grokking as lazy to rich",
-    params: &PARAMS,
-    page_keys: &[],
-    extra: None,
-    settle: None,
-    open,
-    merge: None,
-};
+pub const SPEC: Spec = Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open);
 
 struct Grok {
     values: Values,

@@ -21,22 +21,12 @@ mod summary;
 
 use crate::json::{obj, Json};
 use crate::rng::Rng;
-use crate::settings::compact;
-use crate::settings::{Kind, Param, SettingError, Values};
+use crate::settings::{compact, Kind, Param, SettingError, Values};
 use crate::study::{Spec, Study};
 use data::Points;
 use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec = Spec {
-    name: "perceptron",
-    title: "SGD noise: the perceptron",
-    params: &PARAMS,
-    page_keys: &[],
-    extra: None,
-    settle: None,
-    open,
-    merge: None,
-};
+pub const SPEC: Spec = Spec::new("perceptron", "SGD noise: the perceptron", &PARAMS, open);
 
 const PARAMS: [Param; 11] = [
     Param {

@@ -17,8 +17,7 @@ mod digits;
 mod mlp;
 
 use crate::json::{obj, Json};
-use crate::settings::compact;
-use crate::settings::{Kind, Param, SettingError, Values};
+use crate::settings::{compact, Kind, Param, SettingError, Values};
 use crate::study::{Spec, Study};
 use cell::{Cell, Outcome, Problem, Status};
 use std::fmt::Write;
@@ -61,16 +60,8 @@ const PARAMS: [Param; 10] = [
     Param { key: "shard_n", default: "1", kind: Kind::Int { lo: 1, hi: 4096 }, help: "number of shards" },
 ];
 
-pub const SPEC: Spec = Spec {
-    name: "phase",
-    title: "SGD noise: the (alpha, T) phase diagram",
-    params: &PARAMS,
-    page_keys: &[],
-    extra: None,
-    settle: None,
-    open,
-    merge: Some(merge),
-};
+pub const SPEC: Spec =
+    Spec { merge: Some(merge), ..Spec::new("phase", "SGD noise: the (alpha, T) phase diagram", &PARAMS, open) };
 
 /// SGD steps per advance unit: a few ms at the page's default size.
 const STEPS_PER_UNIT: u64 = 50;

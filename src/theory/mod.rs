@@ -36,14 +36,8 @@ use crate::settings::{SettingError, Values};
 use crate::study::{Spec, Study};
 
 pub const SPEC: Spec = Spec {
-    name: "theory",
-    title: "Linear theory: the two-layer student-teacher network",
-    params: &sweep::PARAMS,
-    page_keys: &[],
-    extra: None,
     settle: Some(settle),
-    open,
-    merge: None,
+    ..Spec::new("theory", "Linear theory: the two-layer student-teacher network", &sweep::PARAMS, open)
 };
 
 /// The dimension's evenness, which its row alone cannot say.
