@@ -224,16 +224,6 @@ impl Param {
         Param { key, default, kind: Kind::Choice { names, labels }, help }
     }
 
-    /// A choice without labels of its own.
-    pub const fn choice(
-        key: &'static str,
-        default: &'static str,
-        names: &'static [&'static str],
-        help: &'static str,
-    ) -> Param {
-        Param { key, default, kind: Kind::Choice { names, labels: &[] }, help }
-    }
-
     /// The value in its canonical text, or an error naming the key.
     pub fn check(&self, v: &str) -> Result<String, SettingError> {
         let key = self.key;
@@ -421,7 +411,7 @@ mod tests {
         Param { key: "n", default: "10", kind: Kind::Int { lo: 1, hi: 100 }, help: "" },
         Param { key: "t", default: "0.5", kind: Kind::Real { lo: 0.0, hi: 1.0 }, help: "" },
         Param { key: "ps", default: "1,2", kind: Kind::Reals { lo: 1.0, hi: 8.0, max: 3 }, help: "" },
-        Param::choice("loss", "hinge", &["hinge", "mse"], ""),
+        Param::menu("loss", "hinge", &["hinge", "mse"], &[], ""),
         Param { key: "h", default: "", kind: Kind::Text, help: "" },
     ];
 
