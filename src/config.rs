@@ -118,8 +118,7 @@ const TRAINING: [Param; 15] = [
 
 /// A number or whole number in the table's range for `key`.
 fn checked(key: &str, value: &str) -> Result<f64, SettingError> {
-    let p = param(&PARAMS, key).expect("a key of the table");
-    Ok(p.check(value)?.parse().expect("checked"))
+    param(&PARAMS, key).expect("a key of the table").number(value)
 }
 
 fn choice_error(key: &str, value: &str, names: &[&str]) -> SettingError {

@@ -247,6 +247,11 @@ impl Param {
         }
     }
 
+    /// A number or whole number, checked against this row's range.
+    pub fn number(&self, v: &str) -> Result<f64, SettingError> {
+        Ok(self.check(v)?.parse().expect("a checked int or real"))
+    }
+
     /// The row of a schema: `{"key", "default", "help", "kind", ...}` (`lo`/`hi`/`max`, `choices`, `labels`).
     pub fn schema(&self) -> Json {
         let mut f =

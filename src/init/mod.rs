@@ -237,10 +237,7 @@ impl InitSpec {
     /// does not use selects the family it belongs to (`families::home`: `rank` the rank family,
     /// `erank` the spectrum family); the lab sets `init` last, so that an explicit family wins.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
-        let checked = |v: &str| -> Result<f64, SettingError> {
-            let p = param(&PARAMS, key).expect("a key of the table");
-            Ok(p.check(v)?.parse().expect("checked"))
-        };
+        let checked = |v: &str| param(&PARAMS, key).expect("a key of the table").number(v);
         match key {
             "init" => {
                 self.family = family(&value.to_ascii_lowercase()).ok_or_else(|| {

@@ -75,7 +75,7 @@ impl Settings {
                 format!("unknown setting '{}' (theory takes {})", clip(key), keys.join(", ")),
             ));
         };
-        let x: f64 = p.check(v)?.parse().expect("checked");
+        let x = p.number(v)?;
         match key {
             "dim" => {
                 let d = x as usize;
