@@ -23,11 +23,11 @@ export CARGO_TARGET_DIR=target/wasm
 
 step "1/3 cargo build --release --target $target --lib"
 if rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-  RUSTFLAGS='-C target-feature=+simd128' cargo build --release --target "$target" --lib
+  RUSTFLAGS='-C target-feature=+simd128 --cfg getrandom_backend="wasm_js"' cargo build --release --target "$target" --lib
 elif [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ] && command -v wasm-ld >/dev/null; then
   # Offline route: Debian's rustc builds std for wasm32 from source (about 1-2 minutes the first time).
-  # No getrandom cfg flag: nothing in Cargo.lock depends on getrandom.
-  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS='-C linker=wasm-ld -C target-feature=+simd128' \
+  # getrandom (the page's "new seed" button) takes its Web Crypto backend from this cfg flag.
+  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS='-C linker=wasm-ld -C target-feature=+simd128 --cfg getrandom_backend="wasm_js"' \
     /usr/bin/cargo build --release --target "$target" --lib -Zbuild-std=std,panic_abort
 else
   cat >&2 <<'MSG'

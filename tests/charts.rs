@@ -261,3 +261,75 @@ fn theory_chart_draws_closed_forms_under_measured_points() {
     assert!(pic.count(RED) > 150, "points and bars: {}", pic.count(RED));
     assert!(pic.has_text("theory") && pic.has_text("measured"));
 }
+
+#[test]
+fn line_chart_puts_its_legend_beside_the_plot_when_every_spot_inside_covers_a_point() {
+    // Lines along the top, the middle and the bottom across the whole width (the perceptron's
+    // |dw| against alpha*T fills its chart so): every corner and edge middle covers a point.
+    let (names, colours) = (strings(&["P 256", "P 1024", "P 4096"]), strings(&["#d62728", "#1f77b4", "#2ca02c"]));
+    let xs: Vec<f64> = (0..3).flat_map(|_| (0..12).map(|i| 10f64.powf(f64::from(i) / 3.0 - 1.5))).collect();
+    let ys: Vec<f64> =
+        [1e-2, 1.0, 1e2].iter().flat_map(|&y| (0..12).map(move |i| y * (1.0 + f64::from(i) / 100.0))).collect();
+    let chart = |names: &[String]| -> (Vec<f64>, Picture) {
+        let c = Lines {
+            title: "|dw| against αT",
+            x_label: "αT",
+            y_label: "|dw|",
+            names,
+            colours: &colours,
+            styles: &[0, 0, 0],
+            xs: &xs,
+            ys: &ys,
+            lens: &[12, 12, 12],
+            log_x: true,
+            log_y: true,
+            y_min: f64::NAN,
+            y_max: f64::NAN,
+            markers: true,
+        };
+        let (r, pic) = picture(|root| c.draw(root, 1.0));
+        (r.unwrap(), pic)
+    };
+    let (frame, pic) = chart(&names);
+    assert_framed(&pic, "|dw| against αT", "αT", "|dw|");
+    for name in &names {
+        assert!(pic.has_text(name), "legend entry {name}");
+    }
+    // The plotting area ends before the legend's column: at most 72% of the width.
+    let right = frame[0] + frame[2];
+    assert!(right <= f64::from(W) * 0.72, "the plot reaches {right} of {W} px");
+    for c in [RED, BLUE, GREEN] {
+        assert!(pic.count(c) > 150, "{c:?}: {}", pic.count(c));
+    }
+    // A sparse chart keeps its legend inside: the plot takes nearly the whole width.
+    let sparse = Lines {
+        xs: &[1.0, 2.0, 1.0, 2.0],
+        ys: &[1.0, 1.1, 2.0, 2.1],
+        lens: &[2, 2],
+        names: &names[..2],
+        ..chart_of(&colours)
+    };
+    let (r, _) = picture(|root| sparse.draw(root, 1.0));
+    let f = r.unwrap();
+    assert!(f[0] + f[2] > f64::from(W) * 0.9, "the sparse plot reaches {} of {W} px", f[0] + f[2]);
+}
+
+/// A line chart with defaults, for struct-update syntax.
+fn chart_of(colours: &[String]) -> Lines<'_> {
+    Lines {
+        title: "t",
+        x_label: "x",
+        y_label: "y",
+        names: &[],
+        colours,
+        styles: &[],
+        xs: &[],
+        ys: &[],
+        lens: &[],
+        log_x: false,
+        log_y: false,
+        y_min: f64::NAN,
+        y_max: f64::NAN,
+        markers: false,
+    }
+}

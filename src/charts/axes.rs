@@ -95,6 +95,18 @@ where
     Ok(chart)
 }
 
+/// Where a chart's data went, for the page to find a clicked point: the plotting area
+/// `[left, top, width, height]` in canvas pixels, then its axis ranges `[x0, x1, y0, y1]` in axis
+/// units (log10 of the value on a log axis). A value v sits at `left + (v - x0) / (x1 - x0) * width`,
+/// `top + (y1 - v) / (y1 - y0) * height`.
+pub type Frame = Vec<f64>;
+
+pub(super) fn frame<DB: DrawingBackend>(chart: &Chart<DB>, x: (f64, f64), y: (f64, f64)) -> Frame {
+    let area = chart.plotting_area();
+    let (base, (w, h)) = (area.get_base_pixel(), area.dim_in_pixel());
+    vec![base.0 as f64, base.1 as f64, w as f64, h as f64, x.0, x.1, y.0, y.1]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Means with +-sd error bars, one marker shape per series.
 
-use super::axes::{axes, range};
+use super::axes::{axes, frame, range, Frame};
 use super::legend::{legend, LEGEND_FONT, LEGEND_SWATCH, SIDE_LEGEND_ABOVE};
 use super::{series, DrawResult, Scale, Series};
 use plotters::coord::Shift;
@@ -27,8 +27,8 @@ pub struct ErrorBars<'a> {
 }
 
 impl ErrorBars<'_> {
-    /// Draws the chart on `root` at device pixel ratio `dpr`.
-    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult
+    /// Draws the chart on `root` at device pixel ratio `dpr`; returns where its data went.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult<Frame>
     where
         DB::ErrorType: 'static,
     {
@@ -120,7 +120,7 @@ impl ErrorBars<'_> {
             legend(&mut chart, &data, &s)?;
         }
         root.present()?;
-        Ok(())
+        Ok(frame(&chart, (x0, x1), (y0, y1)))
     }
 }
 

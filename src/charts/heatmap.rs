@@ -1,6 +1,6 @@
 //! Heat maps: axes for a matrix the page paints as a bitmap, and a grid of settings with a colour bar.
 
-use super::axes::{axes, tick};
+use super::axes::{axes, frame, tick, Frame};
 use super::{DrawResult, Scale};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -73,8 +73,9 @@ pub struct GridHeatmap<'a> {
 }
 
 impl GridHeatmap<'_> {
-    /// Draws the map and its colour bar on `root` at device pixel ratio `dpr`.
-    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult
+    /// Draws the map and its colour bar on `root` at device pixel ratio `dpr`; returns where its
+    /// cells went (cell centres at the settings, on log axes at their log10).
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult<Frame>
     where
         DB::ErrorType: 'static,
     {
@@ -172,7 +173,7 @@ impl GridHeatmap<'_> {
             )?;
         }
         root.present()?;
-        Ok(())
+        Ok(frame(&chart, (x0, x1), (y0, y1)))
     }
 }
 

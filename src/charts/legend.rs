@@ -11,13 +11,13 @@ const LEGEND_MARGIN: f64 = 6.0;
 pub(super) const LEGEND_SWATCH: f64 = 26.0;
 
 /// Where the legend goes: the corner (or edge middle) of the plotting area
-/// that covers the fewest drawn points, sampled along each line in pixels.
+/// that covers the fewest drawn points, sampled along each line in pixels, and how many it covers.
 fn legend_spot<DB: DrawingBackend>(
     chart: &Chart<DB>,
     labels: &[&str],
     data: &[&[(f64, f64)]],
     s: &Scale,
-) -> DrawResult<SeriesLabelPosition> {
+) -> DrawResult<(usize, SeriesLabelPosition)> {
     use SeriesLabelPosition::*;
     let font = s.font(LEGEND_FONT);
     let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
@@ -76,7 +76,23 @@ fn legend_spot<DB: DrawingBackend>(
             break;
         }
     }
-    Ok(best.1)
+    Ok(best)
+}
+
+/// The entries a legend would have: the named series.
+fn labels(data: &[Series]) -> Vec<&str> {
+    data.iter().map(|d| d.0.as_str()).filter(|n| !n.is_empty()).collect()
+}
+
+/// Whether the legend box has a spot inside the plotting area that covers no drawn point (or
+/// needs none: fewer than two entries). Where it has none, a chart puts it beside the plot.
+pub(super) fn legend_fits<DB: DrawingBackend>(chart: &Chart<DB>, data: &[Series], s: &Scale) -> DrawResult<bool> {
+    let labels = labels(data);
+    if labels.len() < 2 {
+        return Ok(true);
+    }
+    let pts: Vec<&[(f64, f64)]> = data.iter().map(|d| d.2.as_slice()).collect();
+    Ok(legend_spot(chart, &labels, &pts, s)?.0 == 0)
 }
 
 /// The legend box, when several series share a chart; series with an empty name have no entry.
@@ -84,10 +100,10 @@ pub(super) fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, dat
 where
     DB::ErrorType: 'static,
 {
-    let labels: Vec<&str> = data.iter().map(|d| d.0.as_str()).filter(|n| !n.is_empty()).collect();
+    let labels = labels(data);
     if labels.len() > 1 {
         let pts: Vec<&[(f64, f64)]> = data.iter().map(|d| d.2.as_slice()).collect();
-        let spot = legend_spot(chart, &labels, &pts, s)?;
+        let (_, spot) = legend_spot(chart, &labels, &pts, s)?;
         chart
             .configure_series_labels()
             .label_font(s.font(LEGEND_FONT))

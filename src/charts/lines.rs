@@ -1,11 +1,12 @@
 //! Line charts: several series as lines, dashed references or dots.
 
-use super::axes::{axes, range};
-use super::legend::{legend, LEGEND_SWATCH};
-use super::{series, DrawResult, Scale};
+use super::axes::{axes, frame, range, Chart, Frame};
+use super::legend::{legend, legend_fits, LEGEND_FONT, LEGEND_SWATCH};
+use super::{series, DrawResult, Scale, Series};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Line chart of several series; `log_x`, `log_y` plot log10 of positive values.
 /// `styles[i]` draws series i: 0 a line, 1 dashed, 2 dots only (a scatter); a series with an
@@ -29,8 +30,9 @@ pub struct Lines<'a> {
 }
 
 impl Lines<'_> {
-    /// Draws the chart on `root` at device pixel ratio `dpr`.
-    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult
+    /// Draws the chart on `root` at device pixel ratio `dpr`; returns where its data went. The
+    /// legend goes inside the plot where a spot covers no point, else in a column beside it.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, dpr: f64) -> DrawResult<Frame>
     where
         DB::ErrorType: 'static,
     {
@@ -47,18 +49,72 @@ impl Lines<'_> {
         let y_fixed = if log_y { (lg(self.y_min), lg(self.y_max)) } else { (self.y_min, self.y_max) };
         let s = &Scale(dpr);
         let all = || data.iter().flat_map(|(_, _, p)| p.iter());
-        let (x0, x1) = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
-        let (y0, y1) = range(all().map(|p| p.1), y_fixed);
-        let mut chart = axes(root, self.title, (self.x_label, self.y_label), (x0..x1, y0..y1), (log_x, log_y), s)?;
-        let style_of = |i: usize| self.styles.get(i).copied().unwrap_or(0);
+        let x = range(all().map(|p| p.0), (f64::NAN, f64::NAN));
+        let y = range(all().map(|p| p.1), y_fixed);
+        let chart = self.plot(root, &data, x, y, s)?;
+        if legend_fits(&chart, &data, s)? {
+            let mut chart = chart;
+            legend(&mut chart, &data, s)?;
+            root.present()?;
+            return Ok(frame(&chart, x, y));
+        }
+        // Every spot inside covers a point: draw again beside a legend column.
+        let (plot, side) = root.split_horizontally(root.dim_in_pixel().0 * 72 / 100);
+        let chart = self.plot(&plot, &data, x, y, s)?;
+        side.fill(&WHITE)?;
+        let font = s.font(LEGEND_FONT).pos(Pos::new(HPos::Left, VPos::Center));
+        let (step, top, left) = (s.px(LEGEND_FONT * 1.7) as i32, s.px(44.0) as i32, s.px(4.0) as i32);
+        let swatch = s.px(LEGEND_SWATCH - 10.0) as i32;
+        let named = (0..data.len()).filter(|&i| !data[i].0.is_empty());
+        for (k, i) in named.enumerate() {
+            let (name, colour, _) = &data[i];
+            let y = top + k as i32 * step;
+            let style = colour.stroke_width(s.px(2.0));
+            match self.style_of(i) {
+                2 => side.draw(&Circle::new((left + swatch / 2, y), s.px(2.5), colour.filled()))?,
+                1 => side.draw(&DashedPathElement::new(
+                    vec![(left, y), (left + swatch, y)],
+                    s.px(6.0),
+                    s.px(4.0),
+                    style,
+                ))?,
+                _ => side.draw(&PathElement::new(vec![(left, y), (left + swatch, y)], style))?,
+            }
+            side.draw_text(name, &font, (left + swatch + s.px(5.0) as i32, y))?;
+        }
+        root.present()?;
+        Ok(frame(&chart, x, y))
+    }
+
+    fn style_of(&self, i: usize) -> u8 {
+        self.styles.get(i).copied().unwrap_or(0)
+    }
+
+    /// The axes and every series on `area` (no legend), in axis units `x` by `y`.
+    fn plot<'b, DB: DrawingBackend + 'b>(
+        &self,
+        area: &'b DrawingArea<DB, Shift>,
+        data: &[Series],
+        x: (f64, f64),
+        y: (f64, f64),
+        s: &Scale,
+    ) -> DrawResult<Chart<'b, DB>>
+    where
+        DB::ErrorType: 'static,
+    {
+        let mut chart =
+            axes(area, self.title, (self.x_label, self.y_label), (x.0..x.1, y.0..y.1), (self.log_x, self.log_y), s)?;
         // Dashed series (references such as a starting state) go underneath.
-        let order = (0..data.len()).filter(|&i| style_of(i) == 1).chain((0..data.len()).filter(|&i| style_of(i) != 1));
+        let order = (0..data.len())
+            .filter(|&i| self.style_of(i) == 1)
+            .chain((0..data.len()).filter(|&i| self.style_of(i) != 1));
         let (dash, gap) = (s.px(6.0), s.px(4.0));
         let swatch = s.px(LEGEND_SWATCH - 6.0) as i32;
         for i in order {
             let (name, colour, pts) = &data[i];
+            let colour = *colour; // the legend's closures outlive `data`
             let style = colour.stroke_width(s.px(2.0));
-            if style_of(i) == 2 {
+            if self.style_of(i) == 2 {
                 let r = s.px(2.5);
                 let a = chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
                 if !name.is_empty() {
@@ -66,7 +122,7 @@ impl Lines<'_> {
                 }
                 continue;
             }
-            if style_of(i) == 1 {
+            if self.style_of(i) == 1 {
                 let a = chart.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))?;
                 if !name.is_empty() {
                     a.label(name.as_str())
@@ -87,8 +143,6 @@ impl Lines<'_> {
                 chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))?;
             }
         }
-        legend(&mut chart, &data, s)?;
-        root.present()?;
-        Ok(())
+        Ok(chart)
     }
 }

@@ -5,13 +5,14 @@
 //! flattened with one length per series. Sizes are given in CSS pixels and scaled by the device
 //! pixel ratio so that charts are crisp on high-DPI screens.
 
-mod axes;
+pub mod axes;
 pub mod errorbars;
 pub mod heatmap;
 mod legend;
 pub mod lines;
 pub mod theory;
 
+pub use axes::Frame;
 pub use errorbars::ErrorBars;
 pub use heatmap::{heat_rgba, GridHeatmap, HeatmapAxes};
 pub use lines::Lines;

@@ -1,6 +1,6 @@
 //! The page's charts (main thread): each binding draws `crate::charts` on a canvas.
 
-use crate::charts::{DrawResult, ErrorBars, GridHeatmap, HeatmapAxes, Lines};
+use crate::charts::{DrawResult, ErrorBars, Frame, GridHeatmap, HeatmapAxes, Lines};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -19,7 +19,7 @@ pub(super) fn on_canvas<T>(
     draw(&backend.into_drawing_area()).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// See `Lines`.
+/// See `Lines`; returns its `Frame` (where the data went, for the page's clicks).
 #[allow(clippy::too_many_arguments)] // the page passes flat arrays
 #[wasm_bindgen]
 pub fn line_chart(
@@ -39,14 +39,14 @@ pub fn line_chart(
     y_max: f64,
     markers: bool,
     dpr: f64,
-) -> Result<(), JsError> {
+) -> Result<Frame, JsError> {
     let (names, colours, styles, xs, ys, lens) = (&names, &colours, &styles, &xs, &ys, &lens);
     let chart =
         Lines { title, x_label, y_label, names, colours, styles, xs, ys, lens, log_x, log_y, y_min, y_max, markers };
     on_canvas(canvas, |root| chart.draw(root, dpr))
 }
 
-/// See `ErrorBars`.
+/// See `ErrorBars`; returns its `Frame`.
 #[allow(clippy::too_many_arguments)] // the page passes flat arrays
 #[wasm_bindgen]
 pub fn errorbar_chart(
@@ -65,7 +65,7 @@ pub fn errorbar_chart(
     log_x: bool,
     log_y: bool,
     dpr: f64,
-) -> Result<(), JsError> {
+) -> Result<Frame, JsError> {
     let (names, colours, xs, means, sds, lens, shapes, joined) =
         (&names, &colours, &xs, &means, &sds, &lens, &shapes, &joined);
     let chart =
@@ -86,7 +86,7 @@ pub fn heatmap_axes(
     on_canvas(canvas, |root| HeatmapAxes { title, x_label, y_label, n }.draw(root, dpr))
 }
 
-/// See `GridHeatmap`.
+/// See `GridHeatmap`; returns its `Frame`.
 #[allow(clippy::too_many_arguments)] // the page passes flat arrays
 #[wasm_bindgen]
 pub fn grid_heatmap(
@@ -105,7 +105,7 @@ pub fn grid_heatmap(
     line_xs: Vec<f64>,
     line_ys: Vec<f64>,
     dpr: f64,
-) -> Result<(), JsError> {
+) -> Result<Frame, JsError> {
     let chart = GridHeatmap {
         title,
         x_label,
