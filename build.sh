@@ -61,6 +61,8 @@ step "3/3 assemble dist/ (index.html, www/)"
 cp index.html dist/
 cp -r docs dist/  # the page's fold-outs link docs/*.md
 if [ -d www ]; then cp -r www dist/; fi
+# The article view's figures draw from the command line's stored results (fetched as each section opens).
+mkdir -p dist/results && cp results/*.json dist/results/
 # The MNIST files, fetched by the page only when sMNIST is chosen.
 mkdir -p dist/data && cp -r data/mnist dist/data/
 step "site in dist/ ($(du -sh dist | cut -f1); wasm $(du -h dist/pkg/richlazy_bg.wasm | cut -f1))"

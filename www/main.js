@@ -8,6 +8,7 @@ const VIEWS = [
   { id: 'perceptron', title: 'SGD noise: perceptron', load: () => import('./views/perceptron.js') },
   { id: 'phase', title: 'SGD noise: phase diagram', load: () => import('./views/phase.js') },
   { id: 'grok', title: 'Grokking', load: () => import('./views/grok.js') },
+  { id: 'article', title: 'The article', load: () => import('./views/article.js') },
 ];
 // Until the view's module replaces it, what tests and curious readers can inspect.
 window.richlazy = { phase: 'loading', runs: [], errors };

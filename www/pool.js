@@ -67,6 +67,11 @@ export function pool(hooks) {
       queue = [...jobs];
       fill();
     },
+    /** Queues `jobs` behind what runs (the article's checks, each point's as it is asked for). */
+    add(jobs) {
+      queue.push(...jobs);
+      fill();
+    },
     stop() {
       generation += 1;
       for (const j of [...live]) end(j);

@@ -1,0 +1,57 @@
+// The article's proof on demand: a stored result's point recomputed in a worker (pool.js) and its
+// numbers compared with the stored ones exactly. JSON numbers parse to the one f64 they print, and
+// the engine prints every f64 so that it parses back to itself, so equal f64s are equal text: a
+// match here is a match bit for bit.
+
+/** Where two results differ: [{key, stored, computed}] over the stored object's own keys (less
+ * `skip`), recursing into arrays and objects; numbers compared with Object.is (NaN, -0 included). */
+export function differences(stored, computed, skip = [], path = '') {
+  const out = [];
+  const walk = (a, b, at) => {
+    if (a !== null && typeof a === 'object') {
+      if (b === null || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) { out.push({ key: at, stored: a, computed: b }); return; }
+      const keys = Array.isArray(a) ? [...a.keys(), ...(b.length > a.length ? [a.length] : [])] : Object.keys(a);
+      for (const k of keys) if (!(at === path && skip.includes(k))) walk(a[k], b[k], at ? `${at}.${k}` : String(k));
+    } else if (!Object.is(a, b)) {
+      out.push({ key: at, stored: a, computed: b });
+    }
+  };
+  walk(stored, computed, path);
+  return out;
+}
+
+const secs = (s) => (s < 1 ? 'under a second' : s < 90 ? `about ${Math.round(s)} s` : s < 5400 ? `about ${Math.round(s / 60)} min` : `about ${(s / 3600).toFixed(1)} h`);
+export const cost = secs;
+
+// Seconds of one Chromium worker on this project's 2-core machine, per unit of work (tools/article-bench.mjs
+// measures them; see docs/article.md). A lab iteration at N 100, batch 32, 8 steps of dt 100:
+const LAB_ITER_S = 0.0035;
+const GROK_UNIT_S = 3e-10; // per epoch x N x P x D
+const PERCEPTRON_STEP_S = 3e-7; // per SGD step
+const PHASE_STEP_S = 1.8e-4; // per SGD step at L 3, h 32, B 16
+
+/** A lab run (a sweep's `runs[i]`): its job, the numbers to compare (its `final`) and its cost. */
+export function labRun(run, label) {
+  const c = run.config;
+  const steps = c.task === 'smnist' ? 28 : Math.round(800 / (c.dt ?? 100));
+  const work = c.iters * (c.hidden / 100) ** 2 * (steps / 8) * ((c.batch ?? 32) / 32) * (c.rule && c.rule !== 'bptt' ? 1.5 : 1);
+  return {
+    label,
+    seconds: work * LAB_ITER_S,
+    message: { kind: 'run', keys: Object.keys(c), values: Object.values(c).map(String) },
+    mnist: c.task === 'smnist',
+    stored: run.status === 'done' ? run.final : { status: run.status },
+    computed: (report) => (run.status === 'done' ? report.final : { status: report.status }),
+    skip: [],
+  };
+}
+
+/** A regime study's run: the study `name` at `settings` (only the keys its schema still has) with
+ * `pairs` on top; `pick(report)` the part to compare with `stored`, less the keys in `skip`. */
+export function studyRun({ name, schema, settings, pairs, stored, pick, skip = [], seconds, label }) {
+  const known = new Set(schema.params.map((p) => p.key));
+  const all = { ...Object.fromEntries(Object.entries(settings).filter(([k]) => known.has(k))), ...pairs };
+  return { label, seconds, message: { kind: 'study', name, keys: Object.keys(all), values: Object.values(all).map(String) }, stored, computed: pick, skip };
+}
+
+export const costs = { GROK_UNIT_S, PERCEPTRON_STEP_S, PHASE_STEP_S };
