@@ -1,0 +1,162 @@
+// The article view (?view=article): every claim's figure draws from the stored results within a
+// second of scrolling to it; clicking a point recomputes it in a worker and reports a bit-for-bit
+// match (a small lab run, a perceptron cell, a phase cell, a grokking point); a tampered stored
+// number is reported as a mismatch; each claim embeds in a cross-origin iframe; phone width does
+// not scroll sideways; no console error and no off-site request anywhere.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, serveHtml, launch, open } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const ready = (page) => page.waitForFunction(() => window.richlazy?.phase === 'ready', null, { timeout: 30_000 });
+const claimIds = (page) => page.evaluate(() => [...document.querySelectorAll('[data-claim]')].map((e) => e.dataset.claim));
+const offSite = (log) => log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+
+/** Scrolls to claim `id` and waits for its figure. */
+async function reach(page, id) {
+  await page.locator(`article#${id}`).scrollIntoViewIfNeeded();
+  await page.waitForFunction((c) => window.richlazy.article.drawn[c] !== undefined, id, { timeout: 10_000 });
+}
+
+/** Presses the point button whose label starts with `label` in claim `id`, then Start in its ask box. */
+async function check(page, id, label) {
+  await reach(page, id);
+  const claim = page.locator(`article#${id}`);
+  await claim.locator('.points summary').click();
+  await claim.locator('button.point', { hasText: label }).first().click();
+  const box = claim.locator('.checks > .ask');
+  assert.match(await box.textContent(), /Recompute .* runs?, .* of one worker here/, 'the cost is stated first');
+  const before = await page.evaluate(() => window.richlazy.article.checks.length);
+  await box.getByRole('button', { name: 'Start' }).click();
+  return before;
+}
+
+/** Waits until claim `id` has `count` more checks than `from`; returns them. */
+async function checks(page, id, from, count, timeout = 90_000) {
+  await page.waitForFunction(([c, f, k]) => window.richlazy.article.checks.filter((x, i) => i >= f && x.claim === c).length >= k, [id, from, count], { timeout });
+  return page.evaluate(([c, f]) => window.richlazy.article.checks.filter((x, i) => i >= f && x.claim === c), [id, from]);
+}
+
+test('every claim draws from the stored results within a second of scrolling to it; no error, nothing off-site', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article`);
+  await ready(page);
+  const ids = await claimIds(page);
+  assert.ok(ids.length >= 15, `${ids.length} claims`);
+  for (const id of ids) await reach(page, id);
+  const drawn = await page.evaluate(() => window.richlazy.article.drawn);
+  for (const id of ids) assert.ok(drawn[id] < 1000, `${id}: ${drawn[id]} ms from view to figure`);
+  // Every figure has ink and says which results it was drawn from (the theory: computed here).
+  for (const id of ids) {
+    const text = await page.locator(`article#${id} .figure-status`).textContent();
+    assert.match(text, id === 'linear-theory' ? /Computed in your browser/ : /^Drawn from results\/\S+\.json/, id);
+  }
+  const verdicts = await page.$$eval('#article .verdict', (v) => v.map((p) => p.dataset.verdict));
+  assert.ok(verdicts.every((v) => ['holds', 'holds in part', 'does not hold here'].includes(v)), verdicts.join());
+  assert.ok(verdicts.includes('does not hold here') && verdicts.includes('holds in part'));
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(offSite(log), []);
+  await context.close();
+});
+
+test('points recompute bit for bit: the live lab demo, a perceptron cell, a phase cell, a grokking point clicked on its figure', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article`);
+  await ready(page);
+  // The demo recomputes its six small lab runs as its section opens.
+  await reach(page, 'rank-demo');
+  const demo = await checks(page, 'rank-demo', 0, 6, 120_000);
+  assert.deepEqual(demo.map((c) => c.match), Array(6).fill(true), JSON.stringify(demo.filter((c) => !c.match)));
+  assert.match(await page.locator('article#rank-demo .checks').textContent(), /✓ the same bits: all \d+ stored numbers match exactly/);
+
+  let from = await check(page, 'plateau', 'P 256, αT 1:');
+  const [cell] = await checks(page, 'plateau', from, 1);
+  assert.equal(cell.match, true, JSON.stringify(cell.diffs));
+
+  from = await check(page, 'phase', 'α 2^0, T 2^-8:');
+  const [ph] = await checks(page, 'phase', from, 1);
+  assert.equal(ph.match, true, JSON.stringify(ph.diffs));
+
+  // The grokking eps sweep's ε 0.1 point, clicked on the canvas where the chart's frame puts it.
+  await reach(page, 'grok-eps');
+  const at = await page.evaluate(() => {
+    const a = window.richlazy.article;
+    const fig = a.figures['grok-eps'], f = a.frames['grok-eps'];
+    const p = fig.points.find((q) => q.x === 0.1);
+    const c = document.querySelector('[data-chart="article-grok-eps"] canvas');
+    const dpr = c.width / c.clientWidth;
+    const x = f[0] + ((Math.log10(p.x) - f[4]) / (f[5] - f[4])) * f[2], y = f[1] + ((f[7] - p.y) / (f[7] - f[6])) * f[3];
+    return { x: x / dpr, y: y / dpr };
+  });
+  from = await page.evaluate(() => window.richlazy.article.checks.length);
+  await page.locator('[data-chart="article-grok-eps"] canvas').click({ position: at });
+  const box = page.locator('article#grok-eps .checks > .ask');
+  assert.match(await box.textContent(), /^Recompute ε 0\.1: grokking 621 epochs/);
+  await box.getByRole('button', { name: 'Start' }).click();
+  const [g] = await checks(page, 'grok-eps', from, 1);
+  assert.equal(g.match, true, JSON.stringify(g.diffs));
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(offSite(log), []);
+  await context.close();
+});
+
+test('a tampered stored number is reported as a mismatch, naming the number', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  const errs = [];
+  page.on('pageerror', (e) => errs.push(e.message));
+  // The served grok-eps.json with ε 0.1's t_test one epoch later (and its amount to match).
+  await page.route('**/results/grok-eps.json', async (route) => {
+    const res = await route.fetch();
+    const j = JSON.parse(await res.text());
+    const r = j.runs.find((x) => x.eps === 0.1);
+    r.t_test += 1;
+    await route.fulfill({ response: res, body: JSON.stringify(j) });
+  });
+  await page.goto(`${server.url}?view=article&section=grok-eps`);
+  await ready(page);
+  const from = await check(page, 'grok-eps', 'ε 0.1:');
+  const [g] = await checks(page, 'grok-eps', from, 1);
+  assert.equal(g.match, false);
+  assert.deepEqual(g.diffs.map((d) => d.key), ['t_test']);
+  assert.match(await page.locator('article#grok-eps .checks li.mismatch').textContent(), /✗ differs from the stored result in 1 of \d+ numbers: t_test stored \d+, now \d+/);
+  assert.deepEqual(errs, []);
+  await context.close();
+});
+
+test('each claim embeds in a sandboxed cross-origin iframe, alone, with its figure', async () => {
+  const { page: top, context: c0 } = await open(browser, `${server.url}?view=article`);
+  await ready(top);
+  const ids = await claimIds(top);
+  // The snippet each claim offers is the iframe used here.
+  const snippet = await top.locator('article#grok-map .embed-it textarea').inputValue();
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?view=article&amp;section=grok-map&amp;embed=1"|^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?view=article&section=grok-map&embed=1"/);
+  await c0.close();
+  for (const id of ids) {
+    const src = `${server.url}?view=article&section=${id}&embed=1`;
+    const parent = await serveHtml(`<!doctype html><title>a blog</title><p>A post.</p>
+      <iframe sandbox="allow-scripts allow-same-origin" src="${src}" width="820" height="720" style="border:0"></iframe>`);
+    const { page, context, log } = await open(browser, parent.url);
+    const frame = () => page.frames().find((f) => f.url().includes('embed=1'));
+    await page.waitForFunction(() => document.querySelector('iframe'));
+    await page.waitForTimeout(300);
+    await frame().waitForFunction((c) => window.richlazy?.article?.drawn?.[c] !== undefined, id, { timeout: 15_000 });
+    const shown = await frame().evaluate(() => [...document.querySelectorAll('[data-claim]')].filter((e) => e.offsetParent !== null).map((e) => e.dataset.claim));
+    assert.deepEqual(shown, [id], `${id}: only its claim is shown`);
+    assert.deepEqual(log.errors, [], id);
+    assert.deepEqual(log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith(parent.url)), [], id);
+    await context.close();
+    await parent.close();
+  }
+});
+
+test('at phone width (390 px) the article does not scroll sideways', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article`, { viewport: { width: 390, height: 844 } });
+  await ready(page);
+  for (const id of await claimIds(page)) await reach(page, id);
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.equal(scroll, client, `${scroll} px wide in ${client}`);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
