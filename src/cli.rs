@@ -188,8 +188,12 @@ fn run(args: &[String]) -> Result<(), String> {
         exp.advance(every);
         progress(&exp, "");
     }
-    if let Status::Diverged { iter } = exp.status() {
-        eprintln!("diverged at iteration {iter}: the loss or the weights stopped being finite");
+    match exp.status() {
+        Status::Diverged { iter } => eprintln!("diverged at iteration {iter}: the loss or the weights stopped being finite"),
+        Status::Silent { iter } => eprintln!(
+            "silent at iteration {iter}: every unit is 0 at the decision step on every probe trial, so the representation alignment is undefined"
+        ),
+        _ => {}
     }
     if flags.has("json") {
         println!("{}", run_json(&exp));

@@ -226,7 +226,39 @@ impl Config {
         }
         let task = self.task();
         errors.extend(self.init.settle(self.hidden, task.n_in(), task.n_out()));
+        if self.floss.on() && self.floss.k > self.hidden {
+            errors.push(SettingError::new(
+                "floss_k",
+                Code::Conflict,
+                format!(
+                    "floss_k: {} is more exponents than the {} units; flossing all {}",
+                    self.floss.k, self.hidden, self.hidden
+                ),
+            ));
+            self.floss.k = self.hidden;
+        }
         errors
+    }
+
+    /// Cautions about settings that are kept (not errors: the command line runs them): flossing
+    /// `floss_k` near or above N/2 exponents. In a ReLU network about half the units are off at a
+    /// step, so the exponents past the active ones lie far below 0, and pushing them to 0 pulls hard
+    /// on W_rec. Where the caution starts, 0.4 N, is our choice.
+    pub fn notices(&self) -> Vec<SettingError> {
+        let (k, n) = (self.floss.k, self.hidden);
+        let mut out = Vec::new();
+        if self.floss.on() && k >= 2 && 5 * k >= 2 * n {
+            out.push(SettingError::new(
+                "floss_k",
+                Code::Notice,
+                format!(
+                    "floss_k: {k} of {n} units is near N/2 or above; about half of a ReLU network's units are off at a step, \
+                     so the exponents past the active ones are far below 0 and flossing them to 0 pulls hard on W_rec \
+                     (kept; the flossing runs in results/ use k = 1)"
+                ),
+            ));
+        }
+        out
     }
 
     /// Every setting as `key=value` pairs (`rank`, `erank`, `signed` and `ei` only
@@ -341,6 +373,25 @@ mod tests {
         assert!(!keys(&Config::default()).contains(&"dt"));
         assert!(!keys(&Config::default()).iter().any(|k| k.starts_with("floss")));
         assert!(keys(&c).contains(&"dt"));
+    }
+
+    #[test]
+    fn floss_k_near_half_of_n_is_a_notice_and_above_n_a_conflict() {
+        let notices = |pairs: &[(&str, &str)]| {
+            let mut c = Config::default();
+            assert!(c.apply(pairs.iter().copied()).is_empty(), "{pairs:?}");
+            c.notices().iter().map(|e| (e.key.clone(), e.code)).collect::<Vec<_>>()
+        };
+        let near = [("hidden", "100"), ("floss", "pre"), ("floss_k", "40")];
+        assert_eq!(notices(&near), vec![("floss_k".to_string(), Code::Notice)]);
+        assert!(notices(&[("hidden", "100"), ("floss", "pre"), ("floss_k", "39")]).is_empty());
+        // Flossing off: floss_k is not used, so nothing to say.
+        assert!(notices(&[("hidden", "100"), ("floss_k", "60")]).is_empty());
+        let mut c = Config::default();
+        let errs = c.apply([("hidden", "20"), ("floss", "pre"), ("floss_k", "30")]);
+        assert_eq!((errs[0].key.as_str(), errs[0].code), ("floss_k", Code::Conflict));
+        assert_eq!(c.floss.k, 20);
+        assert!(c.notices()[0].message.starts_with("floss_k: 20 of 20 units is near N/2"));
     }
 
     #[test]

@@ -32,16 +32,29 @@ pub enum Status {
     Diverged {
         iter: usize,
     },
+    /// Every unit was silent at the decision step on every probe trial at this iteration (or at
+    /// the start), so the representation Gram matrix is zero and its alignment undefined; the
+    /// loss and the weights are finite. A silent ReLU network gets no gradient through W_rec at
+    /// that step either, so the run stops here (an all-silent `dale_rank:1` start does this).
+    Silent {
+        iter: usize,
+    },
 }
 
 impl Status {
-    /// "running", "done" or "diverged", as reports and the page spell it.
+    /// "running", "done", "diverged" or "silent", as reports and the page spell it.
     pub fn key(self) -> &'static str {
         match self {
             Status::Running => "running",
             Status::Done => "done",
             Status::Diverged { .. } => "diverged",
+            Status::Silent { .. } => "silent",
         }
+    }
+
+    /// Over, without final measures (diverged or silent).
+    pub fn failed(self) -> bool {
+        matches!(self, Status::Diverged { .. } | Status::Silent { .. })
     }
 }
 
@@ -226,6 +239,9 @@ impl Experiment {
             [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment, m.lyap_max()];
         if values.iter().all(|v| v.is_finite()) {
             self.history.push(m);
+        } else if !m.rep_alignment.is_finite() && values.iter().filter(|v| !v.is_finite()).count() == 1 {
+            // Only the representation alignment is undefined: a zero Gram matrix, every unit silent.
+            self.status = Status::Silent { iter: self.iter };
         } else {
             self.status = Status::Diverged { iter: self.iter };
         }
@@ -233,9 +249,10 @@ impl Experiment {
 
     /// The latest measures, unless the run diverged.
     pub fn latest(&self) -> Option<&Measures> {
-        match self.status {
-            Status::Diverged { .. } => None,
-            _ => self.history.last(),
+        if self.status.failed() {
+            None
+        } else {
+            self.history.last()
         }
     }
 

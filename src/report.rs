@@ -68,12 +68,19 @@ pub fn run_json(exp: &Experiment) -> Json {
         Status::Diverged { iter } => Json::from(iter),
         _ => Json::Null,
     };
-    obj([
+    let mut pairs = vec![
         ("config", config_json(exp.config())),
         ("status", exp.status().key().into()),
         ("diverged_at", diverged_at),
+    ];
+    // Only a silent run has this key, so every other report keeps its bytes.
+    if let Status::Silent { iter } = exp.status() {
+        pairs.push(("silent_at", Json::from(iter)));
+    }
+    pairs.extend([
         ("initial", initial_json(exp)),
         ("history", Json::Arr(exp.history().iter().map(measures_json).collect())),
         ("final", final_json(exp)),
-    ])
+    ]);
+    obj(pairs)
 }

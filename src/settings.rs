@@ -28,6 +28,8 @@ pub enum Code {
     MissingFile,
     /// Anything else (a malformed file, a hash that is not one).
     Format,
+    /// Not refused: a value kept, with a caution the reader should see (`Config::notices`).
+    Notice,
 }
 
 impl Code {
@@ -43,6 +45,7 @@ impl Code {
             Code::Conflict => "conflict",
             Code::MissingFile => "missing_file",
             Code::Format => "format",
+            Code::Notice => "notice",
         }
     }
 }

@@ -97,6 +97,27 @@ fn a_diverging_run_stops_and_reports_no_measures() {
 }
 
 #[test]
+fn an_all_silent_start_is_reported_as_silent_not_diverged() {
+    // results/dale-2af.json's dale_rank:1 seed 1 (N 300): every unit is 0 at the decision step.
+    let mut c = Config::default();
+    assert!(c.apply([("init", "dale_rank"), ("rank", "1"), ("seed", "1")]).is_empty());
+    let mut exp = Experiment::new(c).unwrap();
+    exp.run_to_end();
+    assert_eq!(exp.status(), Status::Silent { iter: 0 });
+    assert_eq!(exp.status().key(), "silent");
+    assert!(exp.latest().is_none());
+    let j = run_json(&exp).to_string();
+    assert!(
+        j.contains("\"status\":\"silent\",\"diverged_at\":null,\"silent_at\":0,") && j.contains("\"final\":null"),
+        "{j}"
+    );
+    // A run that trains keeps its bytes: no silent_at key.
+    let mut ok = Experiment::new(small(&[])).unwrap();
+    ok.run_to_end();
+    assert!(!run_json(&ok).to_string().contains("silent_at"));
+}
+
+#[test]
 fn paper_sized_rank_starts_have_their_rank() {
     // N 300, seed 0: the rank-30 start is where a faster eigensolver once stalled.
     for rank in ["1", "30", "100"] {

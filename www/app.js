@@ -328,6 +328,8 @@ function onWorkerMessage(r, m) {
     invalidate('lyap', 'lyap-spectrum');
     if (m.status === 'diverged') {
       notice(`${r.label} diverged at iteration ${r.report.diverged_at}: the loss or the weights stopped being finite, so no final measures are reported. Lower the learning rate or the gain.`, 'error');
+    } else if (m.status === 'silent') {
+      notice(`${r.label} is silent at iteration ${r.report.silent_at}: every unit is 0 at the decision step on every probe trial, so the representation alignment is undefined and the run stops without final measures. Nothing blew up: this start (or its training) switched every ReLU off.`, 'warn');
     }
     showProgress();
   }
@@ -493,6 +495,8 @@ function applySettings(obj, { quiet = false } = {}) {
   // A file start without its matrix is not an ignored setting: the drop zone asks for the file.
   s.errors = s.errors.filter((e) => e.code !== 'missing_file');
   if (!quiet) for (const e of s.errors) refused(e, s.config[e.key]);
+  // Kept values with a caution (floss_k near N/2): said once per distinct message.
+  if (!quiet) for (const n of s.notices ?? []) if (n.message !== app.lastNotice) { app.lastNotice = n.message; notice(`${n.message}.`, 'warn'); }
   app.config = s.config;
   fillForm(s.config);
   markFields(form, engineKeys(), s.errors);

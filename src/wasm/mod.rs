@@ -32,12 +32,14 @@ fn lenient(keys: &[String], values: &[String]) -> (Config, Vec<SettingError>) {
     (c, errors)
 }
 
-/// Validates link or form settings: `{"config": {...}, "errors": [{"key", "code", "message"}, ...]}`.
+/// Validates link or form settings: `{"config": {...}, "errors": [{"key", "code", "message"}, ...],
+/// "notices": [...]}` (notices: values kept, with a caution, `Config::notices`).
 /// The page shows the messages, marks the fields by key and uses the config, defaults filled in.
 #[wasm_bindgen]
 pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, errors) = lenient(&keys, &values);
-    obj([("config", config_json(&c)), ("errors", errors_json(&errors))]).to_string()
+    obj([("config", config_json(&c)), ("errors", errors_json(&errors)), ("notices", errors_json(&c.notices()))])
+        .to_string()
 }
 
 /// Checks a `.npy` or `.csv` matrix (`name` gives the format) and keeps it in this engine instance
