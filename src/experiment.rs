@@ -91,7 +91,8 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
     );
     let mut stats = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TASK_STATS);
     let io_cov = io_covariance(&(0..PROBE_BATCHES).map(|_| stats.next_batch()).collect::<Vec<_>>(), task.n_out());
-    let axes = TaskAxes { w_in: &net.w_in.to_f64(), w_out: &net.w_out.to_f64(), io_cov: &io_cov };
+    let fixation = task.input_names().first() == Some(&"fixation");
+    let axes = TaskAxes { w_in: &net.w_in.to_f64(), w_out: &net.w_out.to_f64(), io_cov: &io_cov, fixation };
     net.w_rec = config.init.build(n, &mut Rng::new(config.seed, STREAM_W_REC), &axes).cast();
     net
 }

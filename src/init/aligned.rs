@@ -58,10 +58,14 @@ fn modes(c: &Mat<f64>) -> Vec<(Vec<f64>, Vec<f64>)> {
         .collect()
 }
 
-/// Channel 0 is fixation in every task (input and output), the least
-/// informative direction, so it comes last: rank 1 maps stimulus 1 to choice 1.
-fn fixation_last(mut vs: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
-    vs.rotate_left(1);
+/// Channel 0 is fixation in the neurogym tasks (input and output), the least informative
+/// direction, so it comes last there: rank 1 maps stimulus 1 to choice 1. sMNIST has no fixation
+/// channel (pixel columns in, digits out): its channels keep their order, after the task's modes
+/// (our choice; only ranks beyond its modes reach them).
+fn fixation_last(mut vs: Vec<Vec<f64>>, fixation: bool) -> Vec<Vec<f64>> {
+    if fixation {
+        vs.rotate_left(1);
+    }
     vs
 }
 
@@ -103,8 +107,11 @@ pub fn build(s: &[f64], axes: &TaskAxes) -> Mat<f64> {
         (0..n).map(|r| (0..axes.w_out.rows).map(|c| axes.w_out.at(c, r) * p[c]).sum()).collect()
     };
     let modes = modes(axes.io_cov);
-    let inputs = fixation_last((0..axes.w_in.cols).map(|c| (0..n).map(|r| axes.w_in.at(r, c)).collect()).collect());
-    let readouts = fixation_last((0..axes.w_out.rows).map(|r| axes.w_out.row(r).to_vec()).collect());
+    let inputs = fixation_last(
+        (0..axes.w_in.cols).map(|c| (0..n).map(|r| axes.w_in.at(r, c)).collect()).collect(),
+        axes.fixation,
+    );
+    let readouts = fixation_last((0..axes.w_out.rows).map(|r| axes.w_out.row(r).to_vec()).collect(), axes.fixation);
     let mode_in: Vec<Vec<f64>> = modes.iter().map(|(q, _)| into_hidden(q)).collect();
     let mode_out: Vec<Vec<f64>> = modes.iter().map(|(_, p)| onto_readout(p)).collect();
     let u = frame(&[&mode_out, &readouts, &inputs]);
@@ -143,7 +150,7 @@ mod tests {
         let w_out = Mat::from_fn(3, n, |_, _| rng.normal());
         // Inputs (fixation, s1, s2) to answers (fixate, 1, 2): s1 - s2 predicts answer 1 - answer 2.
         let io_cov = Mat::from_vec(3, 3, vec![0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, -1.0, 1.0]);
-        let axes = TaskAxes { w_in: &w_in, w_out: &w_out, io_cov: &io_cov };
+        let axes = TaskAxes { w_in: &w_in, w_out: &w_out, io_cov: &io_cov, fixation: true };
         let w = build(&[5.0, 2.0], &axes);
         let s = singular_values(&w);
         assert!((s[0] - 5.0).abs() < 1e-9 && (s[1] - 2.0).abs() < 1e-9 && s[2] < 1e-6, "{:?}", &s[..3]);
@@ -165,5 +172,25 @@ mod tests {
             z.iter_mut().zip(&b).for_each(|(a, b)| *a -= p * b);
         }
         assert!(hidden(&w, &z).iter().map(|x| x * x).sum::<f64>() < 1e-18);
+    }
+
+    #[test]
+    fn without_a_fixation_channel_the_first_input_channel_is_not_moved_last() {
+        // No input-answer modes (a zero covariance): the rank-1 start reads the first raw input
+        // direction, channel 1 where channel 0 is fixation, channel 0 on sMNIST.
+        let n = 40;
+        let mut rng = Rng::new(5, 0);
+        let w_in = Mat::from_fn(n, 3, |_, _| rng.normal());
+        let w_out = Mat::from_fn(3, n, |_, _| rng.normal());
+        let io_cov = Mat::zeros(3, 3);
+        let column = |c: usize| -> Vec<f64> { (0..n).map(|r| w_in.at(r, c)).collect() };
+        // W = u v^T: its rows all lie along v, so any row's cosine with a column says which it reads.
+        let reads = |fixation: bool| -> Vec<f64> {
+            let w = build(&[1.0], &TaskAxes { w_in: &w_in, w_out: &w_out, io_cov: &io_cov, fixation });
+            let r = (0..n).max_by(|&a, &b| w.row(a)[0].abs().total_cmp(&w.row(b)[0].abs())).unwrap();
+            (0..3).map(|c| cos(w.row(r), &column(c)).abs()).collect()
+        };
+        assert!(reads(true)[1] > 0.999, "{:?}", reads(true));
+        assert!(reads(false)[0] > 0.999, "{:?}", reads(false));
     }
 }

@@ -157,6 +157,9 @@ pub struct TaskAxes<'a> {
     pub w_out: &'a Mat<f64>,
     /// n_out x n_in: the task's input-answer cross-covariance (`io_covariance`).
     pub io_cov: &'a Mat<f64>,
+    /// Whether input and output channel 0 are fixation (the neurogym tasks; not sMNIST, whose
+    /// inputs are pixel columns and outputs digits).
+    pub fixation: bool,
 }
 
 /// The paper's start: a Gaussian of gain 1.25.
@@ -405,7 +408,7 @@ mod tests {
 
     fn build(spec: InitSpec, n: usize) -> (Mat<f64>, Mat<f64>) {
         let (w_in, w_out, io_cov) = axes_for(n, &mut Rng::new(9, 9));
-        let axes = TaskAxes { w_in: &w_in, w_out: &w_out, io_cov: &io_cov };
+        let axes = TaskAxes { w_in: &w_in, w_out: &w_out, io_cov: &io_cov, fixation: true };
         let gaussian = InitSpec { family: family("gaussian").unwrap(), ..spec }.build(n, &mut Rng::new(4, 1), &axes);
         (spec.build(n, &mut Rng::new(4, 1), &axes), gaussian)
     }

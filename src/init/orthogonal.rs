@@ -25,7 +25,7 @@ mod tests {
 
     fn build(scale: Scale, n: usize, seed: u64) -> (Mat<f64>, Mat<f64>) {
         let z = Mat::zeros(1, 1);
-        let axes = TaskAxes { w_in: &z, w_out: &z, io_cov: &z };
+        let axes = TaskAxes { w_in: &z, w_out: &z, io_cov: &z, fixation: false };
         let spec = |key| InitSpec { scale, ..InitSpec::new(key) };
         let w = spec("orthogonal").build(n, &mut Rng::new(seed, 1), &axes);
         let g = spec("gaussian").build(n, &mut Rng::new(seed, 1), &axes);
