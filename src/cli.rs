@@ -2,10 +2,10 @@
 
 use crate::config::Config;
 use crate::experiment::{Experiment, Status};
-use crate::json::{obj, Json};
-use crate::metrics::mean_sd;
-use crate::report::{config_json, run_json};
-use crate::sweep::{grid, named, parse_variants, prefixed, Variant};
+use crate::json::Json;
+use crate::report::run_json;
+use crate::sweep::Control;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
@@ -63,6 +63,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             _ => Err("usage: richlazy sgd perceptron|grid|merge [--key value ...] (see richlazy sgd --help)".into()),
         },
         "grok" => study("grok", rest),
+        "merge" => merge(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             print!("{}", families_help());
@@ -179,7 +180,8 @@ fn progress(exp: &Experiment, label: &str) {
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args)?;
+    let mut flags = Flags::parse(args)?;
+    let weights = flags.take("save_weights");
     let config = flags.config()?;
     let mut exp = Experiment::new(config)?;
     progress(&exp, "");
@@ -195,6 +197,9 @@ fn run(args: &[String]) -> Result<(), String> {
         ),
         _ => {}
     }
+    if let Some(dir) = weights {
+        crate::report::save_weights(&exp, std::path::Path::new(&dir))?;
+    }
     if flags.has("json") {
         println!("{}", run_json(&exp));
     } else if let Some(f) = crate::report::final_json(&exp).to_string().into() {
@@ -203,246 +208,52 @@ fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-const SUMMARY: [&str; 9] = [
-    "loss",
-    "accuracy",
-    "weight_change",
-    "weight_change_rel",
-    "sign_similarity",
-    "rep_alignment",
-    "kernel_alignment",
-    "erank_entropy",
-    "lyap_max",
-];
-
-/// The sweep's items: `--figure paper|local` (a named figure, which also
-/// sets its base settings under the command line's), or every combination of
-/// `--inits rank:30,aligned:1` (`--inits paper`: the paper's starts; `--ranks
-/// 1,30`: bare ranks), `--rules`, `--gains` and `--flosses`.
-fn variants(flags: &mut Flags) -> Result<Vec<Variant>, String> {
-    let figure = match flags.take("figure") {
-        Some(name) => Some(named(&name).ok_or_else(|| format!("--figure: '{name}' is not one of paper, local, gain"))?),
-        None => None,
-    };
-    let inits = match (flags.take("inits"), flags.take("ranks")) {
-        (Some(l), _) if l == "paper" => named("paper").unwrap().0,
-        (Some(l), _) | (None, Some(l)) => l,
-        (None, None) => String::new(),
-    };
-    let lists = [
-        inits,
-        prefixed("rule", &flags.take("rules").unwrap_or_default()),
-        prefixed("gain", &flags.take("gains").unwrap_or_default()),
-        prefixed("floss", &flags.take("flosses").unwrap_or_default()),
-    ];
-    let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
-    if let Some((figure_list, base)) = figure {
-        // The figure's base goes first, so that the command line's own settings win.
-        let mut pairs: Vec<(String, String)> = base
-            .iter()
-            .filter(|(k, _)| !flags.pairs.iter().any(|(g, _)| g == k))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        pairs.append(&mut flags.pairs);
-        flags.pairs = pairs;
-        list = if list.is_empty() { figure_list } else { grid(&[&figure_list, &list]) };
+/// The command line's drive of a long call: the machine's cores (or `--threads`), no cancel (Ctrl-C
+/// ends the process), progress lines on stderr.
+fn control_progress(name: &str) -> impl Fn(usize, usize, &str) + Sync + '_ {
+    let t0 = Instant::now();
+    let last = std::sync::Mutex::new(0.0);
+    move |done, total, label| {
+        if label != name {
+            // A sweep's run finished: one line each.
+            eprintln!("[{done}/{total}] {label}");
+            return;
+        }
+        // A study's units: a line every 5 seconds.
+        let s = t0.elapsed().as_secs_f64();
+        let mut last = last.lock().unwrap();
+        if s - *last > 5.0 && done < total {
+            *last = s;
+            eprintln!("{name}: {done} of {total} ({s:.0} s)");
+        }
     }
-    if list.is_empty() {
-        list = "1,30,100,300".into();
-    }
-    parse_variants(&list).map_err(|e| format!("sweep: {e}"))
 }
 
-fn sweep(args: &[String]) -> Result<(), String> {
-    let mut flags = Flags::parse(args)?;
-    let variants = variants(&mut flags)?;
-    let save = flags.take("save");
-    let seeds = flags
-        .take("seeds")
-        .map(|s| s.parse::<u64>().map_err(|_| format!("--seeds: '{s}' is not a whole number")))
-        .transpose()?
-        .unwrap_or(3);
-    let threads = match flags.take("threads") {
-        Some(t) => t.parse::<usize>().map_err(|_| format!("--threads: '{t}' is not a whole number"))?.max(1),
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let base = flags.config()?;
-    let mut jobs = Vec::new();
-    for v in &variants {
-        for s in 0..seeds {
-            let mut c = base.clone();
-            let seed = (base.seed + s).to_string();
-            let pairs = v.pairs.iter().map(|(k, val)| (*k, val.as_str())).chain([("seed", seed.as_str())]);
-            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.message.clone()))?;
-            jobs.push(c);
-        }
-    }
-    let results = run_parallel(jobs, threads)?;
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
-    let per_variant = results.chunks(seeds.max(1) as usize);
-    let mut rows = Vec::new();
-    for (v, chunk) in variants.iter().zip(per_variant) {
-        let runs: Vec<&Json> = chunk.iter().map(|(_, j)| j).collect();
-        let finals: Vec<&Json> = runs.iter().filter_map(|j| field(j, "final")).filter(|f| **f != Json::Null).collect();
-        let initial = |key: &str| -> Vec<f64> {
-            runs.iter().filter_map(|j| field(j, "initial").and_then(|i| num(i, key))).collect()
-        };
-        let mut stats = vec![
-            ("init".to_string(), Json::from(v.label.as_str())),
-            ("runs".into(), runs.len().into()),
-            ("diverged".into(), (runs.len() - finals.len()).into()),
-        ];
-        stats.push(("initial_erank_entropy".into(), mean_sd(&initial("erank_entropy")).0.into()));
-        let (m, sd) = mean_sd(&initial("lyap_max"));
-        stats.push(("initial_lyap_max".into(), obj([("mean", m.into()), ("sd", sd.into())])));
-        for key in SUMMARY {
-            let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
-            let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
-            stats.push((key.to_string(), obj([("mean", m.into()), ("sd", sd.into())])));
-        }
-        rows.push(Json::Obj(stats));
-    }
-    let report = || {
-        let runs = Json::Arr(results.iter().map(|(_, j)| j.clone()).collect());
-        obj([
-            ("base", config_json(&base)),
-            ("seeds", seeds.into()),
-            ("summary", Json::Arr(rows.clone())),
-            ("runs", runs),
-        ])
-    };
+/// Writes the report to `--save FILE` and prints it (`--json`) or the table.
+fn emit(flags: &Flags, save: Option<String>, report: &Json, table: &str) -> Result<(), String> {
     if let Some(path) = save {
-        std::fs::write(&path, format!("{}\n", report())).map_err(|e| format!("--save {path}: {e}"))?;
+        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
     }
     if flags.has("json") {
-        println!("{}", report());
+        println!("{report}");
     } else {
-        print_table(&base, seeds, &rows);
+        print!("{table}");
     }
     Ok(())
 }
 
-fn field<'a>(j: &'a Json, key: &str) -> Option<&'a Json> {
-    match j {
-        Json::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-        _ => None,
-    }
-}
-
-fn num(j: &Json, key: &str) -> Option<f64> {
-    match field(j, key)? {
-        Json::Num(x) if x.is_finite() => Some(*x),
-        _ => None,
-    }
-}
-
-/// "rank:30 bptt g 1.25", "connectome eprop g 0.5 floss pre local k 1": a run's start, rule, gain and flossing, for progress lines.
-fn run_label(c: &Config) -> String {
-    let start = match (c.rank(), c.erank()) {
-        (Some(r), _) => format!("{}:{r}", c.init.key()),
-        (_, Some(e)) => format!("{}:{e}", c.init.key()),
-        _ => c.init.key().to_string(),
-    };
-    let floss = if c.floss.on() {
-        format!(" floss {} {} k {}", c.floss.when.key(), c.floss.mode.key(), c.floss.k)
-    } else {
-        String::new()
-    };
-    format!("{start} {} g {}{floss}", c.rule.key(), c.init.gain)
-}
-
-fn print_table(base: &Config, seeds: u64, rows: &[Json]) {
-    println!(
-        "sweep: task {}, dt {} ms, N {}, {} iterations, {} lr {}, {} seeds from {} (mean +- sd over non-diverged seeds; lambda per step)",
-        base.task.key(),
-        base.dt,
-        base.hidden,
-        base.iters,
-        base.optimizer.key(),
-        base.optimizer.lr(),
-        seeds,
-        base.seed
-    );
-    let w = rows.iter().filter_map(|r| match field(r, "init") {
-        Some(Json::Str(s)) => Some(s.len()),
-        _ => None,
-    });
-    let w = w.max().unwrap_or(4).max(4);
-    println!(
-        "{:>w$} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
-        "init",
-        "erank0",
-        "div",
-        "loss",
-        "accuracy",
-        "dW_rec",
-        "dW_rec rel",
-        "sign sim",
-        "rep align",
-        "kernel align",
-        "lyap_max 0",
-        "lyap_max end"
-    );
-    for r in rows {
-        let cell = |k: &str| match field(r, k) {
-            Some(s) => format!("{:.4} +- {:.4}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
-            None => "-".into(),
-        };
-        println!(
-            "{:>w$} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
-            match field(r, "init") {
-                Some(Json::Str(s)) => s.as_str(),
-                _ => "?",
-            },
-            num(r, "initial_erank_entropy").unwrap_or(f64::NAN),
-            num(r, "diverged").unwrap_or(0.0),
-            cell("loss"),
-            cell("accuracy"),
-            cell("weight_change"),
-            cell("weight_change_rel"),
-            cell("sign_similarity"),
-            cell("rep_alignment"),
-            cell("kernel_alignment"),
-            cell("initial_lyap_max"),
-            cell("lyap_max")
-        );
-    }
-}
-
-/// Runs every configuration to the end on `threads` threads; results in job order.
-fn run_parallel(jobs: Vec<Config>, threads: usize) -> Result<Vec<(Config, Json)>, String> {
-    let total = jobs.len();
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
-    let done = std::sync::Mutex::new(Vec::with_capacity(total));
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(total) {
-            s.spawn(|| loop {
-                let Some((i, c)) = queue.lock().unwrap().next() else { break };
-                let t0 = Instant::now();
-                let result = Experiment::new(c.clone()).map(|mut exp| {
-                    exp.run_to_end();
-                    run_json(&exp)
-                });
-                let mut d = done.lock().unwrap();
-                let summary = match &result {
-                    Ok(j) => field(j, "final").map_or("-".into(), |f| f.to_string()),
-                    Err(e) => e.clone(),
-                };
-                eprintln!(
-                    "[{}/{}] {} seed {} in {:.1}s: {summary}",
-                    d.len() + 1,
-                    total,
-                    run_label(&c),
-                    c.seed,
-                    t0.elapsed().as_secs_f64()
-                );
-                d.push((i, c, result));
-            });
-        }
-    });
-    let mut done = done.into_inner().unwrap();
-    done.sort_by_key(|(i, _, _)| *i);
-    done.into_iter().map(|(_, c, r)| r.map(|j| (c, j))).collect()
+fn sweep(args: &[String]) -> Result<(), String> {
+    let mut flags = Flags::parse(args)?;
+    let save = flags.take("save");
+    let cancel = AtomicBool::new(false);
+    let progress = control_progress("sweep");
+    let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    let (report, table) = crate::sweep::sweep(&flags.pairs, &ctl)?;
+    emit(&flags, save, &report, &table)
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
@@ -497,50 +308,26 @@ fn theory(args: &[String]) -> Result<(), String> {
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
 /// (`--json`), or both (`--save FILE`). Progress goes to stderr.
 fn study(name: &str, args: &[String]) -> Result<(), String> {
-    let spec = crate::studies::find(name)?;
+    crate::studies::find(name)?;
     let mut flags = Flags::parse(args)?;
     let save = flags.take("save");
-    let (values, errors) = spec.values(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    if let Some(e) = errors.into_iter().next() {
-        return Err(e.message);
-    }
-    let mut run = (spec.open)(&values)?;
-    // Settings valid one by one but not together (a map cell past the map) are refused like a bad flag.
-    if let Some(Json::Str(e)) = field(&run.report(), "error") {
-        return Err(e.clone());
-    }
     let t0 = Instant::now();
-    let mut last = 0.0;
-    while run.advance(1) {
-        let s = t0.elapsed().as_secs_f64();
-        if s - last > 5.0 {
-            last = s;
-            if let Some((done, total)) = done_total(&run.progress()) {
-                eprintln!("{name}: {done} of {total} ({s:.0} s)");
-            }
-        }
-    }
-    run.progress();
-    let report = run.report().to_string();
-    if let Some(path) = save {
-        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
-    }
-    if flags.switches.iter().any(|s| s == "json") {
-        println!("{report}");
-    } else {
-        print!("{}", run.table());
-    }
+    let cancel = AtomicBool::new(false);
+    let progress = control_progress(name);
+    let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    let (report, table) = crate::sweep::study(name, &flags.pairs, &ctl)?;
+    emit(&flags, save, &report, &table)?;
     eprintln!("{name}: {:.1} s", t0.elapsed().as_secs_f64());
     Ok(())
 }
 
-/// `richlazy sgd merge FILES [--save F] [--json]`: shards of one phase diagram as one report.
+/// `richlazy merge FILES [--save F] [--json]`: the shards of any sharded sweep or study as one report.
 fn merge(args: &[String]) -> Result<(), String> {
     let (mut files, mut save, mut json, mut it) = (Vec::new(), None, false, args.iter());
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
-            "--save" => save = Some(it.next().ok_or("--save needs a path")?),
+            "--save" => save = Some(it.next().ok_or("--save needs a path")?.clone()),
             f if f.starts_with("--") => return Err(format!("merge: unexpected argument '{f}'")),
             f => files.push(f),
         }
@@ -549,22 +336,7 @@ fn merge(args: &[String]) -> Result<(), String> {
         .iter()
         .map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let merge = crate::studies::find("phase")?.merge.ok_or("merge: the phase diagram has no merge")?;
-    let (report, table) = merge(&texts)?;
-    if let Some(path) = save {
-        std::fs::write(path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
-    }
-    if json {
-        println!("{report}");
-    } else {
-        print!("{table}");
-    }
-    Ok(())
-}
-
-fn done_total(p: &Json) -> Option<(f64, f64)> {
-    match (field(p, "done")?, field(p, "total")?) {
-        (Json::Num(d), Json::Num(t)) => Some((*d, *t)),
-        _ => None,
-    }
+    let (report, table) = crate::sweep::merge(&texts)?;
+    let flags = Flags { pairs: Vec::new(), switches: if json { vec!["json".into()] } else { Vec::new() } };
+    emit(&flags, save, &report, &table)
 }

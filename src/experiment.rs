@@ -58,6 +58,15 @@ impl Status {
     }
 }
 
+/// A run's weights as the engine holds them (rows x cols, row-major): W_in N x n_in, W_rec N x N,
+/// W_out n_out x N in f32; W_rec0 (W_rec at iteration 0, after any pre-flossing) N x N in f64.
+pub struct Weights<'a> {
+    pub w_in: &'a Mat<f32>,
+    pub w_rec0: &'a Mat<f64>,
+    pub w_rec: &'a Mat<f32>,
+    pub w_out: &'a Mat<f32>,
+}
+
 pub struct Experiment {
     config: Config,
     net: Rnn<f32>,
@@ -163,6 +172,9 @@ impl Experiment {
     }
     pub fn net(&self) -> &Rnn<f32> {
         &self.net
+    }
+    pub fn weights(&self) -> Weights<'_> {
+        Weights { w_in: &self.net.w_in, w_rec0: self.baseline.w_rec0(), w_rec: &self.net.w_rec, w_out: &self.net.w_out }
     }
     pub fn iter(&self) -> usize {
         self.iter

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
+use crate::linalg::Mat;
 use crate::metrics::{erank_entropy, erank_pr, Measures};
 
 pub fn config_json(c: &Config) -> Json {
@@ -83,4 +84,56 @@ pub fn run_json(exp: &Experiment) -> Json {
         ("final", final_json(exp)),
     ]);
     obj(pairs)
+}
+
+/// An element type that `.npy` files name (`<f4`, `<f8`: little-endian).
+pub trait NpyElem: Copy {
+    const DESCR: &'static str;
+    fn put(self, out: &mut Vec<u8>);
+}
+impl NpyElem for f32 {
+    const DESCR: &'static str = "<f4";
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+impl NpyElem for f64 {
+    const DESCR: &'static str = "<f8";
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+/// A matrix as a `.npy` v1.0 file: C order, its rows x cols, its own element type.
+pub fn npy<T: NpyElem>(m: &Mat<T>) -> Vec<u8> {
+    let mut header =
+        format!("{{'descr': '{}', 'fortran_order': False, 'shape': ({}, {}), }}", T::DESCR, m.rows, m.cols);
+    // The magic, version and length take 10 bytes; the header ends in a newline at a multiple of 64.
+    let pad = (64 - (10 + header.len() + 1) % 64) % 64;
+    header.push_str(&" ".repeat(pad));
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for &x in &m.data {
+        x.put(&mut out);
+    }
+    out
+}
+
+/// The four weight files of a run (name, bytes): W_in, W_rec0, W_rec, W_out.
+pub fn weight_files(exp: &Experiment) -> [(&'static str, Vec<u8>); 4] {
+    let w = exp.weights();
+    [("W_in.npy", npy(w.w_in)), ("W_rec0.npy", npy(w.w_rec0)), ("W_rec.npy", npy(w.w_rec)), ("W_out.npy", npy(w.w_out))]
+}
+
+/// `run --save_weights DIR`: the four weight files into `dir` (made if missing).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn save_weights(exp: &Experiment, dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("save_weights {}: {e}", dir.display()))?;
+    for (name, bytes) in weight_files(exp) {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("save_weights {}: {e}", path.display()))?;
+    }
+    Ok(())
 }

@@ -133,6 +133,11 @@ impl Spectrum {
 }
 
 impl Baseline {
+    /// W_rec at iteration 0 (after any pre-flossing): what the weight change is measured from.
+    pub fn w_rec0(&self) -> &Mat<f64> {
+        &self.w_rec
+    }
+
     pub fn take<T: Real>(net: &Rnn<T>, probe: &Probe) -> Self {
         let run = probe.run(net);
         Baseline {

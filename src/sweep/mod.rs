@@ -1,0 +1,444 @@
+//! The long calls the command line and the Python package share, so that their JSON is the same
+//! bytes by construction: `sweep` (the lab's runs for every item of a list, in threads), `study` (a
+//! registered study run to the end) and `merge` (shards of either as the whole run's report). Each
+//! takes the command line's `--key value` pairs and a [`Control`]: threads, a cancel flag, progress.
+
+mod shard;
+mod variants;
+
+pub use shard::{interleave, Shard, MAX_SHARDS};
+pub use variants::*;
+
+use crate::config::Config;
+use crate::experiment::{Experiment, Status};
+use crate::json::{obj, Json};
+use crate::metrics::mean_sd;
+use crate::report::{config_json, run_json};
+use crate::settings::{Kind, Param};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// How a long call is driven from outside: threads for independent runs, a flag that stops it
+/// (checked between runs and between a run's chunks of iterations or a study's units), and a
+/// progress callback (done, total, a short label).
+pub struct Control<'a> {
+    pub threads: usize,
+    pub cancel: &'a AtomicBool,
+    pub progress: &'a (dyn Fn(usize, usize, &str) + Sync),
+}
+
+impl Control<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// The error a cancelled call returns (nothing else returns it).
+pub const CANCELLED: &str = "cancelled";
+
+/// The sweep's own settings (the lab's settings come on top: `lab` in `studies`).
+pub const PARAMS: [Param; 10] = [
+    Param {
+        key: "inits",
+        default: "",
+        kind: Kind::Text,
+        help: "starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper",
+    },
+    Param { key: "ranks", default: "", kind: Kind::Text, help: "bare ranks (1,30,100,300 when no list is given)" },
+    Param {
+        key: "rules",
+        default: "",
+        kind: Kind::Text,
+        help: "learning rules to cross with the starts (bptt,eprop,rflo)",
+    },
+    Param { key: "gains", default: "", kind: Kind::Text, help: "gains to cross with them" },
+    Param {
+        key: "flosses",
+        default: "",
+        kind: Kind::Text,
+        help: "flossing settings to cross with them (none,pre,...)",
+    },
+    Param::menu("figure", "", &["paper", "local", "gain"], &[], "a named figure at its own base settings"),
+    Param::int("seeds", "3", 1, 1000, "seeds per item"),
+    Param {
+        key: "shard",
+        default: "0/1",
+        kind: Kind::Text,
+        help: "run the runs i with i mod N = K (K/N); richlazy merge joins the shards",
+    },
+    Param::int("threads", "", 1, 1024, "runs in parallel [default: the machine's cores]"),
+    Param {
+        key: "save_weights",
+        default: "",
+        kind: Kind::Text,
+        help: "(run only) a folder for W_in.npy, W_rec0.npy, W_rec.npy, W_out.npy",
+    },
+];
+
+/// A pair's value, removed from the pairs.
+fn take(pairs: &mut Vec<(String, String)>, key: &str) -> Option<String> {
+    let i = pairs.iter().position(|(k, _)| k == key)?;
+    Some(pairs.remove(i).1)
+}
+
+/// A sweep setting checked against `PARAMS` (the message names the key).
+fn checked(pairs: &mut Vec<(String, String)>, key: &str) -> Result<Option<String>, String> {
+    let p = PARAMS.iter().find(|p| p.key == key).expect("a sweep setting");
+    take(pairs, key).map(|v| p.check(&v).map_err(|e| e.message)).transpose()
+}
+
+/// The lab's settings from pairs; any bad value is an error naming the key.
+pub fn config(pairs: &[(String, String)]) -> Result<Config, String> {
+    let mut c = Config::default();
+    let errors = c.apply(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    errors.first().map_or(Ok(c), |e| Err(e.message.clone()))
+}
+
+/// The sweep's items: `figure` (a named figure, which also sets its base settings under the
+/// caller's), or every combination of `inits` (`paper`: the paper's starts; `ranks`: bare ranks),
+/// `rules`, `gains` and `flosses`.
+fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
+    let figure = match checked(pairs, "figure")? {
+        Some(name) => Some(named(&name).ok_or_else(|| format!("figure: '{name}' is not one of paper, local, gain"))?),
+        None => None,
+    };
+    let inits = match (take(pairs, "inits"), take(pairs, "ranks")) {
+        (Some(l), _) if l == "paper" => named("paper").unwrap().0,
+        (Some(l), _) | (None, Some(l)) => l,
+        (None, None) => String::new(),
+    };
+    let lists = [
+        inits,
+        prefixed("rule", &take(pairs, "rules").unwrap_or_default()),
+        prefixed("gain", &take(pairs, "gains").unwrap_or_default()),
+        prefixed("floss", &take(pairs, "flosses").unwrap_or_default()),
+    ];
+    let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
+    if let Some((figure_list, base)) = figure {
+        // The figure's base goes first, so that the caller's own settings win.
+        let mut with_base: Vec<(String, String)> = base
+            .iter()
+            .filter(|(k, _)| !pairs.iter().any(|(g, _)| g == k))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        with_base.append(pairs);
+        *pairs = with_base;
+        list = if list.is_empty() { figure_list } else { grid(&[&figure_list, &list]) };
+    }
+    if list.is_empty() {
+        list = "1,30,100,300".into();
+    }
+    parse_variants(&list).map_err(|e| format!("sweep: {e}"))
+}
+
+/// `richlazy sweep` without the printing: (the report `--json` writes, the table). The runs are
+/// numbered item-major, seed-minor; `shard` K/N runs those with i mod N = K and reports them with
+/// the items' labels (no summary), for `merge`.
+pub fn sweep(pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), String> {
+    let mut pairs = pairs.to_vec();
+    let variants = variants(&mut pairs)?;
+    let seeds: u64 = checked(&mut pairs, "seeds")?.map_or(3, |s| s.parse().expect("checked"));
+    let shard = take(&mut pairs, "shard").map_or(Ok(Shard::WHOLE), |s| Shard::parse(&s))?;
+    let threads = checked(&mut pairs, "threads")?.map_or(ctl.threads, |t| t.parse().expect("checked")).max(1);
+    let base = config(&pairs)?;
+    let (mut jobs, mut i) = (Vec::new(), 0);
+    for v in &variants {
+        for s in 0..seeds {
+            let mut c = base.clone();
+            let seed = (base.seed + s).to_string();
+            let pairs = v.pairs.iter().map(|(k, val)| (*k, val.as_str())).chain([("seed", seed.as_str())]);
+            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.message.clone()))?;
+            if shard.owns(i) {
+                jobs.push(c);
+            }
+            i += 1;
+        }
+    }
+    let runs = run_parallel(jobs, threads, ctl)?;
+    let labels: Vec<String> = variants.iter().map(|v| v.label.clone()).collect();
+    if shard.is_whole() {
+        return Ok(whole(&base, seeds, &labels, runs));
+    }
+    let report = obj([
+        ("base", config_json(&base)),
+        ("seeds", seeds.into()),
+        ("shard", shard.key().into()),
+        ("items", Json::Arr(labels.iter().map(|l| Json::from(l.as_str())).collect())),
+        ("runs", Json::Arr(runs)),
+    ]);
+    let table = format!(
+        "sweep shard {} of {} runs ({} items x {seeds} seeds); richlazy merge joins the shards\n",
+        shard.key(),
+        labels.len() * seeds as usize,
+        labels.len()
+    );
+    Ok((report, table))
+}
+
+const SUMMARY: [&str; 9] = [
+    "loss",
+    "accuracy",
+    "weight_change",
+    "weight_change_rel",
+    "sign_similarity",
+    "rep_alignment",
+    "kernel_alignment",
+    "erank_entropy",
+    "lyap_max",
+];
+
+/// The whole sweep's report and table from every run in order: what an unsharded sweep writes
+/// and what `merge` rebuilds from shards.
+fn whole(base: &Config, seeds: u64, labels: &[String], runs: Vec<Json>) -> (Json, String) {
+    let mut rows = Vec::new();
+    for (label, chunk) in labels.iter().zip(runs.chunks(seeds.max(1) as usize)) {
+        let finals: Vec<&Json> = chunk.iter().filter_map(|j| j.get("final")).filter(|f| **f != Json::Null).collect();
+        let initial = |key: &str| -> Vec<f64> {
+            chunk.iter().filter_map(|j| j.get("initial").and_then(|i| num(i, key))).collect()
+        };
+        let mut stats = vec![
+            ("init".to_string(), Json::from(label.as_str())),
+            ("runs".into(), chunk.len().into()),
+            ("diverged".into(), (chunk.len() - finals.len()).into()),
+        ];
+        stats.push(("initial_erank_entropy".into(), mean_sd(&initial("erank_entropy")).0.into()));
+        let (m, sd) = mean_sd(&initial("lyap_max"));
+        stats.push(("initial_lyap_max".into(), obj([("mean", m.into()), ("sd", sd.into())])));
+        for key in SUMMARY {
+            let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
+            let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
+            stats.push((key.to_string(), obj([("mean", m.into()), ("sd", sd.into())])));
+        }
+        rows.push(Json::Obj(stats));
+    }
+    let table = table(base, seeds, &rows);
+    let report = obj([
+        ("base", config_json(base)),
+        ("seeds", seeds.into()),
+        ("summary", Json::Arr(rows)),
+        ("runs", Json::Arr(runs)),
+    ]);
+    (report, table)
+}
+
+fn num(j: &Json, key: &str) -> Option<f64> {
+    match j.get(key)? {
+        Json::Num(x) if x.is_finite() => Some(*x),
+        _ => None,
+    }
+}
+
+/// "rank:30 bptt g 1.25", "connectome eprop g 0.5 floss pre local k 1": a run's start, rule, gain and flossing, for progress lines.
+fn run_label(c: &Config) -> String {
+    let start = match (c.rank(), c.erank()) {
+        (Some(r), _) => format!("{}:{r}", c.init.key()),
+        (_, Some(e)) => format!("{}:{e}", c.init.key()),
+        _ => c.init.key().to_string(),
+    };
+    let floss = if c.floss.on() {
+        format!(" floss {} {} k {}", c.floss.when.key(), c.floss.mode.key(), c.floss.k)
+    } else {
+        String::new()
+    };
+    format!("{start} {} g {}{floss}", c.rule.key(), c.init.gain)
+}
+
+/// The table of final measures.
+fn table(base: &Config, seeds: u64, rows: &[Json]) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "sweep: task {}, dt {} ms, N {}, {} iterations, {} lr {}, {} seeds from {} (mean +- sd over non-diverged seeds; lambda per step)\n",
+        base.task.key(),
+        base.dt,
+        base.hidden,
+        base.iters,
+        base.optimizer.key(),
+        base.optimizer.lr(),
+        seeds,
+        base.seed
+    );
+    let w = rows.iter().filter_map(|r| match r.get("init") {
+        Some(Json::Str(s)) => Some(s.len()),
+        _ => None,
+    });
+    let w = w.max().unwrap_or(4).max(4);
+    let _ = writeln!(
+        out,
+        "{:>w$} {:>7} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+        "init",
+        "erank0",
+        "div",
+        "loss",
+        "accuracy",
+        "dW_rec",
+        "dW_rec rel",
+        "sign sim",
+        "rep align",
+        "kernel align",
+        "lyap_max 0",
+        "lyap_max end"
+    );
+    for r in rows {
+        let cell = |k: &str| match r.get(k) {
+            Some(s) => format!("{:.4} +- {:.4}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            out,
+            "{:>w$} {:>7.1} {:>4} | {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+            match r.get("init") {
+                Some(Json::Str(s)) => s.as_str(),
+                _ => "?",
+            },
+            num(r, "initial_erank_entropy").unwrap_or(f64::NAN),
+            num(r, "diverged").unwrap_or(0.0),
+            cell("loss"),
+            cell("accuracy"),
+            cell("weight_change"),
+            cell("weight_change_rel"),
+            cell("sign_similarity"),
+            cell("rep_alignment"),
+            cell("kernel_alignment"),
+            cell("initial_lyap_max"),
+            cell("lyap_max")
+        );
+    }
+    out
+}
+
+/// Runs every configuration to the end on `threads` threads (each run single-threaded inside, so
+/// that the cores are not oversubscribed); the runs' reports in job order.
+fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<Json>, String> {
+    let total = jobs.len();
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(total));
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(total) {
+            s.spawn(|| loop {
+                if ctl.cancelled() {
+                    break;
+                }
+                let Some((i, c)) = queue.lock().unwrap().next() else { break };
+                let t0 = Instant::now();
+                let result = Experiment::new(c.clone()).and_then(|mut exp| {
+                    let every = exp.config().every.max(1);
+                    while exp.status() == Status::Running {
+                        if ctl.cancelled() {
+                            return Err(CANCELLED.to_string());
+                        }
+                        exp.advance(every);
+                    }
+                    Ok(run_json(&exp))
+                });
+                let mut d = done.lock().unwrap();
+                let summary = match &result {
+                    Ok(j) => j.get("final").map_or("-".into(), |f| f.to_string()),
+                    Err(e) => e.clone(),
+                };
+                let label =
+                    format!("{} seed {} in {:.1}s: {summary}", run_label(&c), c.seed, t0.elapsed().as_secs_f64());
+                d.push((i, result));
+                (ctl.progress)(d.len(), total, &label);
+            });
+        }
+    });
+    if ctl.cancelled() {
+        return Err(CANCELLED.into());
+    }
+    let mut done = done.into_inner().unwrap();
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A registered study (`studies::STUDIES`: theory, perceptron, phase, grok) run to the end:
+/// (its report, its table). Cancel is checked between units.
+pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), String> {
+    let spec = crate::studies::find(name).map_err(|e| e.message)?;
+    let (values, errors) = spec.values(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e.message);
+    }
+    let mut run = (spec.open)(&values).map_err(|e| e.message)?;
+    // Settings valid one by one but not together (a map cell past the map) are refused like a bad value.
+    if let Some(Json::Str(e)) = run.report().get("error") {
+        return Err(e.clone());
+    }
+    loop {
+        if ctl.cancelled() {
+            return Err(CANCELLED.into());
+        }
+        let more = run.advance(1);
+        let p = run.progress();
+        if let (Some(Json::Num(d)), Some(Json::Num(t))) = (p.get("done"), p.get("total")) {
+            (ctl.progress)(*d as usize, *t as usize, name);
+        }
+        if !more {
+            break;
+        }
+    }
+    Ok((run.report(), run.table()))
+}
+
+/// `richlazy merge FILES`: the shards (file name, text) of one sharded sweep or study as the
+/// whole run's report and table, byte for byte what the unsharded run writes.
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+    let (first, text) = texts.first().ok_or("merge: give the shards' report files")?;
+    let j = Json::parse(text).map_err(|e| format!("{first}: {e}"))?;
+    if j.get("items").is_some() && j.get("base").is_some() {
+        return merge_sweep(texts);
+    }
+    let Some(Json::Str(study)) = j.get("study") else {
+        // The phase diagram's reports name no study; their settings carry the shard keys.
+        return crate::regimes::phase::merge(texts);
+    };
+    let spec = crate::studies::find(study).map_err(|e| format!("{first}: {}", e.message))?;
+    let merge = spec.merge.ok_or_else(|| format!("{first}: the {study} study is not sharded"))?;
+    merge(texts)
+}
+
+/// A sweep's shards: the same base, seeds and items in every one, each shard once.
+fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), String> {
+    let mut parts = Vec::new();
+    let mut head: Option<(String, String)> = None;
+    for (name, text) in texts {
+        let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
+        let (Some(base), Some(seeds), Some(items), Some(Json::Str(shard)), Some(Json::Arr(runs))) =
+            (j.get("base"), j.get("seeds"), j.get("items"), j.get("shard"), j.get("runs"))
+        else {
+            return Err(format!("{name}: not a shard of a sweep (richlazy sweep ... --shard K/N)"));
+        };
+        let same = (format!("{base}"), format!("{seeds} {items}"));
+        match &head {
+            Some(h) if *h != same => {
+                return Err(format!(
+                    "merge: {name} is a shard of another sweep (its settings or items differ from {}'s)",
+                    texts[0].0
+                ))
+            }
+            _ => head = Some(same),
+        }
+        parts.push((name.clone(), Shard::parse(shard).map_err(|e| format!("{name}: {e}"))?, runs.clone()));
+    }
+    let j = Json::parse(&texts[0].1).expect("parsed above");
+    let seeds = num(&j, "seeds").unwrap_or(0.0) as u64;
+    let labels: Vec<String> = match j.get("items") {
+        Some(Json::Arr(items)) => {
+            items.iter().map(|i| if let Json::Str(s) = i { s.clone() } else { String::new() }).collect()
+        }
+        _ => Vec::new(),
+    };
+    let runs = interleave(parts, labels.len() * seeds as usize)?;
+    // The base as the shards wrote it: config_json of it gives the same bytes back.
+    let base = match j.get("base") {
+        Some(Json::Obj(pairs)) => pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), if let Json::Str(s) = v { s.clone() } else { v.to_string() }))
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let (report, table) = whole(&config(&base)?, seeds, &labels, runs);
+    if report.get("base") != j.get("base") {
+        return Err(format!("merge: {}: its base settings do not read back as they were written", texts[0].0));
+    }
+    Ok((report, table))
+}
