@@ -5,8 +5,9 @@ shopt -s nullglob
 cd "$(dirname "$0")"
 # Chromium, the wasm toolchain, wasm-bindgen and playwright-core where missing (a no-op once installed).
 tools/install-deps.sh
-echo "test.sh: cargo fmt --check" >&2
+echo "test.sh: cargo fmt --check (the engine and the Python extension)" >&2
 cargo fmt --check
+cargo fmt --check --manifest-path python/Cargo.toml
 echo "test.sh: cargo clippy --release --all-targets -- -D warnings" >&2
 cargo clippy --release --all-targets -- -D warnings
 echo "test.sh: cargo test --release" >&2
@@ -20,4 +21,9 @@ if [ ${#js_tests[@]} -gt 0 ]; then
   echo "test.sh: node --test ${js_tests[*]}" >&2
   node --test "${js_tests[@]}"
 fi
+# The Python package (built into .venv from this checkout), against the command line built above; the
+# Slurm test starts a single-node cluster (tools/install-deps.sh installs it) and must not skip.
+python=$(tools/python-env.sh)
+echo "test.sh: pytest python/tests" >&2
+RICHLAZY_SLURM=1 "$python" -m pytest -q python/tests
 echo "test.sh: all passed" >&2

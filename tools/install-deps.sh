@@ -3,6 +3,7 @@
 #   - a wasm32 Rust toolchain: nothing if rustup's wasm32-unknown-unknown target is installed, else
 #     Debian's rustc-web, cargo-web, rust-web-src and lld (build.sh then builds std with -Zbuild-std);
 #   - Debian's chromium (headless browser tests);
+#   - Debian's slurm-wlm and munge (the Python tests submit a sweep's shards to a single-node Slurm);
 #   - the wasm-bindgen CLI at exactly the wasm-bindgen version in Cargo.lock;
 #   - the npm packages of package-lock.json (playwright-core, driving /usr/bin/chromium);
 #   - rustfmt and clippy (test.sh checks formatting and lints), through rustup where it is there.
@@ -19,6 +20,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   for p in rustc-web cargo-web rust-web-src lld; do dpkg -s "$p" >/dev/null 2>&1 || apt_pkgs+=("$p"); done
 fi
 $only_build || [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+$only_build || [ -x /usr/sbin/slurmctld ] || apt_pkgs+=(slurm-wlm munge)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   say "apt-get install ${apt_pkgs[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
