@@ -228,7 +228,7 @@ fn dale_sweep_items_and_starts_keep_their_signs() {
 fn net_gaussian(c: &Config) -> richlazy::linalg::Mat<f64> {
     use richlazy::init::TaskAxes;
     let z = richlazy::linalg::Mat::zeros(1, 1);
-    let axes = TaskAxes { w_in: &z, w_out: &z, io_cov: &z };
+    let axes = TaskAxes { w_in: &z, w_out: &z, io_cov: &z, fixation: false };
     InitSpec { gain: c.init.gain, ..InitSpec::new("gaussian") }.build(
         c.hidden,
         &mut richlazy::rng::Rng::new(c.seed, 1),

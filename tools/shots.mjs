@@ -1,7 +1,8 @@
 // Screenshots of the page as a reader sees it: node tools/shots.mjs [outdir] [view ...] (default
 // /tmp/shots, every view). Needs ./build.sh first. Default view after ~10 s of the fast preset, a
 // compare run, embed mode, a bad link, a phone, the connectome start, the theory, perceptron, phase and grok views, and the
-// local-rules study: e-prop at dt 20 after a few seconds, and a small rule x gain grid.
+// local-rules study: e-prop at dt 20 after a few seconds, and a small rule x gain grid; the article
+// (`article`): its top as a reader lands, every claim alone (article-ID.png), and a phone's first screen.
 import { mkdir } from 'node:fs/promises';
 import { serve, launch, open, waitPhase } from '../tests/browser/harness.mjs';
 
@@ -91,6 +92,28 @@ try {
     await page.screenshot({ path: `${out}/${view}.png`, fullPage: true });
     console.log(`${view}:`, log.errors);
     await context.close();
+  }
+  if (want('article')) {
+    const { page, context, log } = await open(browser, `${server.url}?view=article`, { viewport: { width: 1300, height: 1000 } });
+    await page.waitForFunction(() => window.richlazy?.phase === 'ready', null, { timeout: 60_000 });
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: `${out}/article.png` });
+    const ids = await page.evaluate(() => [...document.querySelectorAll('[data-claim]')].map((e) => e.dataset.claim));
+    for (const id of ids) {
+      const claim = page.locator(`article#${id}`);
+      await claim.scrollIntoViewIfNeeded();
+      await page.waitForFunction((c) => window.richlazy.article.drawn[c] !== undefined, id, { timeout: 30_000 });
+      if (id === 'rank-demo') await page.waitForFunction(() => window.richlazy.article.checks.filter((c) => c.claim === 'rank-demo').length >= 6, null, { timeout: 120_000 });
+      await page.waitForTimeout(200);
+      await claim.screenshot({ path: `${out}/article-${id}.png` });
+    }
+    console.log('article:', log.errors);
+    await context.close();
+    const phone = await open(browser, `${server.url}?view=article`, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.page.waitForFunction(() => window.richlazy?.phase === 'ready', null, { timeout: 60_000 });
+    await phone.page.waitForTimeout(1500);
+    await phone.page.screenshot({ path: `${out}/article-phone.png` });
+    await phone.context.close();
   }
 } finally {
   await browser.close();

@@ -3,6 +3,7 @@
 // numbers and lists (the engine checks what is typed), and the invalid mark for the engine's errors.
 
 import { notice } from './shared.js';
+import { fresh_seed } from '../pkg/richlazy.js';
 
 export const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
@@ -26,8 +27,27 @@ export function field(p, { label = p.help, note = '', number = false, choices } 
   } else {
     control = `<input name="${esc(p.key)}" inputmode="${p.kind === 'reals' ? 'text' : 'decimal'}" size="${p.kind === 'reals' ? 22 : 8}">`;
   }
-  return `<label title="${esc(p.help + range(p))}" data-key="${esc(p.key)}"><span>${esc(label)}</span> ${control}${note ? `<small>${esc(note)}</small>` : ''}</label>`;
+  // A seed gets a "new seed" button (seedButtons below): a fresh draw, as reproducible as any other.
+  const fresh = p.key === 'seed' ? ` <button type="button" class="new-seed" data-lo="${p.lo}" data-hi="${p.hi}" title="draw a fresh seed (the browser's random source), written into this field and the link">new seed</button>` : '';
+  return `<label title="${esc(p.help + range(p))}" data-key="${esc(p.key)}"><span>${esc(label)}</span> ${control}${fresh}${note ? `<small>${esc(note)}</small>` : ''}</label>`;
 }
+
+// Every view's "new seed" button, one listener for the page: the engine draws the seed (getrandom,
+// Web Crypto; src/wasm/seed.rs), never inside a run. It goes into the field, and a bubbling change
+// event lets the view check it and write its link as for any typed value.
+document.addEventListener('click', (e) => {
+  const b = e.target.closest?.('button.new-seed');
+  if (!b) return;
+  e.preventDefault();
+  const input = b.closest('label').querySelector('input, select');
+  try {
+    input.value = String(fresh_seed(Number(b.dataset.lo), Number(b.dataset.hi)));
+  } catch (err) {
+    notice(`No fresh seed: ${err.message ?? err}.`, 'error');
+    return;
+  }
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+});
 
 /** Marks the fields of `form` that `errors` (the engine's {key, code, message}) name with
  * aria-invalid and the class `invalid`, and clears the mark on every other field of `keys`. */

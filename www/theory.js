@@ -164,6 +164,8 @@ export async function mount() {
   ignored(r, 'Link');
   for (const k of keys()) form.elements[k].value = r.settings[k];
   form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  // A new seed (form.js's button) runs at once: the view's link is written from its run.
+  form.addEventListener('change', (e) => { if (e.target.name === 'seed') run(); });
   $('#theory-link').onclick = copyLink;
   $('#theory-json').onclick = () => download('richlazy-theory.json', 'application/json', JSON.stringify(state.result, null, 1));
   pngButtons($('#theory'), 'richlazy-theory');

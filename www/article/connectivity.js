@@ -77,7 +77,7 @@ export const study = {
         on DMS two of three seeds diverge. The linear theory's exception (below) does not carry over to this construction.`,
       command: TASKS.map(([t]) => FIGURE(t)).join('\n'),
       lab: { task: '2af', hidden: 300, iters: 10000, compare: 'rank:1,aligned:1', seeds: 3 },
-      figure: startsFigure({ title: 'Sign similarity: rank 1, aligned rank 1 and full rank', measure: 'sign_similarity', yLabel: 'sign similarity', logX: false,
+      figure: startsFigure({ title: 'Sign similarity: rank 1, aligned rank 1 and full rank', measure: 'sign_similarity', yLabel: 'sign similarity',
         groups: TASKS.map(([t, name]) => ({ name: `${name} aligned`, file: `figure-${t}.json`, starts: ['aligned:1'], joined: false }))
           .concat(TASKS.map(([t, name]) => ({ name: `${name} ranks`, file: `sweep-${t}.json`, starts: ['rank:1', 'rank:300'] }))) }),
     },

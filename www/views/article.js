@@ -133,17 +133,20 @@ export async function mount(root) {
     const name = `article-${c.id}`;
     const marks = checkedMarks(c);
     if (fig.kind === 'lines') state.frames[c.id] = lines(name, fig.title, fig.x, fig.y, [...fig.series, ...marks.lines], fig.opts);
-    else if (fig.kind === 'errorbars') state.frames[c.id] = errorbars(name, fig.title, fig.x, fig.y, fig.series, fig.opts);
+    else if (fig.kind === 'errorbars') state.frames[c.id] = errorbars(name, fig.title, fig.x, fig.y, [...fig.series, ...marks.bars], fig.opts);
     else state.frames[c.id] = heatmap(name, fig.title, fig.x, fig.y, fig.xs, fig.ys, fig.values, fig.opts);
   }
-  // Checked points on a line chart: a ring of green (match) or red (differs) dots over them.
+  // Checked points: green (same bits) or red (differs) marks over them, on line and error-bar charts
+  // (a heat map's cells show their check in the list below it).
   function checkedMarks(c) {
     const fig = state.figures[c.id];
-    if (fig.kind !== 'lines') return { lines: [] };
     const ok = [], bad = [];
     fig.points.forEach((p) => { if (p.checked === true) ok.push(p); else if (p.checked === false) bad.push(p); });
-    const dots = (ps, name, colour) => ({ name: ps.length ? name : '', colour, dots: true, x: ps.map((p) => p.x), y: ps.map((p) => p.y) });
-    return { lines: [dots(ok, 'checked: same bits', '#2ca02c'), dots(bad, 'checked: differs', '#d62728')].filter((s) => s.x.length) };
+    const sets = [[ok, 'checked: same bits', '#2ca02c'], [bad, 'checked: differs', '#d62728']].filter(([ps]) => ps.length);
+    return {
+      lines: sets.map(([ps, name, colour]) => ({ name, colour, dots: true, x: ps.map((p) => p.x), y: ps.map((p) => p.y) })),
+      bars: sets.map(([ps, name, colour]) => ({ name, colour, shape: 3, joined: false, pts: ps.map((p) => [p.x, p.y, 0]) })),
+    };
   }
   onResize(() => claims.forEach(draw));
 
