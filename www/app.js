@@ -6,6 +6,7 @@ import { lines, errorbars, meanSd, COLOURS } from './plot.js';
 import { notice, download, pngButtons, showLink, onResize, embedded, ask, unask, errors } from './shared.js';
 import { pool, helper, poolSize } from './pool.js';
 import { readLink } from './link.js';
+import { weightsNpz } from './weights.js';
 import { field, markFields, refused, esc } from './form.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 import * as smnist from './smnist.js'; // sequential MNIST: its data, loaded when the task is chosen, and fast preset
@@ -34,6 +35,7 @@ function setPhase(p) {
   const finished = app.runs.length > 0 && app.runs.every((r) => r.report);
   $('#export-json').disabled = !finished;
   $('#export-csv').disabled = !app.runs.some((r) => r.rows.length);
+  $('#export-weights').disabled = !app.runs.some((r) => r.weights);
 }
 
 // ---- settings: the engine's schema builds the form, the engine validates, the URL carries them ----
@@ -324,6 +326,7 @@ function onWorkerMessage(r, m) {
   } else if (m.type === 'finished') {
     r.status = m.status;
     r.report = JSON.parse(m.report);
+    r.weights = m.weights;
     local.onFinished(r);
     invalidate('lyap', 'lyap-spectrum');
     if (m.status === 'diverged') {
@@ -654,6 +657,7 @@ function wire() {
   };
   $('#export-json').onclick = () => download('richlazy-results.json', 'application/json', JSON.stringify(app.runs.length === 1 ? app.runs[0].report : app.runs.map((r) => r.report), null, 1));
   $('#export-csv').onclick = () => download('richlazy-history.csv', 'text/csv', csv());
+  $('#export-weights').onclick = () => download('richlazy-weights.npz', 'application/zip', weightsNpz(app.runs));
   pngButtons(document.querySelector('[data-view="lab"]'));
   onResize(() => invalidate(...Array.from(document.querySelectorAll('[data-view="lab"] figure[data-chart]'), (f) => f.dataset.chart)));
 }

@@ -65,7 +65,12 @@ function labJob(m) {
       }
       return msg;
     },
-    report: () => ({ status: run.status(), report: run.report() }),
+    // The weights go with the report (as the command line's .npy files), for the page's download.
+    report: () => ({
+      status: run.status(),
+      report: run.report(),
+      weights: JSON.parse(run.weight_names()).map((name) => [name, run.weight_npy(name)]),
+    }),
     more: () => run.status() === 'running',
   };
 }

@@ -253,6 +253,16 @@ impl Run {
     pub fn report(&self) -> String {
         run_json(&self.exp).to_string()
     }
+
+    /// The names of the weight files (`W_in.npy`, `W_rec0.npy`, ...), as a JSON array.
+    pub fn weight_names(&self) -> String {
+        Json::Arr(crate::report::weight_files(&self.exp).iter().map(|(n, _)| Json::from(*n)).collect()).to_string()
+    }
+
+    /// One weight file's bytes, exactly as `richlazy run --save_weights DIR` writes it.
+    pub fn weight_npy(&self, name: &str) -> Vec<u8> {
+        crate::report::weight_files(&self.exp).into_iter().find(|(n, _)| *n == name).map_or_else(Vec::new, |(_, b)| b)
+    }
 }
 
 /// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`,
