@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn split_products_have_the_bits_of_one_thread() {
-        let fill = |len: usize, s: f32| (0..len).map(|i| ((i as f32 * s).sin() * 3.0)).collect::<Vec<f32>>();
+        let fill = |len: usize, s: f32| (0..len).map(|i| (i as f32 * s).sin() * 3.0).collect::<Vec<f32>>();
         // A batch-high product (split by columns) and a tall one (split by rows), N past MIN_DIM.
         for (m, k, n) in [(7, MIN_DIM + 3, MIN_DIM + 5), (MIN_DIM + 1, 9, MIN_DIM)] {
             let (a, b) = (fill(m * k, 0.37), fill(k * n, 0.11));
