@@ -182,8 +182,10 @@ fn progress(exp: &Experiment, label: &str) {
 fn run(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::parse(args)?;
     let weights = flags.take("save_weights");
+    let threads = threads(&mut flags)?;
     let config = flags.config()?;
     let mut exp = Experiment::new(config)?;
+    exp.set_threads(threads);
     progress(&exp, "");
     let every = exp.config().every;
     while exp.status() == Status::Running {
@@ -229,6 +231,14 @@ fn control_progress(name: &str) -> impl Fn(usize, usize, &str) + Sync + '_ {
     }
 }
 
+/// `--threads T` of run and bench: threads for one run's large products [default 1].
+fn threads(flags: &mut Flags) -> Result<usize, String> {
+    flags.take("threads").map_or(Ok(1), |t| match t.parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n),
+        _ => Err(format!("--threads: '{t}' is not a whole number from 1 to 1024")),
+    })
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -261,15 +271,25 @@ fn bench(args: &[String]) -> Result<(), String> {
     let iters: usize = flags
         .take("iters")
         .map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
+    let threads = threads(&mut flags)?;
     let config = flags.config()?;
     let start = Instant::now();
-    let t = crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3);
+    let t = crate::linalg::with_lanes(threads, || {
+        crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3)
+    });
     if flags.has("json") {
         println!("{}", t.to_json());
         return Ok(());
     }
     let n = config.hidden;
-    println!("bench: task {}, N {n}, batch {}, native {}", config.task.key(), config.batch, std::env::consts::ARCH);
+    println!(
+        "bench: task {}, N {n}, batch {}, native {}, {threads} thread{} for products with N >= {}",
+        config.task.key(),
+        config.batch,
+        std::env::consts::ARCH,
+        if threads == 1 { "" } else { "s" },
+        crate::linalg::MIN_DIM
+    );
     println!(
         "training iteration ({} + {}, dt {} ms): {:.3} ms over {iters} iterations (10,000 take {:.1} s)",
         config.rule.key(),

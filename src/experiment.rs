@@ -86,6 +86,8 @@ pub struct Experiment {
     /// Loss of the latest training batch (before its update).
     pub train_loss: f64,
     history: Vec<Measures>,
+    /// Threads a large product may split over (`linalg::with_lanes`); 1 unless asked.
+    lanes: usize,
 }
 
 /// Builds the initial network of a configuration (also used to preview an initialisation).
@@ -162,6 +164,7 @@ impl Experiment {
             status: Status::Running,
             train_loss: f64::NAN,
             history: Vec::new(),
+            lanes: 1,
         };
         exp.record();
         Ok(exp)
@@ -197,9 +200,19 @@ impl Experiment {
         self.unflossed.as_deref()
     }
 
+    /// Splits this run's large products (N of at least `linalg::MIN_DIM`) over up to `threads`
+    /// threads; the bits do not change. A sweep with several runs in flight leaves each at 1.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.lanes = threads.max(1);
+    }
+
     /// One training iteration; measures when the schedule says so.
     /// Returns false once the run is over (done or diverged).
     pub fn step(&mut self) -> bool {
+        crate::linalg::with_lanes(self.lanes, || self.step_here())
+    }
+
+    fn step_here(&mut self) -> bool {
         if self.status != Status::Running {
             return false;
         }

@@ -22,13 +22,13 @@ const MC: usize = 64;
 /// `c (m x n) += a (m x k) * b (k x n)`, all row-major.
 pub fn gemm_nn<T: Real>(c: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
     assert!(c.len() == m * n && a.len() == m * k && b.len() == k * n, "gemm_nn shapes");
-    gemm(c, Lhs { a, row: k, col: 1 }, b, m, k, n, 0..n);
+    split(c, Lhs { a, row: k, col: 1 }, b, m, k, n);
 }
 
 /// `c (m x n) += a^T * b` with `a` stored `k x m` and `b` stored `k x n`, row-major.
 pub fn gemm_tn<T: Real>(c: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
     assert!(c.len() == m * n && a.len() == k * m && b.len() == k * n, "gemm_tn shapes");
-    gemm(c, Lhs { a, row: 1, col: m }, b, m, k, n, 0..n);
+    split(c, Lhs { a, row: 1, col: m }, b, m, k, n);
 }
 
 /// Rows `..rows` and columns `cols` of `gemm_nn` (`a_t` false) or `gemm_tn` (true): the
@@ -55,6 +55,43 @@ struct Lhs<'a, T> {
     a: &'a [T],
     row: usize,
     col: usize,
+}
+
+/// The whole product on this thread, or split over `lanes::lanes` threads: by blocks of output rows
+/// where C is tall, else by blocks of columns (each thread then works on its own copy of C, whose
+/// columns come back after). Either way an element's sum is the one `gemm` does alone.
+fn split<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
+    let lanes = super::lanes::lanes(m, k, n);
+    if lanes == 1 {
+        return gemm(c, a, b, m, k, n, 0..n);
+    }
+    if m >= 16 * lanes {
+        let per = m.div_ceil(lanes);
+        std::thread::scope(|s| {
+            for (j, rows) in c.chunks_mut(per * n).enumerate() {
+                let a = Lhs { a: &a.a[j * per * a.row..], ..a };
+                let h = rows.len() / n;
+                s.spawn(move || gemm(rows, a, b, h, k, n, 0..n));
+            }
+        });
+        return;
+    }
+    // Column blocks in whole tiles of 16.
+    let per = n.div_ceil(lanes).div_ceil(16) * 16;
+    let blocks: Vec<Range<usize>> = (0..n).step_by(per).map(|c0| c0..(c0 + per).min(n)).collect();
+    let mut copies: Vec<Vec<T>> = blocks[1..].iter().map(|_| c.to_vec()).collect();
+    std::thread::scope(|s| {
+        for (copy, cols) in copies.iter_mut().zip(&blocks[1..]) {
+            let cols = cols.clone();
+            s.spawn(move || gemm(copy, a, b, m, k, n, cols));
+        }
+        gemm(c, a, b, m, k, n, blocks[0].clone());
+    });
+    for (copy, cols) in copies.iter().zip(&blocks[1..]) {
+        for r in 0..m {
+            c[r * n + cols.start..r * n + cols.end].copy_from_slice(&copy[r * n + cols.start..r * n + cols.end]);
+        }
+    }
 }
 
 fn gemm<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, cols: Range<usize>) {
