@@ -21,10 +21,10 @@ const USAGE: &str = "usage:
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
   richlazy sgd perceptron|grid [--key value ...] [--json | --save FILE.json]
-  richlazy sgd merge part-*.json [--json | --save FILE.json]
-                 the shards of one grid (--shard_k K --shard_n N) as the report of the whole grid
   richlazy grok [--key value ...] [--json | --save FILE.json]
                  the regime studies; --help after any command lists its settings
+  richlazy merge part-*.json [--json | --save FILE.json]
+                 the shards (--shard K/N) of one sweep, perceptron, grid or grok run as the whole run's report
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
@@ -35,7 +35,6 @@ pub fn main(args: &[String]) -> Result<(), String> {
         let help = match cmd.as_str() {
             "sgd" if sub("perceptron") => study_help("perceptron")?,
             "sgd" if sub("grid") => study_help("phase")?,
-            "sgd" if sub("merge") => MERGE_HELP.to_string(),
             "sgd" => SGD_HELP.to_string(),
             "run" => format!(
                 "richlazy run: one training run of the lab.\n{}  --json           the whole run as JSON\n{}",
@@ -46,6 +45,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             "bench" => format!("richlazy bench: ms per training iteration and per measure.\n  --iters          iterations timed [default 100]\n  --json           the timings as JSON\n{}", lab_help()),
             "theory" => study_help("theory")?,
             "grok" => study_help("grok")?,
+            "merge" => MERGE_HELP.to_string(),
             _ => USAGE.to_string(),
         };
         print!("{help}");
@@ -59,8 +59,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "sgd" => match rest.split_first() {
             Some((w, r)) if w == "perceptron" => study("perceptron", r),
             Some((w, r)) if w == "grid" => study("phase", r),
-            Some((w, r)) if w == "merge" => merge(r),
-            _ => Err("usage: richlazy sgd perceptron|grid|merge [--key value ...] (see richlazy sgd --help)".into()),
+            _ => Err("usage: richlazy sgd perceptron|grid [--key value ...] (see richlazy sgd --help)".into()),
         },
         "grok" => study("grok", rest),
         "merge" => merge(rest),
@@ -80,10 +79,10 @@ pub fn main(args: &[String]) -> Result<(), String> {
 const SGD_HELP: &str = "richlazy sgd: the SGD-noise studies.
   richlazy sgd perceptron [--key value ...]   the perceptron (see richlazy sgd perceptron --help)
   richlazy sgd grid [--key value ...]         the (alpha, T) phase diagram (see richlazy sgd grid --help)
-  richlazy sgd merge FILES [--json | --save F] the shards of one grid as the report of the whole grid
 ";
-const MERGE_HELP: &str = "richlazy sgd merge part-*.json [--json | --save FILE.json]: the shards of one phase diagram
-(each run with --shard_k K --shard_n N) as the report of the whole grid, byte for byte.
+const MERGE_HELP: &str = "richlazy merge part-*.json [--json | --save FILE.json]: the shards of one sweep, perceptron,
+phase grid or grok run (each run with --shard K/N: the items i with i mod N = K) as the report and table of
+the whole run, byte for byte what the unsharded run writes. A missing, doubled or foreign shard is refused.
 ";
 const SWEEP_HELP: &str = "richlazy sweep: seeds of every start in parallel threads, a table of final measures.
   --inits          starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper

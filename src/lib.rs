@@ -25,6 +25,7 @@ pub mod report;
 pub mod rng;
 pub mod rules;
 pub mod settings;
+pub mod shard;
 pub mod studies;
 pub mod study;
 pub mod sweep;

@@ -195,6 +195,8 @@ pub enum Kind {
     Choice { names: &'static [&'static str], labels: &'static [&'static str] },
     /// Text that the table's owner checks (a matrix's hash).
     Text,
+    /// A shard `K/N` of a sweep's work (`shard::Shard`); the page's pools set it, not its forms.
+    Shard,
 }
 
 /// One setting: its key (in links and on the command line), default and meaning.
@@ -247,6 +249,14 @@ impl Param {
             }
             Kind::Choice { names, .. } => choice(key, v, names).map(str::to_string),
             Kind::Text => Ok(v.trim().to_string()),
+            Kind::Shard => crate::shard::Shard::parse(v).map(crate::shard::Shard::key).ok_or_else(|| {
+                let most = crate::shard::MAX_SHARDS;
+                SettingError::new(
+                    key,
+                    Code::Format,
+                    format!("{key}: '{}' is not K/N with 0 <= K < N <= {most} (e.g. 0/4)", clip(v)),
+                )
+            }),
         }
     }
 
@@ -280,6 +290,7 @@ impl Param {
                 }
             }
             Kind::Text => f.push(("kind", Json::from("text"))),
+            Kind::Shard => f.push(("kind", Json::from("shard"))),
         }
         obj(f)
     }
@@ -292,6 +303,7 @@ impl Param {
             Kind::Reals { lo, hi, max } => format!("up to {max} of {}..{}", compact(lo), compact(hi)),
             Kind::Choice { names, .. } => names.join("|"),
             Kind::Text => "text".into(),
+            Kind::Shard => "K/N".into(),
         };
         let default = if self.default.is_empty() { String::new() } else { format!(" [default {}]", self.default) };
         format!("  --{:<14} {} ({range}){default}", self.key, self.help)
@@ -366,7 +378,8 @@ impl Values {
         }
     }
 
-    fn text(&self, key: &str) -> &str {
+    /// The value as checked (canonical text).
+    pub fn text(&self, key: &str) -> &str {
         let i = self.params.iter().position(|p| p.key == key).unwrap_or_else(|| panic!("no setting '{key}'"));
         &self.values[i]
     }

@@ -8,7 +8,8 @@
 //! the page one view module (`www/views/`).
 
 use crate::json::{obj, Json};
-use crate::settings::{without_repeats, Param, SettingError, Values};
+use crate::settings::{without_repeats, Kind, Param, SettingError, Values};
+use crate::shard::Shard;
 
 /// A run of a study: advanced in deterministic units of work (so the same settings give the same
 /// numbers however the page or the command line slices the work).
@@ -110,4 +111,61 @@ impl Spec {
         }
         s
     }
+}
+
+/// The `shard` setting, the same row in every table that has it (the sweep's flags, the studies').
+pub const SHARD: Param = Param {
+    key: "shard",
+    default: "0/1",
+    kind: Kind::Shard,
+    help: "run the items i with i mod N = K (K/N); richlazy merge joins the shards",
+};
+
+/// The shard a study's checked settings name.
+pub fn shard_of(v: &Values) -> Shard {
+    Shard::parse(v.text(SHARD.key)).expect("checked by the table")
+}
+
+/// The shards' reports (named texts) of one study as its whole run's settings (the shard back to
+/// `0/1`) and the items under `key` in the unsharded order; `total` counts a run's items from its
+/// settings. Refuses a report of another study or other settings, and what `interleave` refuses.
+pub fn gather(
+    spec: &Spec,
+    texts: &[(String, String)],
+    key: &str,
+    total: impl Fn(&Values) -> usize,
+) -> Result<(Values, Vec<Json>), String> {
+    let mut settings: Option<Values> = None;
+    let mut parts = Vec::new();
+    for (name, text) in texts {
+        let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
+        let Some(Json::Obj(pairs)) = j.get("settings") else {
+            return Err(format!("{name}: not a report of the {} study (no settings)", spec.name));
+        };
+        let text = |v: &Json| if let Json::Str(s) = v { s.clone() } else { String::new() };
+        let shard = match pairs.iter().find(|(k, _)| k == SHARD.key) {
+            Some((_, v)) => SHARD.check(&text(v)).map_err(|e| format!("{name}: {e}"))?,
+            None => Shard::WHOLE.key(),
+        };
+        let shard = Shard::parse(&shard).expect("checked");
+        let rest: Vec<(&str, String)> =
+            pairs.iter().filter(|(k, _)| k != SHARD.key).map(|(k, v)| (k.as_str(), text(v))).collect();
+        let (v, errors) = spec.values(rest.iter().map(|(k, v)| (*k, v.as_str())));
+        if let Some(e) = errors.first() {
+            return Err(format!("{name}: {e}"));
+        }
+        match &settings {
+            Some(s) if *s != v => {
+                return Err(format!(
+                    "merge: {name} is a shard of another run (its settings differ from the first file's)"
+                ))
+            }
+            _ => settings = Some(v),
+        }
+        let Some(Json::Arr(items)) = j.get(key) else { return Err(format!("{name}: no '{key}' in it")) };
+        parts.push((name.clone(), shard, items.clone()));
+    }
+    let v = settings.ok_or("merge: give the shards' report files")?;
+    let items = crate::shard::interleave(parts, total(&v))?;
+    Ok((v, items))
 }

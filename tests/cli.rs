@@ -237,32 +237,33 @@ fn sgd_grid_shards_merge_into_the_unsharded_file() {
     };
     let (whole, p0, p1, merged) = (path("whole.json"), path("part-0.json"), path("part-1.json"), path("grid.json"));
     run(&["--save", &whole]);
-    run(&["--shard_k", "1", "--shard_n", "2", "--save", &p1]);
-    run(&["--shard_k", "0", "--shard_n", "2", "--save", &p0]);
-    let (code, table, err) = richlazy(&["sgd", "merge", &p1, &p0, "--save", &merged]);
+    run(&["--shard", "1/2", "--save", &p1]);
+    run(&["--shard", "0/2", "--save", &p0]);
+    let (code, table, err) = richlazy(&["merge", &p1, &p0, "--save", &merged]);
     assert_eq!(code, 0, "{err}");
     assert!(table.contains("4 of 4 cells") && table.contains("best T per alpha"), "{table}");
     let read = |p: &str| std::fs::read_to_string(p).unwrap();
     assert_eq!(read(&merged), read(&whole));
-    assert!(read(&p0).contains("\"shard_n\":\"2\"") && read(&whole).contains("\"shard_n\":\"1\""));
+    assert!(read(&p0).contains("\"shard\":\"0/2\"") && read(&whole).contains("\"shard\":\"0/1\""));
     // One shard alone is not the grid.
-    let (code, _, err) = richlazy(&["sgd", "merge", &p0]);
+    let (code, _, err) = richlazy(&["merge", &p0]);
     assert_eq!(code, 2);
-    assert!(err.contains("cell 1 is missing"), "{err}");
+    assert!(err.contains("shard 1/2 is missing"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn help_after_any_command_lists_its_keys_and_exits_0() {
-    let cases: [(&[&str], &[&str]); 9] = [
+    let cases: [(&[&str], &[&str]); 10] = [
         (&["run", "--help"], &["--task", "--init", "--floss_every", "--json"]),
         (&["sweep", "-h"], &["--inits", "--figure", "--rank"]),
         (&["bench", "--help"], &["--iters", "--hidden"]),
         (&["theory", "--help"], &["--dim", "--norm_align", "--seeds"]),
-        (&["sgd", "--help"], &["perceptron", "grid", "merge"]),
+        (&["sgd", "--help"], &["perceptron", "grid"]),
+        (&["merge", "--help"], &["--shard K/N", "byte for byte"]),
         (&["sgd", "perceptron", "--help"], &["--chi", "--ats"]),
         (&["sgd", "grid", "--help"], &["--log2_alpha"]),
-        (&["grok", "--help"], &["--mode", "--epochs"]),
+        (&["grok", "--help"], &["--mode", "--epochs", "--shard"]),
         (&["help"], &["lab", "theory", "perceptron", "phase", "grok"]),
     ];
     for (args, keys) in cases {

@@ -14,7 +14,7 @@
 //   progress(state, p, job)   fold one progress object from the engine into state.data (job: its index)
 //   draw(state)               draw every chart from state.data (also on resize and at the start: empty axes)
 //   jobs(settings)            optional: split a run into pool jobs, [{label, pairs: {key: value}}], each
-//                             run as the same study with those pairs on top of the settings (e.g. cell=i)
+//                             run as the same study with those pairs on top of the settings (e.g. shard=i/n)
 //   csv(state)                optional: the history as CSV text for the export
 //   autorun   optional, default true: run when the view opens
 // state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
@@ -37,10 +37,13 @@ export async function studyView(root, view) {
   const state = { phase: 'idle', settings: null, changed: {}, data: {}, reports: [], ms: 0, errors };
   window.richlazy = { ...(window.richlazy || {}), study: state, errors };
   const embed = new URLSearchParams(location.search).get('embed') === '1';
+  // The shard key is the pool's (jobs below), not the reader's: no field, and a run is whole.
+  const fields = schema.params.filter((p) => p.kind !== 'shard');
+  const whole = schema.params.some((p) => p.kind === 'shard') ? { shard: '0/1' } : {};
 
   root.innerHTML = `<h2>${esc(schema.title)}</h2>
     <div class="intro study-intro">${view.intro ?? ''}</div>
-    <form class="study-form" autocomplete="off" novalidate>${schema.params.map((p) => field(p, { label: p.key, note: p.help })).join('')}
+    <form class="study-form" autocomplete="off" novalidate>${fields.map((p) => field(p, { label: p.key, note: p.help })).join('')}
       <div class="buttons"><button type="submit" class="primary" data-act="run">Run</button>
       <button type="button" data-act="stop" disabled>Stop</button>
       <button type="button" data-act="defaults" title="every setting back to its default">Defaults</button></div>
@@ -63,12 +66,12 @@ export async function studyView(root, view) {
     for (const e of r.errors) refused(e, r.settings[e.key], from);
     state.settings = r.settings;
     state.changed = r.changed;
-    for (const p of schema.params) form.elements[p.key].value = r.settings[p.key];
-    markFields(form, schema.params.map((p) => p.key), r.errors);
+    for (const p of fields) form.elements[p.key].value = r.settings[p.key];
+    markFields(form, fields.map((p) => p.key), r.errors);
     showLink(viewLink(view.name, { ...r.changed, ...(embed ? { embed: 1 } : {}) }), root.querySelector('textarea'), `richlazy: ${schema.title}`);
     return r;
   }
-  const fromForm = () => pairsOf(Object.fromEntries(schema.params.map((p) => [p.key, form.elements[p.key].value])));
+  const fromForm = () => pairsOf(Object.fromEntries(fields.map((p) => [p.key, form.elements[p.key].value])));
 
   // Runs: one worker per job, at most poolSize() at once (pool.js); the first failure stops them all.
   let jobs = [], t0 = 0, done = 0;
@@ -102,7 +105,7 @@ export async function studyView(root, view) {
     state.ms = 0;
     draw();
     const base = state.settings;
-    jobs = (view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }]).map((j, index) => ({ label: j.label, index, pairs: { ...base, ...j.pairs } }));
+    jobs = (view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }]).map((j, index) => ({ label: j.label, index, pairs: { ...base, ...whole, ...j.pairs } }));
     t0 = performance.now();
     done = 0;
     state.phase = 'running';

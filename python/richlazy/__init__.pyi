@@ -62,7 +62,6 @@ def sweep(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
-    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)
     inits: Optional[str] = None,  # starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper
     ranks: Optional[str] = None,  # bare ranks (1,30,100,300 when no list is given)
     rules: Optional[str] = None,  # learning rules to cross with the starts (bptt,eprop,rflo)
@@ -70,6 +69,7 @@ def sweep(
     flosses: Optional[str] = None,  # flossing settings to cross with them (none,pre,...)
     figure: Optional[Literal['paper', 'local', 'gain']] = None,  # a named figure at its own base settings
     seeds: Optional[int] = None,  # seeds per item [default 3]
+    shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
@@ -101,7 +101,6 @@ def study(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
-    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)
     dim: Optional[int] = None,  # input dimension d = width h (even) [default 50]
     norm: Optional[float] = None,  # |W1(0)|_F, rank sweep [default 0.2]
     norm_align: Optional[float] = None,  # |W1(0)|_F, alignment sweep [default 2]
@@ -115,7 +114,6 @@ def study(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
-    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)
     chi: Optional[float] = None,  # chi: density of x_1 ∝ |x_1|^chi near the boundary (0: Gaussian) [default 0]
     d: Optional[int] = None,  # input dimension d [default 32]
     ps: Optional[Union[str, Sequence[float]]] = None,  # training set sizes P [default 128,512,2048]
@@ -127,6 +125,7 @@ def study(
     seed: Optional[int] = None,  # first seed [default 1]
     seeds: Optional[int] = None,  # seeds per cell [default 3]
     trace: Optional[int] = None,  # 1: trace one run (first P, first alpha*T) for the picture [default 0]
+    shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
 ) -> Report: ...
 @overload
 def study(
@@ -134,7 +133,6 @@ def study(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
-    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)
     L: Optional[int] = None,  # hidden layers [default 3]
     h: Optional[int] = None,  # width of each hidden layer [default 32]
     P: Optional[int] = None,  # train points (the rest of the 1797 digits are the test set) [default 512]
@@ -143,8 +141,7 @@ def study(
     log2_T: Optional[Union[str, Sequence[float]]] = None,  # log2 of the temperatures T = dt / (B h) [default -10,-9,-8,-7,-6,-5,-4]
     cap: Optional[int] = None,  # step cap per cell [default 10000]
     seed: Optional[int] = None,  # seed of the split, the start and the batches [default 1]
-    shard_k: Optional[int] = None,  # run the cells i with i mod shard_n = shard_k [default 0]
-    shard_n: Optional[int] = None,  # number of shards [default 1]
+    shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
 ) -> Report: ...
 @overload
 def study(
@@ -152,7 +149,6 @@ def study(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
-    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)
     mode: Optional[Literal['run', 'alpha', 'eps', 'map']] = None,  # one run, the alpha or eps sweep (overlays), or the (alpha, eps) map [default run]
     d: Optional[int] = None,  # input dimension D [default 30]
     p: Optional[int] = None,  # training points P [default 165]
@@ -166,7 +162,7 @@ def study(
     threshold: Optional[float] = None,  # a loss has fallen when below this times its start [default 0.1]
     alphas: Optional[Union[str, Sequence[float]]] = None,  # alphas of the alpha sweep and the map [default 0.5,1,2,3,4]
     epss: Optional[Union[str, Sequence[float]]] = None,  # eps values of the eps sweep and the map [default 0.01,0.02,0.05,0.1,0.2]
-    cell: Optional[int] = None,  # map only: 0 all cells, i only the i-th (alpha outer) [default 0]
+    shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
 ) -> Report: ...
 def merge(parts: Iterable[Union[str, os.PathLike, Report]]) -> Report: ...
 def schema(name: str = 'lab') -> Dict[str, Any]: ...

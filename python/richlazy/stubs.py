@@ -12,7 +12,7 @@ from typing import Dict, List
 
 from . import _core
 
-TYPES = {"int": "int", "real": "float", "reals": "Union[str, Sequence[float]]", "text": "str"}
+TYPES = {"int": "int", "real": "float", "reals": "Union[str, Sequence[float]]", "text": "str", "shard": "str"}
 
 
 def _type(p: Dict) -> str:
@@ -22,7 +22,7 @@ def _type(p: Dict) -> str:
 
 
 # Keywords the functions take themselves (`threads`), or that only the command line has.
-OWN = {"threads", "progress", "shard", "save_weights"}
+OWN = {"threads", "progress", "save_weights"}
 
 
 def _args(params: List[Dict]) -> List[str]:
@@ -84,7 +84,6 @@ def stubs() -> str:
         "    *,",
         "    threads: Optional[int] = None,",
         "    progress: Progress = None,",
-        "    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)",
         *_args(_sweep_params()),
         *_args(lab),
         ") -> Report: ...",
@@ -100,7 +99,6 @@ def stubs() -> str:
             "    *,",
             "    threads: Optional[int] = None,",
             "    progress: Progress = None,",
-            "    shard: Optional[str] = None,  # K/N: run shard K of N (merge joins them)",
             *_args(params),
             ") -> Report: ...",
         ]

@@ -244,7 +244,7 @@ fn study(
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(String, String)> {
     let spec = richlazy::studies::find(name).map_err(|e| setting_error(py, &e))?;
-    let (_, errors) = spec.values(pairs.iter().filter(|(k, _)| k != "shard").map(|(k, v)| (k.as_str(), v.as_str())));
+    let (_, errors) = spec.values(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if let Some(e) = errors.first() {
         return Err(setting_error(py, e));
     }

@@ -19,7 +19,9 @@
 //!   the test set's sampling noise, evaluated every epoch; the sampled test loss is shown beside it;
 //! - one draw (seed) of beta, the training and test sets and W0 is shared by every run of a study,
 //!   as in the notebook's sweeps; map cells stop once both losses have crossed;
-//! - `cell` 0 runs the whole map, i >= 1 only its i-th cell (alpha outer, eps inner), for the page's pool.
+//! - runs are numbered in the unsharded order (the map's alpha outer, eps inner) and `shard` K/N
+//!   runs those with i mod N = K (`crate::shard`): the page's pool runs the map's cell i as `i/cells`.
+//!   The table is drawn from the report alone, so that `merge` writes the unsharded run's table too.
 
 mod kernel;
 mod net;
@@ -28,7 +30,7 @@ mod run;
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::settings::{Kind, Param, SettingError, Values};
-use crate::study::{Spec, Study};
+use crate::study::{gather, shard_of, Spec, Study, SHARD};
 use net::{initial_weights, Problem};
 use run::Run;
 
@@ -81,51 +83,61 @@ const PARAMS: [Param; 14] = [
         kind: Kind::Reals { lo: 0.0, hi: 10.0, max: 12 },
         help: "eps values of the eps sweep and the map",
     },
-    Param {
-        key: "cell",
-        default: "0",
-        kind: Kind::Int { lo: 0, hi: 144 },
-        help: "map only: 0 all cells, i only the i-th (alpha outer)",
-    },
+    SHARD,
 ];
 
-pub const SPEC: Spec = Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open);
+pub const SPEC: Spec = Spec { merge: Some(merge), ..Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open) };
+
+/// A run of the study: its number in the unsharded order, its point, its map cell (from 1; 0 off the map).
+#[derive(Clone, Copy)]
+struct Job {
+    index: usize,
+    alpha: f64,
+    eps: f64,
+    cell: usize,
+}
 
 struct Grok {
     values: Values,
     mode: String,
     prob: Problem,
     w0: Mat<f64>,
-    /// (alpha, eps, map cell from 1) of each run to do, in order.
-    jobs: Vec<(f64, f64, usize)>,
+    /// This shard's runs to do, in order.
+    jobs: Vec<Job>,
     /// The runs started so far; the last may be running.
     runs: Vec<Run>,
-    error: Option<String>,
     /// What `progress` has already sent: runs started, rows of the current run, runs finished.
     sent_started: usize,
     sent_rows: usize,
     sent_finished: usize,
 }
 
+/// (alpha, eps, map cell from 1 or 0) of every run of the unsharded study, in order.
+fn points(v: &Values) -> Vec<(f64, f64, usize)> {
+    let (alpha, eps, alphas, epss) = (v.real("alpha"), v.real("eps"), v.reals("alphas"), v.reals("epss"));
+    match v.choice("mode") {
+        "run" => vec![(alpha, eps, 0)],
+        "alpha" => alphas.iter().map(|&a| (a, eps, 0)).collect(),
+        "eps" => epss.iter().map(|&e| (alpha, e, 0)).collect(),
+        _ => alphas
+            .iter()
+            .flat_map(|&a| epss.iter().map(move |&e| (a, e)))
+            .zip(1..)
+            .map(|((a, e), c)| (a, e, c))
+            .collect(),
+    }
+}
+
 fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     let (d, p) = (v.usize("d"), v.usize("p"));
     let mode = v.choice("mode").to_string();
-    let (alpha, eps, alphas, epss) = (v.real("alpha"), v.real("eps"), v.reals("alphas"), v.reals("epss"));
-    let grid: Vec<(f64, f64, usize)> = alphas
-        .iter()
-        .flat_map(|&a| epss.iter().map(move |&e| (a, e)))
+    let part = shard_of(v);
+    let jobs = points(v)
+        .into_iter()
         .enumerate()
-        .map(|(i, (a, e))| (a, e, i + 1))
+        .filter(|(i, _)| part.owns(*i))
+        .map(|(index, (alpha, eps, cell))| Job { index, alpha, eps, cell })
         .collect();
-    let cell = v.usize("cell");
-    let (jobs, error) = match mode.as_str() {
-        "run" => (vec![(alpha, eps, 0)], None),
-        "alpha" => (alphas.iter().map(|&a| (a, eps, 0)).collect(), None),
-        "eps" => (epss.iter().map(|&e| (alpha, e, 0)).collect(), None),
-        _ if cell == 0 => (grid, None),
-        _ if cell <= grid.len() => (vec![grid[cell - 1]], None),
-        _ => (vec![], Some(format!("cell: {cell} is past the map's {} cells", grid.len()))),
-    };
     Ok(Box::new(Grok {
         prob: Problem::draw(d, p, v.usize("test"), v.int("seed")),
         w0: initial_weights(v.usize("n"), d, v.int("seed")),
@@ -133,7 +145,6 @@ fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
         mode,
         jobs,
         runs: Vec::new(),
-        error,
         sent_started: 0,
         sent_rows: 0,
         sent_finished: 0,
@@ -156,45 +167,79 @@ impl Grok {
     }
 
     fn summary(&self, i: usize) -> Json {
-        let mut s = self.runs[i].summary(i, self.prob.d(), self.prob.x.rows);
-        if let (Json::Obj(f), cell @ 1..) = (&mut s, self.jobs[i].2) {
+        let Job { index, cell, .. } = self.jobs[i];
+        let mut s = self.runs[i].summary(index, self.prob.d(), self.prob.x.rows);
+        if let (Json::Obj(f), 1..) = (&mut s, cell) {
             f.insert(1, ("cell".into(), Json::from(cell)));
         }
         s
     }
 
     fn rows_json(&self, i: usize, from: usize) -> Vec<Json> {
-        self.runs[i].rows[from..].iter().map(|r| r.json(i)).collect()
+        self.runs[i].rows[from..].iter().map(|r| r.json(self.jobs[i].index)).collect()
     }
+}
 
-    /// The map's grokking amounts, alphas down, eps across (null where not measured), and the
-    /// lower bounds where the test loss had not fallen by the last epoch.
-    fn map(&self) -> Json {
-        let (alphas, epss) = (self.values.reals("alphas"), self.values.reals("epss"));
-        let mut grid = vec![vec![Json::Null; epss.len()]; alphas.len()];
-        let mut at_least = grid.clone();
-        for (run, &(_, _, cell)) in self.runs.iter().zip(&self.jobs) {
-            if run.finished {
-                let (i, j) = ((cell - 1) / epss.len(), (cell - 1) % epss.len());
-                grid[i][j] = Json::from(run.grokking());
-                at_least[i][j] = Json::from(run.grokking_at_least());
-            }
-        }
-        let rows = |g: Vec<Vec<Json>>| Json::Arr(g.into_iter().map(Json::Arr).collect());
-        obj([
-            ("alphas", Json::from(&alphas[..])),
-            ("epss", Json::from(&epss[..])),
-            ("grokking", rows(grid)),
-            ("grokking_at_least", rows(at_least)),
-        ])
+/// The report's fields after the settings: the Marchenko-Pastur c, the runs (summaries with their
+/// rows) and in map mode the map of their grokking amounts.
+fn report(v: &Values, runs: Vec<Json>, finished: &[bool]) -> Json {
+    let (d, p) = (v.real("d"), v.real("p"));
+    let mut r = vec![
+        ("study", Json::from("grok")),
+        ("settings", v.json()),
+        ("c_marchenko_pastur", Json::from(d / (1.0 + (d / p).sqrt()).powi(2))),
+    ];
+    let map = (v.choice("mode") == "map").then(|| map(v, &runs, finished));
+    r.push(("runs", Json::Arr(runs)));
+    r.extend(map.map(|m| ("map", m)));
+    obj(r)
+}
+
+/// The map's grokking amounts, alphas down, eps across (null where not measured), and the lower
+/// bounds where the test loss had not fallen by the last epoch: from the finished runs' summaries.
+fn map(v: &Values, runs: &[Json], finished: &[bool]) -> Json {
+    let (alphas, epss) = (v.reals("alphas"), v.reals("epss"));
+    let mut grid = vec![vec![Json::Null; epss.len()]; alphas.len()];
+    let mut at_least = grid.clone();
+    for (run, _) in runs.iter().zip(finished).filter(|(_, f)| **f) {
+        let Some(cell) = num(run, "cell") else { continue };
+        let cell = cell as usize - 1;
+        let (i, j) = (cell / epss.len(), cell % epss.len());
+        grid[i][j] = run.get("grokking").cloned().unwrap_or(Json::Null);
+        at_least[i][j] = run.get("grokking_at_least").cloned().unwrap_or(Json::Null);
     }
+    let rows = |g: Vec<Vec<Json>>| Json::Arr(g.into_iter().map(Json::Arr).collect());
+    obj([
+        ("alphas", Json::from(&alphas[..])),
+        ("epss", Json::from(&epss[..])),
+        ("grokking", rows(grid)),
+        ("grokking_at_least", rows(at_least)),
+    ])
+}
+
+/// A number of a report's object (NaN where it is null: non-finite numbers are written so).
+fn num(j: &Json, key: &str) -> Option<f64> {
+    match j.get(key)? {
+        Json::Num(x) => Some(*x),
+        Json::Null => Some(f64::NAN),
+        _ => None,
+    }
+}
+
+/// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+    let (v, runs) = gather(&SPEC, texts, "runs", |v| points(v).len())?;
+    let finished = vec![true; runs.len()];
+    let r = report(&v, runs, &finished);
+    let t = table(&r);
+    Ok((r, t))
 }
 
 impl Study for Grok {
     fn advance(&mut self, units: usize) -> bool {
         for _ in 0..units {
             if self.runs.last().is_none_or(|r| r.finished) {
-                let Some(&(alpha, eps, _)) = self.jobs.get(self.runs.len()) else { return false };
+                let Some(&Job { alpha, eps, .. }) = self.jobs.get(self.runs.len()) else { return false };
                 let v = &self.values;
                 let stop = self.mode == "map";
                 self.runs.push(Run::new(
@@ -219,7 +264,7 @@ impl Study for Grok {
             .map(|i| {
                 let r = &self.runs[i];
                 obj([
-                    ("run", Json::from(i)),
+                    ("run", Json::from(self.jobs[i].index)),
                     ("alpha", Json::from(r.alpha)),
                     ("eps", Json::from(r.eps)),
                     ("kernel_test", Json::from(r.kernel_test)),
@@ -236,21 +281,17 @@ impl Study for Grok {
         let count = self.finished_count();
         let finished: Vec<Json> = (self.sent_finished..count).map(|i| self.summary(i)).collect();
         self.sent_finished = count;
-        let mut p = vec![
+        let p = vec![
             ("done", Json::from(self.done())),
             ("total", Json::from(self.jobs.len() * (self.epochs() + 1))),
             ("started", Json::Arr(started)),
             ("rows", Json::Arr(rows)),
             ("finished", Json::Arr(finished)),
         ];
-        if let Some(e) = &self.error {
-            p.push(("error", Json::from(e.as_str())));
-        }
         obj(p)
     }
 
     fn report(&self) -> Json {
-        let (d, p) = (self.prob.d() as f64, self.prob.x.rows as f64);
         let runs = (0..self.runs.len()).map(|i| {
             let mut s = self.summary(i);
             if let Json::Obj(f) = &mut s {
@@ -258,109 +299,118 @@ impl Study for Grok {
             }
             s
         });
-        let mut r = vec![
-            ("study", Json::from("grok")),
-            ("settings", self.values.json()),
-            ("c_marchenko_pastur", Json::from(d / (1.0 + (d / p).sqrt()).powi(2))),
-            ("runs", Json::Arr(runs.collect())),
-        ];
-        if self.mode == "map" {
-            r.push(("map", self.map()));
-        }
-        if let Some(e) = &self.error {
-            r.push(("error", Json::from(e.as_str())));
-        }
-        obj(r)
+        let finished: Vec<bool> = self.runs.iter().map(|r| r.finished).collect();
+        report(&self.values, runs.collect(), &finished)
     }
 
     fn table(&self) -> String {
-        let v = &self.values;
-        let (d, p) = (self.prob.d(), self.prob.x.rows);
-        let mut out = format!(
-            "grokking: D {d}, P {p}, N {}, test {}, c {} (kernel phase stable below about {:.2}), {} epochs, threshold {} x start, seed {}\n",
-            self.w0.rows,
-            self.prob.xt.rows,
-            v.real("c"),
-            d as f64 / (1.0 + (d as f64 / p as f64).sqrt()).powi(2),
-            self.epochs(),
-            v.real("threshold"),
-            v.int("seed")
-        );
-        if let Some(e) = &self.error {
-            return out + e + "\n";
-        }
-        let opt = |t: Option<usize>| t.map_or("-".to_string(), |t| t.to_string());
-        let amount = |r: &Run| r.grokking_at_least().map_or_else(|| opt(r.grokking()), |t| format!(">{t}"));
-        if self.mode == "run" {
-            if let Some(r) = self.runs.first() {
-                out += &format!(
-                    "alpha {} eps {}: kernel regression (K0) test loss {:.4}; this draw's stable c < {:.3}\n",
-                    r.alpha, r.eps, r.kernel_test, r.c_limit
-                );
-                out += " epoch    train     test    exact  (tr A/D)^2 2|A|^2/D^2  |b|^2/D  |W|/|W0|  K-y align  cos(dM,bb)\n";
-                for row in &r.rows {
-                    out += &format!(
-                        "{:>6} {:>8.4} {:>8.4} {:>8.4} {:>11.4} {:>10.4} {:>8.4} {:>9.4} {:>10.4} {:>11}\n",
-                        row.epoch,
-                        row.train,
-                        row.test,
-                        row.exact(),
-                        row.parts[0],
-                        row.parts[1],
-                        row.parts[2],
-                        row.norm,
-                        row.kta,
-                        if row.cos.is_nan() { "-".to_string() } else { format!("{:.4}", row.cos) }
-                    );
-                }
-            }
-        } else {
-            out += "alpha     eps  t_train  t_test  grokking  final train  final test  K0 test\n";
-        }
-        for (i, r) in self.runs.iter().enumerate() {
-            if self.mode != "run" {
-                let last = r.rows.last();
-                out += &format!(
-                    "{:>5} {:>7} {:>8} {:>7} {:>9} {:>12.4} {:>11.4} {:>8.4}\n",
-                    r.alpha,
-                    r.eps,
-                    opt(r.t_train),
-                    opt(r.t_test),
-                    amount(r),
-                    last.map_or(f64::NAN, |x| x.train),
-                    last.map_or(f64::NAN, |x| x.test),
-                    r.kernel_test
-                );
-            } else {
-                out +=
-                    &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r.t_train), opt(r.t_test), amount(r));
-            }
-            if let Some(note) = r.note(d, p) {
-                out += &format!("  run {i}: {note}\n");
-            }
-        }
-        if self.mode == "map" {
-            let epss = v.reals("epss");
-            out += "\ngrokking amount (epochs), alpha down, eps across ('>E': the test loss had not fallen by the last epoch; '-': not measured)\nalpha\\eps";
-            out += &epss.iter().map(|e| format!("{e:>9}")).collect::<String>();
-            out += "\n";
-            for (ai, a) in v.reals("alphas").iter().enumerate() {
-                out += &format!("{a:>9}");
-                for ei in 0..epss.len() {
-                    let cell = ai * epss.len() + ei + 1;
-                    let run = self
-                        .jobs
-                        .iter()
-                        .position(|j| j.2 == cell)
-                        .and_then(|k| self.runs.get(k))
-                        .filter(|r| r.finished);
-                    out += &format!("{:>9}", run.map_or("-".to_string(), amount));
-                }
-                out += "\n";
-            }
-        }
-        out
+        table(&self.report())
     }
+}
+
+/// The command line's table, from a report alone (its settings and runs).
+fn table(report: &Json) -> String {
+    let (Some(Json::Obj(settings)), Some(Json::Arr(runs))) = (report.get("settings"), report.get("runs")) else {
+        return String::new();
+    };
+    let set = |k: &str| {
+        settings.iter().find(|(key, _)| key == k).map_or("", |(_, v)| if let Json::Str(s) = v { s } else { "" })
+    };
+    let real = |k: &str| set(k).parse::<f64>().unwrap_or(f64::NAN);
+    let int = |k: &str| real(k) as u64;
+    let (d, p) = (real("d"), real("p"));
+    let mode = set("mode");
+    let mut out = format!(
+        "grokking: D {d}, P {p}, N {}, test {}, c {} (kernel phase stable below about {:.2}), {} epochs, threshold {} x start, seed {}\n",
+        int("n"),
+        int("test"),
+        real("c"),
+        d / (1.0 + (d / p).sqrt()).powi(2),
+        int("epochs"),
+        real("threshold"),
+        int("seed")
+    );
+    let f = |r: &Json, k: &str| num(r, k).unwrap_or(f64::NAN);
+    let opt = |r: &Json, k: &str| match r.get(k) {
+        Some(Json::Num(t)) => format!("{t}"),
+        _ => "-".to_string(),
+    };
+    let amount = |r: &Json| match r.get("grokking_at_least") {
+        Some(Json::Num(t)) => format!(">{t}"),
+        _ => opt(r, "grokking"),
+    };
+    if mode == "run" {
+        if let Some(r) = runs.first() {
+            out += &format!(
+                "alpha {} eps {}: kernel regression (K0) test loss {:.4}; this draw's stable c < {:.3}\n",
+                f(r, "alpha"),
+                f(r, "eps"),
+                f(r, "kernel_test"),
+                f(r, "c_limit")
+            );
+            out +=
+                " epoch    train     test    exact  (tr A/D)^2 2|A|^2/D^2  |b|^2/D  |W|/|W0|  K-y align  cos(dM,bb)\n";
+            let rows = match r.get("rows") {
+                Some(Json::Arr(rows)) => rows.as_slice(),
+                _ => &[],
+            };
+            for row in rows {
+                let cos = f(row, "cos");
+                out += &format!(
+                    "{:>6} {:>8.4} {:>8.4} {:>8.4} {:>11.4} {:>10.4} {:>8.4} {:>9.4} {:>10.4} {:>11}\n",
+                    opt(row, "epoch"),
+                    f(row, "train"),
+                    f(row, "test"),
+                    f(row, "exact"),
+                    f(row, "part_tr"),
+                    f(row, "part_frob"),
+                    f(row, "part_lin"),
+                    f(row, "norm"),
+                    f(row, "kta"),
+                    if cos.is_nan() { "-".to_string() } else { format!("{cos:.4}") }
+                );
+            }
+        }
+    } else {
+        out += "alpha     eps  t_train  t_test  grokking  final train  final test  K0 test\n";
+    }
+    for r in runs {
+        if mode != "run" {
+            out += &format!(
+                "{:>5} {:>7} {:>8} {:>7} {:>9} {:>12.4} {:>11.4} {:>8.4}\n",
+                f(r, "alpha"),
+                f(r, "eps"),
+                opt(r, "t_train"),
+                opt(r, "t_test"),
+                amount(r),
+                f(r, "final_train"),
+                f(r, "final_test"),
+                f(r, "kernel_test")
+            );
+        } else {
+            out +=
+                &format!("t_train {}, t_test {}, grokking amount {}\n", opt(r, "t_train"), opt(r, "t_test"), amount(r));
+        }
+        if let Some(Json::Str(note)) = r.get("note") {
+            out += &format!("  run {}: {note}\n", opt(r, "run"));
+        }
+    }
+    if let Some(Json::Obj(_)) = report.get("map") {
+        let epss: Vec<&str> = set("epss").split(',').collect();
+        out += "\ngrokking amount (epochs), alpha down, eps across ('>E': the test loss had not fallen by the last epoch; '-': not measured)\nalpha\\eps";
+        out += &epss.iter().map(|e| format!("{:>9}", e.parse::<f64>().unwrap_or(f64::NAN))).collect::<String>();
+        out += "\n";
+        for (ai, a) in set("alphas").split(',').enumerate() {
+            out += &format!("{:>9}", a.parse::<f64>().unwrap_or(f64::NAN));
+            for ei in 0..epss.len() {
+                let cell = (ai * epss.len() + ei + 1) as f64;
+                let run = runs.iter().find(|r| num(r, "cell") == Some(cell));
+                out += &format!("{:>9}", run.map_or("-".to_string(), amount));
+            }
+            out += "\n";
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -438,24 +488,22 @@ mod tests {
         ];
         let mut all = open_with(&base);
         while all.advance(50) {}
-        let whole = all.report().to_string();
-        for cell in 1..=4 {
-            let c = cell.to_string();
-            let mut pairs = base.to_vec();
-            pairs.push(("cell", &c));
-            let mut one = open_with(&pairs);
-            while one.advance(50) {}
-            let Json::Obj(f) = one.report() else { panic!() };
-            let Some((_, Json::Arr(runs))) = f.iter().find(|(k, _)| k == "runs") else { panic!() };
-            assert_eq!(runs.len(), 1);
-            // The cell's run, less its index and its rows (which carry the index), is in the whole map's report.
-            let Json::Obj(r) = &runs[0] else { panic!() };
-            let tail: String =
-                r[1..r.len() - 1].iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",");
-            assert!(whole.contains(&tail), "cell {cell} differs from the whole map's");
-        }
-        let mut past = open_with(&[("mode", "map"), ("alphas", "1"), ("epss", "0.1"), ("cell", "2")]);
-        assert!(!past.advance(1));
-        assert!(past.report().to_string().contains("cell: 2 is past the map's 1 cells"));
+        // The page's pool: one job per cell (shard i/4), merged into the whole map's report and table.
+        let parts: Vec<(String, String)> = (0..4usize)
+            .map(|i| {
+                let k = format!("{i}/4");
+                let mut one = open_with(&[base.as_slice(), &[("shard", &k)]].concat());
+                while one.advance(50) {}
+                let Some(Json::Arr(runs)) = one.report().get("runs").cloned() else { panic!() };
+                assert_eq!(
+                    (runs.len(), runs[0].get("run"), runs[0].get("cell")),
+                    (1, Some(&Json::from(i)), Some(&Json::from(i + 1)))
+                );
+                (k, one.report().to_string())
+            })
+            .collect();
+        let (report, table) = merge(&parts).unwrap();
+        assert_eq!((report.to_string(), table), (all.report().to_string(), all.table()));
+        assert!(merge(&parts[..3]).unwrap_err().contains("shard 3/4 is missing"));
     }
 }

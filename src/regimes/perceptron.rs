@@ -21,14 +21,15 @@ mod summary;
 
 use crate::json::{obj, Json};
 use crate::rng::Rng;
-use crate::settings::{compact, Kind, Param, SettingError, Values};
-use crate::study::{Spec, Study};
+use crate::settings::{compact, Code, Kind, Param, SettingError, Values};
+use crate::study::{gather, shard_of, Spec, Study, SHARD};
 use data::Points;
 use sgd::{Batches, End, Run};
 
-pub const SPEC: Spec = Spec::new("perceptron", "SGD noise: the perceptron", &PARAMS, open);
+pub const SPEC: Spec =
+    Spec { merge: Some(merge), ..Spec::new("perceptron", "SGD noise: the perceptron", &PARAMS, open) };
 
-const PARAMS: [Param; 11] = [
+const PARAMS: [Param; 12] = [
     Param {
         key: "chi",
         default: "0",
@@ -65,6 +66,7 @@ const PARAMS: [Param; 11] = [
         kind: Kind::Int { lo: 0, hi: 1 },
         help: "1: trace one run (first P, first alpha*T) for the picture",
     },
+    SHARD,
 ];
 
 /// Margins computed per unit of `advance`: a millisecond or two at d = 32.
@@ -128,6 +130,32 @@ impl Row {
             ("capped", Json::from(self.capped)),
         ])
     }
+
+    /// `json`'s form back (a shard's report, for `merge`).
+    fn parse(j: &Json) -> Result<Row, String> {
+        let num = |k: &str| match j.get(k) {
+            Some(Json::Num(x)) => Ok(*x),
+            Some(Json::Null) => Ok(f64::NAN),
+            _ => Err(format!("a run has no number '{k}'")),
+        };
+        Ok(Row {
+            p: num("p")? as usize,
+            at: num("at")?,
+            seed: num("seed")? as u64,
+            err: num("err")?,
+            dw: num("dw")?,
+            dw_rel: num("dw_rel")?,
+            t: num("t")?,
+            steps: num("steps")? as u64,
+            hits: num("hits")? as u64,
+            w_par: num("w_par")?,
+            w_perp: num("w_perp")?,
+            capped: match j.get("capped") {
+                Some(Json::Bool(b)) => *b,
+                _ => return Err("a run has no flag 'capped'".into()),
+            },
+        })
+    }
 }
 
 /// A seed's data: the largest training set (smaller P take its first points), the test set, |w0|.
@@ -149,7 +177,7 @@ struct Current {
 struct Perceptron {
     values: Values,
     s: Settings,
-    /// (seed, P, alpha*T) in run order: seed by seed, so every line appears early and then firms up.
+    /// This shard's (seed, P, alpha*T), in run order.
     cells: Vec<(u64, usize, f64)>,
     next: usize,
     sample: Option<Sample>,
@@ -160,34 +188,63 @@ struct Perceptron {
     snaps_sent: usize,
 }
 
-fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
-    let seed = v.int("seed");
-    let trace = v.int("trace") == 1;
-    let mut s = Settings {
-        chi: v.real("chi"),
-        d: v.usize("d"),
-        ps: v.reals("ps").iter().map(|p| p.round() as usize).collect(),
-        ats: v.reals("ats"),
-        b: v.usize("b"),
-        alpha: v.real("alpha"),
-        cap: v.int("cap"),
-        pte: v.usize("pte"),
-        seeds: (seed..seed + v.int("seeds")).collect(),
-        trace,
-    };
-    if trace {
-        s.ps.truncate(1);
-        s.ats.truncate(1);
-        s.seeds.truncate(1);
+impl Settings {
+    fn new(v: &Values) -> Settings {
+        let seed = v.int("seed");
+        let trace = v.int("trace") == 1;
+        let mut s = Settings {
+            chi: v.real("chi"),
+            d: v.usize("d"),
+            ps: v.reals("ps").iter().map(|p| p.round() as usize).collect(),
+            ats: v.reals("ats"),
+            b: v.usize("b"),
+            alpha: v.real("alpha"),
+            cap: v.int("cap"),
+            pte: v.usize("pte"),
+            seeds: (seed..seed + v.int("seeds")).collect(),
+            trace,
+        };
+        if trace {
+            s.ps.truncate(1);
+            s.ats.truncate(1);
+            s.seeds.truncate(1);
+        }
+        s
     }
-    let mut cells = Vec::new();
-    for &k in &s.seeds {
-        for &p in &s.ps {
-            for &at in &s.ats {
-                cells.push((k, p, at));
+
+    /// (seed, P, alpha*T) in run order: seed by seed, so every line appears early and then firms up.
+    fn cells(&self) -> Vec<(u64, usize, f64)> {
+        let mut cells = Vec::new();
+        for &k in &self.seeds {
+            for &p in &self.ps {
+                for &at in &self.ats {
+                    cells.push((k, p, at));
+                }
             }
         }
+        cells
     }
+
+    fn head(&self) -> String {
+        format!(
+            "perceptron: chi {}, d {}, B {}, alpha {}, {} seed(s) from {}; means over seeds\n",
+            compact(self.chi),
+            self.d,
+            self.b,
+            compact(self.alpha),
+            self.seeds.len(),
+            self.seeds[0]
+        )
+    }
+}
+
+fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
+    let s = Settings::new(v);
+    let part = shard_of(v);
+    if s.trace && !part.is_whole() {
+        return Err(SettingError::new("shard", Code::Conflict, "shard: a trace is one run; it does not shard"));
+    }
+    let cells = s.cells().into_iter().enumerate().filter(|(i, _)| part.owns(*i)).map(|(_, c)| c).collect();
     Ok(Box::new(Perceptron {
         values: v.clone(),
         s,
@@ -200,6 +257,28 @@ fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
         snaps: Vec::new(),
         snaps_sent: 0,
     }))
+}
+
+/// The report's settings, runs and their summaries (a trace adds its picture).
+fn report(v: &Values, rows: &[Row]) -> Vec<(&'static str, Json)> {
+    let cells = summary::cells(rows);
+    vec![
+        ("settings", v.json()),
+        ("runs", Json::Arr(rows.iter().map(Row::json).collect())),
+        ("cells", summary::cells_json(&cells)),
+        ("fits", summary::fits_json(&summary::fits(&cells))),
+    ]
+}
+
+/// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+    let (v, runs) = gather(&SPEC, texts, "runs", |v| Settings::new(v).cells().len())?;
+    let s = Settings::new(&v);
+    if s.trace {
+        return Err("merge: a trace is one run; it does not shard".into());
+    }
+    let rows = runs.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| format!("merge: {e}"))?;
+    Ok((obj(report(&v, &rows)), s.head() + &summary::table(&summary::cells(&rows))))
 }
 
 impl Perceptron {
@@ -329,12 +408,7 @@ impl Study for Perceptron {
     }
 
     fn report(&self) -> Json {
-        let mut r = vec![
-            ("settings", self.values.json()),
-            ("runs", Json::Arr(self.rows.iter().map(Row::json).collect())),
-            ("cells", summary::cells_json(&summary::cells(&self.rows))),
-            ("fits", summary::fits_json(&summary::fits(&summary::cells(&self.rows)))),
-        ];
+        let mut r = report(&self.values, &self.rows);
         if self.s.trace && self.sample.is_some() {
             r.push(("x1", self.shown_x1()));
             r.push(("trace", Json::Arr(self.snaps.clone())));
@@ -343,17 +417,7 @@ impl Study for Perceptron {
     }
 
     fn table(&self) -> String {
-        let s = &self.s;
-        let head = format!(
-            "perceptron: chi {}, d {}, B {}, alpha {}, {} seed(s) from {}; means over seeds\n",
-            compact(s.chi),
-            s.d,
-            s.b,
-            compact(s.alpha),
-            s.seeds.len(),
-            s.seeds[0]
-        );
-        head + &summary::table(&summary::cells(&self.rows))
+        self.s.head() + &summary::table(&summary::cells(&self.rows))
     }
 }
 
@@ -395,6 +459,25 @@ mod tests {
             study(&[("d", "8"), ("ps", "64,128"), ("ats", "0.1,10"), ("seeds", "2"), ("pte", "500"), ("seed", "2")]);
         finish(&mut d, 1);
         assert_ne!(a.report().to_string(), d.report().to_string());
+    }
+
+    #[test]
+    fn shards_merge_into_the_unsharded_report() {
+        let mut whole = study(&SMALL);
+        finish(&mut whole, 5);
+        let parts: Vec<(String, String)> = ["1/3", "0/3", "2/3"]
+            .iter()
+            .map(|k| {
+                let mut s = study(&[SMALL.as_slice(), &[("shard", k)]].concat());
+                finish(&mut s, 5);
+                (format!("part {k}"), s.report().to_string())
+            })
+            .collect();
+        let (report, table) = merge(&parts).unwrap();
+        assert_eq!((report.to_string(), table), (whole.report().to_string(), whole.table()));
+        assert!(merge(&parts[1..]).unwrap_err().contains("shard 1/3 is missing"));
+        let e = SPEC.open_strict([("trace", "1"), ("shard", "0/2")]).err().unwrap();
+        assert_eq!((e.key.as_str(), e.code), ("shard", Code::Conflict));
     }
 
     fn get<'a>(j: &'a Json, key: &str) -> &'a Json {

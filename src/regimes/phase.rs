@@ -4,10 +4,10 @@
 //! Per cell: test error, relative weight change |w* - w0| / |w0|, t* and steps, and whether the
 //! step cap or a divergence ended it.
 //!
-//! Cells are numbered alpha-major (`i = ia * nT + iT`). A shard (`shard_k` of `shard_n`) runs the
-//! cells with `i % shard_n == shard_k`, so one cell alone is `shard_k = i, shard_n = cells`; every
-//! cell builds the same data and start from the seed, so shards `merge` into exactly the report of
-//! an unsharded run. One `advance` unit is at most `STEPS_PER_UNIT` SGD steps of the current cell.
+//! Cells are numbered alpha-major (`i = ia * nT + iT`). A shard K/N runs the cells with
+//! `i % N == K` (`crate::shard`), so one cell alone is `i/cells` (the page's pool); every cell builds
+//! the same data and start from the seed, so shards `merge` into exactly the report of an unsharded
+//! run. One `advance` unit is at most `STEPS_PER_UNIT` SGD steps of the current cell.
 //!
 //! The paper's feature-regime optimum `T_opt ~ alpha^k`, `k = (L - 1) / (L + 1)`, has no known
 //! constant: ours is to anchor the line at the best fitted cell of the smallest alpha that has one.
@@ -18,11 +18,11 @@ mod mlp;
 
 use crate::json::{obj, Json};
 use crate::settings::{compact, Kind, Param, SettingError, Values};
-use crate::study::{Spec, Study};
+use crate::study::{gather, shard_of, Spec, Study, SHARD};
 use cell::{Cell, Outcome, Problem, Status};
 use std::fmt::Write;
 
-const PARAMS: [Param; 10] = [
+const PARAMS: [Param; 9] = [
     Param { key: "L", default: "3", kind: Kind::Int { lo: 1, hi: 8 }, help: "hidden layers" },
     Param { key: "h", default: "32", kind: Kind::Int { lo: 2, hi: 512 }, help: "width of each hidden layer" },
     Param {
@@ -51,13 +51,7 @@ const PARAMS: [Param; 10] = [
         kind: Kind::Int { lo: 0, hi: 4_294_967_295 },
         help: "seed of the split, the start and the batches",
     },
-    Param {
-        key: "shard_k",
-        default: "0",
-        kind: Kind::Int { lo: 0, hi: 4095 },
-        help: "run the cells i with i mod shard_n = shard_k",
-    },
-    Param { key: "shard_n", default: "1", kind: Kind::Int { lo: 1, hi: 4096 }, help: "number of shards" },
+    SHARD,
 ];
 
 pub const SPEC: Spec =
@@ -149,8 +143,8 @@ struct Phase {
 
 fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     let (alphas, temps) = grid(v);
-    let (k, n) = (v.usize("shard_k"), v.usize("shard_n"));
-    let mine = (0..alphas.len() * temps.len()).filter(|i| i % n == k).collect();
+    let part = shard_of(v);
+    let mine = (0..alphas.len() * temps.len()).filter(|&i| part.owns(i)).collect();
     Ok(Box::new(Phase {
         values: v.clone(),
         alphas,
@@ -330,53 +324,15 @@ fn short(x: f64) -> String {
     }
 }
 
-/// `richlazy sgd merge`: the reports of shards of one grid (JSON texts) as the report and table of
-/// the unsharded run. Every shard must have the same settings apart from the shard keys, and
-/// together they must hold every cell exactly once.
+/// `richlazy merge`: the reports of shards of one grid (JSON texts) as the report and table of the
+/// unsharded run.
 pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
-    let mut settings: Option<Values> = None;
-    let mut rows: Vec<Row> = Vec::new();
-    for (name, text) in texts {
-        let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
-        let Some(Json::Obj(pairs)) = j.get("settings") else {
-            return Err(format!("{name}: not a phase-diagram report (no settings)"));
-        };
-        let pairs: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(k, _)| k != "shard_k" && k != "shard_n")
-            .map(|(k, v)| (k.as_str(), if let Json::Str(s) = v { s.as_str() } else { "" }))
-            .collect();
-        let (v, errors) = SPEC.values(pairs);
-        if let Some(e) = errors.first() {
-            return Err(format!("{name}: {e}"));
-        }
-        match &settings {
-            Some(s) if *s != v => {
-                return Err(format!("{name}: its settings differ from the first file's (only shard_k and shard_n may)"))
-            }
-            _ => settings = Some(v),
-        }
-        let Some(Json::Arr(cells)) = j.get("cells") else { return Err(format!("{name}: no cells")) };
-        for c in cells {
-            rows.push(Row::parse(c).map_err(|e| format!("{name}: {e}"))?);
-        }
-    }
-    let v = settings.ok_or("merge: give the shards' report files")?;
+    let (v, cells) = gather(&SPEC, texts, "cells", |v| {
+        let (a, t) = grid(v);
+        a.len() * t.len()
+    })?;
+    let rows = cells.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| format!("merge: {e}"))?;
     let (alphas, temps) = grid(&v);
-    let total = alphas.len() * temps.len();
-    rows.sort_by_key(|r| r.i);
-    for (want, r) in rows.iter().enumerate() {
-        if r.i != want {
-            return Err(if r.i < want {
-                format!("merge: cell {} is there twice", r.i)
-            } else {
-                format!("merge: cell {want} is missing")
-            });
-        }
-    }
-    if rows.len() != total {
-        return Err(format!("merge: {} of {total} cells; cell {} is missing", rows.len(), rows.len()));
-    }
     Ok((report(&v, &alphas, &temps, &rows), table(&v, &alphas, &temps, &rows)))
 }
 
@@ -407,9 +363,9 @@ mod tests {
         let whole = run(&SMALL);
         let report = whole.report();
         let mut parts = Vec::new();
-        for k in ["2", "0", "1"] {
+        for k in ["2/3", "0/3", "1/3"] {
             let mut pairs = SMALL.to_vec();
-            pairs.extend([("shard_k", k), ("shard_n", "3")]);
+            pairs.push(("shard", k));
             let mut s = run(&pairs);
             assert_eq!(s.progress().get("total"), Some(&Json::from(2usize)));
             parts.push((format!("part-{k}.json"), s.report().to_string()));
@@ -427,6 +383,7 @@ mod tests {
         let mut other = parts.clone();
         other[1].1 = other[1].1.replace("\"seed\":\"1\"", "\"seed\":\"2\"");
         assert!(merge(&other).unwrap_err().contains("differ"));
+        assert!(SPEC.open_strict([("shard", "3/3")]).is_err_and(|e| e.key == "shard"));
     }
 
     #[test]

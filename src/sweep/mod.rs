@@ -3,10 +3,9 @@
 //! registered study run to the end) and `merge` (shards of either as the whole run's report). Each
 //! takes the command line's `--key value` pairs and a [`Control`]: threads, a cancel flag, progress.
 
-mod shard;
 mod variants;
 
-pub use shard::{interleave, Shard, MAX_SHARDS};
+pub use crate::shard::{interleave, Shard, MAX_SHARDS};
 pub use variants::*;
 
 use crate::config::Config;
@@ -60,12 +59,7 @@ pub const PARAMS: [Param; 10] = [
     },
     Param::menu("figure", "", &["paper", "local", "gain"], &[], "a named figure at its own base settings"),
     Param::int("seeds", "3", 1, 1000, "seeds per item"),
-    Param {
-        key: "shard",
-        default: "0/1",
-        kind: Kind::Text,
-        help: "run the runs i with i mod N = K (K/N); richlazy merge joins the shards",
-    },
+    crate::study::SHARD,
     Param::int("threads", "", 1, 1024, "runs in parallel [default: the machine's cores]"),
     Param {
         key: "save_weights",
@@ -138,7 +132,7 @@ pub fn sweep(pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String)
     let mut pairs = pairs.to_vec();
     let variants = variants(&mut pairs)?;
     let seeds: u64 = checked(&mut pairs, "seeds")?.map_or(3, |s| s.parse().expect("checked"));
-    let shard = take(&mut pairs, "shard").map_or(Ok(Shard::WHOLE), |s| Shard::parse(&s))?;
+    let shard = checked(&mut pairs, "shard")?.map_or(Shard::WHOLE, |s| Shard::parse(&s).expect("checked"));
     let threads = checked(&mut pairs, "threads")?.map_or(ctl.threads, |t| t.parse().expect("checked")).max(1);
     let base = config(&pairs)?;
     let (mut jobs, mut i) = (Vec::new(), 0);
@@ -359,10 +353,6 @@ pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(J
         return Err(e.message);
     }
     let mut run = (spec.open)(&values).map_err(|e| e.message)?;
-    // Settings valid one by one but not together (a map cell past the map) are refused like a bad value.
-    if let Some(Json::Str(e)) = run.report().get("error") {
-        return Err(e.clone());
-    }
     loop {
         if ctl.cancelled() {
             return Err(CANCELLED.into());
@@ -387,12 +377,16 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
     if j.get("items").is_some() && j.get("base").is_some() {
         return merge_sweep(texts);
     }
-    let Some(Json::Str(study)) = j.get("study") else {
-        // The phase diagram's reports name no study; their settings carry the shard keys.
-        return crate::regimes::phase::merge(texts);
+    // A study's report names its settings in its table's order: that says which study it is.
+    let keys: Vec<&str> = match j.get("settings") {
+        Some(Json::Obj(pairs)) => pairs.iter().map(|(k, _)| k.as_str()).collect(),
+        _ => Vec::new(),
     };
-    let spec = crate::studies::find(study).map_err(|e| format!("{first}: {}", e.message))?;
-    let merge = spec.merge.ok_or_else(|| format!("{first}: the {study} study is not sharded"))?;
+    let spec = crate::studies::STUDIES
+        .iter()
+        .find(|s| s.params.iter().map(|p| p.key).eq(keys.iter().copied()))
+        .ok_or_else(|| format!("{first}: not a report of a sweep or a study"))?;
+    let merge = spec.merge.ok_or_else(|| format!("{first}: the {} study is not sharded", spec.name))?;
     merge(texts)
 }
 
@@ -417,7 +411,8 @@ fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), String> {
             }
             _ => head = Some(same),
         }
-        parts.push((name.clone(), Shard::parse(shard).map_err(|e| format!("{name}: {e}"))?, runs.clone()));
+        let shard = crate::study::SHARD.check(shard).map_err(|e| format!("{name}: {e}"))?;
+        parts.push((name.clone(), Shard::parse(&shard).expect("checked"), runs.clone()));
     }
     let j = Json::parse(&texts[0].1).expect("parsed above");
     let seeds = num(&j, "seeds").unwrap_or(0.0) as u64;

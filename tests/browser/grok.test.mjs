@@ -48,8 +48,8 @@ test('the alpha sweep overlays its runs and plots the amounts; the map runs one 
   assert.ok((await inkOf(page, 'grok-amount')) > 2000);
   await page.goto(`${server.url}?view=grok&mode=map&alphas=0.5,1&epss=0.05,0.1&epochs=3000`);
   await done(page);
-  const jobs = await page.evaluate(() => window.richlazy.study.reports.map((r) => [r.settings.cell, r.runs.length, r.runs[0].grokking]));
-  assert.deepEqual(jobs.map((j) => j.slice(0, 2)), [['1', 1], ['2', 1], ['3', 1], ['4', 1]]);
+  const jobs = await page.evaluate(() => window.richlazy.study.reports.map((r) => [r.settings.shard, r.runs.length, r.runs[0].grokking]));
+  assert.deepEqual(jobs.map((j) => j.slice(0, 2)), [['0/4', 1], ['1/4', 1], ['2/4', 1], ['3/4', 1]]);
   assert.ok(jobs.every((j) => j[2] > 0), JSON.stringify(jobs));
   assert.ok((await inkOf(page, 'grok-map')) > 5000);
   assert.deepEqual(log.errors, []);
@@ -57,7 +57,7 @@ test('the alpha sweep overlays its runs and plots the amounts; the map runs one 
 });
 
 test('a bad value for every key is named in a notice and replaced by its default', async () => {
-  const bad = { mode: 'nonesuch', d: '0', p: '0', n: '0', test: '0', alpha: '0', eps: '-1', c: '-1', epochs: '1.5', seed: 'x', threshold: '2', alphas: '0.5,x', epss: '-1', cell: '145' };
+  const bad = { mode: 'nonesuch', d: '0', p: '0', n: '0', test: '0', alpha: '0', eps: '-1', c: '-1', epochs: '1.5', seed: 'x', threshold: '2', alphas: '0.5,x', epss: '-1', shard: '1/0' };
   const { page, context } = await open(browser, `${server.url}?view=grok&${new URLSearchParams(bad)}`);
   await page.waitForFunction(() => window.richlazy.study?.settings);
   const text = await page.textContent('#notices');

@@ -68,7 +68,8 @@ test('a bad value for every key is named in a notice and replaced by its default
   const ns = await notes(b.page);
   for (const p of params) {
     assert.ok(ns.some((n) => n.startsWith(`Link: ${p.key}: `) && n.includes(`using ${p.default}`)), `${p.key}: ${ns.join(' | ')}`);
-    assert.equal(await b.page.inputValue(`#study [name="${p.key}"]`), p.default);
+    // The shard is the pool's, not a field of the form.
+    if (p.kind !== 'shard') assert.equal(await b.page.inputValue(`#study [name="${p.key}"]`), p.default);
   }
   await b.context.close();
   await context.close();

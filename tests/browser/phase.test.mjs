@@ -22,8 +22,8 @@ test('a small grid runs cell by cell into three heat maps; the link reproduces i
   assert.equal(s.reports.length, 9, 'one job per cell');
   const cells = Object.values(s.data.cells).sort((a, b) => a.i - b.i);
   assert.deepEqual(cells.map((c) => c.i), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  // Each job's report holds its one cell, with the shard keys the pool gave it.
-  assert.deepEqual(s.reports.map((r) => [r.cells.length, r.settings.shard_k, r.settings.shard_n]), cells.map((c) => [1, String(c.i), '9']));
+  // Each job's report holds its one cell, with the shard the pool gave it.
+  assert.deepEqual(s.reports.map((r) => [r.cells.length, r.settings.shard]), cells.map((c) => [1, `${c.i}/9`]));
   assert.ok(cells.some((c) => c.capped) && cells.some((c) => !c.capped && !c.diverged));
   for (const chart of ['phase-err', 'phase-dw', 'phase-tstar']) assert.ok((await inkOf(page, chart)) > 5000, chart);
   // The address bar carries exactly the changed settings, and opening it gives the same cells.
@@ -60,7 +60,7 @@ test('embed=1 hides the prose and the share bar', async () => {
 });
 
 test('a bad value for every key is named and replaced by its default', async () => {
-  const bad = { L: '9', h: '1', P: '2000', B: '0', log2_alpha: '-3,x', log2_T: '11', cap: '0', seed: '-1', shard_k: '4096', shard_n: '0' };
+  const bad = { L: '9', h: '1', P: '2000', B: '0', log2_alpha: '-3,x', log2_T: '11', cap: '0', seed: '-1', shard: '9/9' };
   const { page, context } = await open(browser, `${server.url}?view=phase&${new URLSearchParams(bad)}`);
   await page.waitForFunction(() => window.richlazy.study?.settings);
   const notices = await page.textContent('#notices');

@@ -1,4 +1,4 @@
-// The page's pool runs the phase diagram one cell per worker (shard_k = i, shard_n = cells): each such
+// The page's pool runs the phase diagram one cell per worker (shard i/cells): each such
 // run must give exactly that cell of the whole grid (tests/wasm/studies.test.mjs checks the whole grid
 // against the command line at these settings).
 import { test } from 'node:test';
@@ -27,7 +27,7 @@ test('one cell alone is the same cell of the whole grid', () => {
   // Fitted and capped or diverged cells both occur at these settings, so the parity cases cover each.
   assert.ok(whole.cells.some((c) => !c.capped && !c.diverged) && whole.cells.some((c) => c.capped || c.diverged));
   for (const i of [0, 4, 8]) {
-    const one = wasm({ shard_k: String(i), shard_n: '9' });
+    const one = wasm({ shard: `${i}/9` });
     assert.deepStrictEqual(one.cells, [whole.cells[i]]);
   }
 });

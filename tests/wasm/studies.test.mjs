@@ -18,7 +18,7 @@ const CASES = [
   ['perceptron', { chi: '0.5', d: '12', ps: '128', ats: '2', trace: '1', pte: '300' }],
   ['phase', { L: '2', h: '8', P: '128', B: '8', log2_alpha: '-3,0,3', log2_T: '-7,-4,-1', cap: '3000', seed: '4' }],
   ['grok', { mode: 'alpha', d: '8', p: '30', n: '12', test: '40', c: '1', epochs: '300', alphas: '0.5,2' }],
-  ['grok', { mode: 'map', d: '6', p: '20', n: '8', test: '20', c: '1', epochs: '400', alphas: '1,2', epss: '0.1,0.3', cell: '3' }],
+  ['grok', { mode: 'map', d: '6', p: '20', n: '8', test: '20', c: '1', epochs: '400', alphas: '1,2', epss: '0.1,0.3', shard: '2/4' }],
 ];
 
 function native(name, pairs) {

@@ -34,7 +34,7 @@ function map(data, schemas) {
     const stored = file.runs?.find((r) => r.cell === cell);
     if (!stored) return;
     points.push({ i, j, label: `α ${alpha}, ε ${eps}: grokking ${g ?? `at least ${least}`} epochs`,
-      jobs: [studyRun({ name: 'grok', schema: schemas.grok, settings: s, pairs: { cell }, stored, pick: (report) => report.runs[0], skip: SKIP,
+      jobs: [studyRun({ name: 'grok', schema: schemas.grok, settings: s, pairs: { shard: `${cell - 1}/${m.alphas.length * m.epss.length}` }, stored, pick: (report) => report.runs[0], skip: SKIP,
         seconds: work(s, stored.epochs_run ?? Number(s.epochs)), label: `map cell ${cell} (α ${alpha}, ε ${eps})` })] });
   }));
   return { kind: 'heatmap', title: 'Grokking amount over (ε, α); crossed: not fallen by the last epoch (lower bound)', x: 'ε (initial alignment)', y: 'α (laziness)',

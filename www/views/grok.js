@@ -122,8 +122,8 @@ function csv(state) {
 
 // The map runs one pool job per cell; everything else is one job.
 function jobs(s) {
-  if (s.mode !== 'map' || s.cell !== '0') return [{ label: 'grok', pairs: {} }];
-  return Array.from({ length: cells(s) }, (_, i) => ({ label: `cell ${i + 1}`, pairs: { cell: String(i + 1) } }));
+  if (s.mode !== 'map') return [{ label: 'grok', pairs: {} }];
+  return Array.from({ length: cells(s) }, (_, i) => ({ label: `cell ${i + 1}`, pairs: { shard: `${i}/${cells(s)}` } }));
 }
 
 export function mount(root) {

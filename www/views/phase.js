@@ -1,5 +1,5 @@
 // ?view=phase: the SGD-noise phase diagram (src/regimes/phase.rs). Every (alpha, T) cell is one pool
-// job (shard_k = i of shard_n = cells), so cells appear as workers finish them.
+// job (shard i/cells), so cells appear as workers finish them.
 import { studyView } from '../study.js';
 import { heatmap } from '../plot.js';
 
@@ -17,9 +17,8 @@ approximation), divided by its root mean square under a standard normal as the a
 divided by 16, centred by the mean pixel and each image scaled to norm 8 (= sqrt 64). Every cell uses
 the same split, start and batch stream; batches are B distinct points. Training stops at the first step
 where every train point has alpha y F &ge; 1, exactly. The page runs each cell as its own job
-(shard_k = cell, shard_n = cells), whatever the form's shard keys say; those split a grid over a
-cluster's job array on the command line (<code>richlazy sgd grid ... --shard_k K --shard_n N</code>,
-then <code>richlazy sgd merge</code>).</p></details>`;
+(shard <em>i</em>/cells); the same shards split a grid over a cluster's job array on the command line
+(<code>richlazy sgd grid ... --shard K/N</code>, then <code>richlazy merge</code>).</p></details>`;
 
 const pow2 = (list) => String(list).split(',').map((v) => 2 ** Number(v));
 
@@ -69,7 +68,7 @@ export function mount(root) {
     ],
     jobs(settings) {
       const n = pow2(settings.log2_alpha).length * pow2(settings.log2_T).length;
-      return Array.from({ length: n }, (_, i) => ({ label: `cell ${i}`, pairs: { shard_k: i, shard_n: n } }));
+      return Array.from({ length: n }, (_, i) => ({ label: `cell ${i}`, pairs: { shard: `${i}/${n}` } }));
     },
     progress(state, p) {
       state.data.cells ??= {};

@@ -1,9 +1,8 @@
-//! One convention for splitting any sweep over a cluster's job array: the work items are numbered
-//! in the unsharded order, and shard K of N runs the items i with i mod N = K. Each item is computed
-//! from the seed alone, so the shards' items are bit for bit the unsharded run's, and `interleave`
-//! puts them back in order.
-
-use crate::settings::clip;
+//! One convention for splitting any sweep over a cluster's job array or the page's pool: the work
+//! items are numbered in the unsharded order, and shard K of N runs the items i with i mod N = K.
+//! Each item is computed from the seed alone, so the shards' items are bit for bit the unsharded
+//! run's, and `interleave` puts them back in order. A study that shards has `study::SHARD` in its
+//! table, reports its items in order, and merges with `study::gather`.
 
 /// The most shards a run may be split into.
 pub const MAX_SHARDS: usize = 4096;
@@ -18,15 +17,11 @@ pub struct Shard {
 impl Shard {
     pub const WHOLE: Shard = Shard { k: 0, n: 1 };
 
-    /// `K/N`, 0 <= K < N <= MAX_SHARDS; the message names the key.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || format!("shard: '{}' is not K/N with 0 <= K < N <= {MAX_SHARDS} (e.g. 0/4)", clip(s));
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (k, n) = (k.trim().parse::<usize>().map_err(|_| bad())?, n.trim().parse::<usize>().map_err(|_| bad())?);
-        if n == 0 || k >= n || n > MAX_SHARDS {
-            return Err(bad());
-        }
-        Ok(Shard { k, n })
+    /// `K/N`, 0 <= K < N <= MAX_SHARDS (the settings table's `Kind::Shard` says what is wrong).
+    pub fn parse(s: &str) -> Option<Shard> {
+        let (k, n) = s.split_once('/')?;
+        let (k, n) = (k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?);
+        (n > 0 && k < n && n <= MAX_SHARDS).then_some(Shard { k, n })
     }
 
     pub fn owns(self, i: usize) -> bool {
@@ -84,9 +79,9 @@ mod tests {
 
     #[test]
     fn shards_split_and_interleave() {
-        assert_eq!(Shard::parse("2/3"), Ok(Shard { k: 2, n: 3 }));
+        assert_eq!(Shard::parse("2/3"), Some(Shard { k: 2, n: 3 }));
         for bad in ["3/3", "1", "a/2", "0/0", "-1/2", "0/5000"] {
-            assert!(Shard::parse(bad).unwrap_err().starts_with("shard: "), "{bad}");
+            assert_eq!(Shard::parse(bad), None, "{bad}");
         }
         let parts = |ks: &[usize], n: usize| {
             ks.iter()
