@@ -75,7 +75,7 @@ function buildForm() {
 const fileZone = (p) => `<div class="dropzone" id="file-drop" data-key="${esc(p.key)}">
   <label>matrix file <input type="file" id="file-input" accept=".npy,.csv"></label>
   <input type="hidden" name="${esc(p.key)}">
-  <p class="hint" id="file-status">Drop a square matrix here (.npy float32/float64 in C order, or .csv: one row per line), N from 2 to 1000, at most 50 MB.</p></div>`;
+  <p class="hint" id="file-status">Drop a square matrix here (.npy float32/float64 in C order, or .csv: one row per line), N from 2 to 2000, at most 50 MB.</p></div>`;
 
 // Pairs (a link's, repeats kept: [keys, values]) or an object (the form's, a preset's) for the engine.
 function pairsOf(obj) {

@@ -363,7 +363,7 @@ pub(crate) mod tests {
             (b"1,inf\n3,4\n".to_vec(), "x.csv", "row 1, column 2 is inf"),
             (b"".to_vec(), "x.csv", "the file is empty"),
             (b"\n  \n".to_vec(), "x.csv", "the file is empty"),
-            (b"5\n".to_vec(), "x.csv", "N must be between 2 and 1000"),
+            (b"5\n".to_vec(), "x.csv", "N must be between 2 and 2000"),
             (b"0,0\n0,0\n".to_vec(), "x.csv", "every entry is zero"),
             (vec![0xff, 0xfe, 0x31], "x.csv", "not text"),
             (b"1,2\n3,4\n".to_vec(), "x.txt", "neither a .npy nor a .csv"),
@@ -383,9 +383,9 @@ pub(crate) mod tests {
             ),
             (npy_bytes(&Mat::from_vec(2, 3, vec![1.0; 6]), false), "x.npy", "2 x 3: it must be square"),
             (
-                npy_bytes(&Mat::from_vec(1001, 1001, vec![1.0; 1001 * 1001]), true),
+                npy_bytes(&Mat::from_vec(2001, 2001, vec![1.0; 2001 * 2001]), true),
                 "x.npy",
-                "N must be between 2 and 1000",
+                "N must be between 2 and 2000",
             ),
         ];
         for (bytes, name, want) in cases {

@@ -69,7 +69,7 @@ pub const FAMILIES: &[FamilyDef] = &[
 ];
 
 /// The largest network (and so the largest rank, and a file's largest matrix).
-pub const MAX_HIDDEN: usize = 1000;
+pub const MAX_HIDDEN: usize = 2000;
 
 /// The start's settings: the lab's table (`config::PARAMS`) takes them in this order.
 pub const PARAMS: [Param; 8] = [

@@ -57,21 +57,27 @@ struct Lhs<'a, T> {
     col: usize,
 }
 
-/// The whole product on this thread, or split over `lanes::lanes` threads: by blocks of output rows
-/// where C is tall, else by blocks of columns (each thread then works on its own copy of C, whose
-/// columns come back after). Either way an element's sum is the one `gemm` does alone.
+/// The whole product on this thread, or split over `lanes::lanes` threads of rayon's pool: by blocks
+/// of output rows where C is tall, else by blocks of columns (each thread then works on its own copy
+/// of C, whose columns come back after). Either way an element's sum is the one `gemm` does alone.
 fn split<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
     let lanes = super::lanes::lanes(m, k, n);
     if lanes == 1 {
         return gemm(c, a, b, m, k, n, 0..n);
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    split_native(c, a, b, m, k, n, lanes);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn split_native<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, lanes: usize) {
     if m >= 16 * lanes {
         let per = m.div_ceil(lanes);
-        std::thread::scope(|s| {
+        rayon::scope(|s| {
             for (j, rows) in c.chunks_mut(per * n).enumerate() {
                 let a = Lhs { a: &a.a[j * per * a.row..], ..a };
                 let h = rows.len() / n;
-                s.spawn(move || gemm(rows, a, b, h, k, n, 0..n));
+                s.spawn(move |_| gemm(rows, a, b, h, k, n, 0..n));
             }
         });
         return;
@@ -80,10 +86,10 @@ fn split<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize)
     let per = n.div_ceil(lanes).div_ceil(16) * 16;
     let blocks: Vec<Range<usize>> = (0..n).step_by(per).map(|c0| c0..(c0 + per).min(n)).collect();
     let mut copies: Vec<Vec<T>> = blocks[1..].iter().map(|_| c.to_vec()).collect();
-    std::thread::scope(|s| {
+    rayon::scope(|s| {
         for (copy, cols) in copies.iter_mut().zip(&blocks[1..]) {
             let cols = cols.clone();
-            s.spawn(move || gemm(copy, a, b, m, k, n, cols));
+            s.spawn(move |_| gemm(copy, a, b, m, k, n, cols));
         }
         gemm(c, a, b, m, k, n, blocks[0].clone());
     });
