@@ -71,7 +71,10 @@ fn split<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize)
 
 #[cfg(not(target_arch = "wasm32"))]
 fn split_native<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize, lanes: usize) {
-    if m >= 16 * lanes {
+    // A wide C (a batch of rows times N x N) by columns, so that each thread reads only its part of
+    // B (at batch 32 the product is bound by reading B): N 1000 went from 1.25x to the figure in
+    // BENCHMARKS.md. A tall C by rows, each thread writing its own block.
+    if m >= 16 * lanes && m >= n {
         let per = m.div_ceil(lanes);
         rayon::scope(|s| {
             for (j, rows) in c.chunks_mut(per * n).enumerate() {
