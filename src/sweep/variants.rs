@@ -1,7 +1,8 @@
 //! What a sweep compares, written as a short list that the command line
 //! (`--inits`) and the page's links share: `rank:30,aligned:1,connectome`.
 //! An item may join several parts with `+` (`rank:30+rule:eprop+gain:0.5`):
-//! a start, a learning rule, a gain, flossing, a time step.
+//! a start, a learning rule, a gain, flossing, a time step, a worm dataset
+//! (`connectome+dataset:witvliet_8`).
 
 /// One run setting of a sweep: a label and the settings that make it.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,8 +52,15 @@ pub const LOCAL_BASE: [(&str, &str); 8] = [
 pub const MAX_VARIANTS: usize = 64;
 
 /// The other parts an item may join to its start (`key:value`), with the letter that messages write for the value.
-const OTHER_PARTS: [(&str, &str); 6] =
-    [("rule", "R"), ("gain", "G"), ("floss", "W"), ("floss_mode", "M"), ("floss_k", "K"), ("dt", "D")];
+const OTHER_PARTS: [(&str, &str); 7] = [
+    ("rule", "R"),
+    ("gain", "G"),
+    ("floss", "W"),
+    ("floss_mode", "M"),
+    ("floss_k", "K"),
+    ("dt", "D"),
+    ("dataset", "S"),
+];
 
 /// Every kind of part, for messages: the families (`init::FAMILIES`: bare, or `key:X` for the one
 /// shape parameter that an item sets, X its initial), then the other parts.
@@ -203,8 +211,33 @@ mod tests {
     }
 
     #[test]
+    fn a_dataset_part_picks_the_worm_and_its_size() {
+        let vs =
+            parse_variants("connectome+dataset:witvliet_8, connectome_shuffled+dataset:cook_herm, connectome").unwrap();
+        let sizes: Vec<(String, usize)> = vs
+            .iter()
+            .map(|v| {
+                let mut c = Config::default();
+                assert!(c.apply(v.pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty(), "{}", v.label);
+                (c.init.value("dataset").unwrap_or_default(), c.hidden)
+            })
+            .collect();
+        assert_eq!(sizes, [("witvliet_8".into(), 180), ("cook_herm".into(), 302), (String::new(), 279)]);
+    }
+
+    #[test]
     fn bad_lists_are_named() {
-        for bad in ["", "rank", "spectrum:", "bogus:3", "gaussian:2", "rank:1+", "rule", &["rank:1"; 65].join(",")] {
+        for bad in [
+            "",
+            "rank",
+            "spectrum:",
+            "bogus:3",
+            "gaussian:2",
+            "rank:1+",
+            "rule",
+            "connectome+dataset:l9",
+            &["rank:1"; 65].join(","),
+        ] {
             assert!(parse_variants(bad).is_err(), "{bad}");
         }
     }
