@@ -235,7 +235,7 @@ mod tests {
             "gaussian:2",
             "rank:1+",
             "rule",
-            "connectome+dataset:l9",
+            "connectome+dataset",
             &["rank:1"; 65].join(","),
         ] {
             assert!(parse_variants(bad).is_err(), "{bad}");
