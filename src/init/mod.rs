@@ -16,6 +16,7 @@ mod gaussian;
 mod orthogonal;
 mod rank;
 pub(crate) mod spectrum;
+pub mod v1;
 mod wiring;
 
 pub use aligned::{io_covariance, max_rank as aligned_max_rank};
@@ -53,6 +54,9 @@ pub const FAMILIES: &[FamilyDef] = &[
         connectome::start_spectrum,
     )
     .on(Data::Connectome),
+    FamilyDef::new("v1", "mouse V1 (Allen cell types)", &[], v1::HINT, v1::start),
+    FamilyDef::new("v1_shuffled", "mouse V1, entries shuffled", &[], v1::HINT, v1::start_shuffled),
+    FamilyDef::new("v1_spectrum", "mouse V1's spectrum, random directions", &[], v1::HINT, v1::start_spectrum),
     FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], dale::HINT, dale::start),
     FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], dale::HINT, dale::start_rank),
     FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(Data::File),
@@ -521,6 +525,31 @@ mod tests {
             let k = c.frob_norm() / raw.frob_norm();
             assert!(c.data.iter().zip(&raw.data).all(|(x, y)| (x - k * y).abs() < 1e-12 * c.frob_norm()));
         }
+    }
+
+    #[test]
+    fn v1_starts_are_seeded_draws_and_their_controls() {
+        let n = 120;
+        let (w, g) = build(InitSpec::new("v1"), n);
+        assert!((w.frob_norm() - g.frob_norm()).abs() < RTOL * g.frob_norm());
+        assert_eq!(w, build(InitSpec::new("v1"), n).0, "one seed, one matrix");
+        let sorted = |m: &Mat<f64>| {
+            let mut d = m.data.clone();
+            d.sort_by(f64::total_cmp);
+            d
+        };
+        let (sh, _) = build(InitSpec::new("v1_shuffled"), n);
+        assert_eq!(sorted(&sh), sorted(&w), "the shuffle of the very draw the v1 start makes");
+        assert_ne!(sh, w);
+        let (sp, _) = build(InitSpec::new("v1_spectrum"), n);
+        let (a, b) = (singular_values(&w), singular_values(&sp));
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]));
+        // Columns keep one sign each (Dale's law), and the draw is sparse.
+        for c in 0..n {
+            let col: Vec<f64> = (0..n).map(|r| w.at(r, c)).filter(|&x| x != 0.0).collect();
+            assert!(col.iter().all(|&x| x > 0.0) || col.iter().all(|&x| x < 0.0), "column {c}");
+        }
+        assert!(w.data.iter().filter(|&&x| x != 0.0).count() < n * n / 5);
     }
 
     #[test]
