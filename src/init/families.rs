@@ -5,7 +5,7 @@
 //! family modules' declarations in `init/mod.rs`: a new family is a module (its build function and
 //! hint) and a row there.
 
-use super::{connectome, InitSpec, TaskAxes, FAMILIES};
+use super::{connectome, fly, InitSpec, TaskAxes, FAMILIES};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::rng::Rng;
@@ -35,6 +35,8 @@ pub type RankLimit = fn(usize, usize, usize) -> (usize, String);
 pub enum Data {
     /// A bundled C. elegans connectome (`InitSpec::dataset`: 279 neurons by default).
     Connectome,
+    /// The fly's visual system on its patch (443 neurons).
+    Fly,
     /// The reader's own matrix (`file`), registered under `InitSpec::file`'s hash.
     File,
 }
@@ -43,6 +45,7 @@ impl Data {
     pub fn key(self) -> &'static str {
         match self {
             Data::Connectome => "connectome",
+            Data::Fly => "fly",
             Data::File => "file",
         }
     }
@@ -51,6 +54,7 @@ impl Data {
     pub fn hidden(self, spec: &InitSpec) -> Option<usize> {
         match self {
             Data::Connectome => Some(connectome::load(spec.dataset).n()),
+            Data::Fly => Some(fly::n()),
             Data::File => spec.file_matrix().map(|m| m.rows),
         }
     }
@@ -61,6 +65,7 @@ impl Data {
             Data::Connectome => {
                 format!("this connectome has {m} neurons, so the hidden size must be {m}, got {n}")
             }
+            Data::Fly => format!("the fly's patch has {m} neurons, so the hidden size must be {m}, got {n}"),
             Data::File => format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}"),
         }
     }

@@ -12,6 +12,7 @@ pub mod connectome;
 pub mod dale;
 pub mod families;
 pub mod file;
+pub mod fly;
 mod gaussian;
 mod orthogonal;
 mod rank;
@@ -57,6 +58,10 @@ pub const FAMILIES: &[FamilyDef] = &[
     FamilyDef::new("v1", "mouse V1 (Allen cell types)", &[], v1::HINT, v1::start),
     FamilyDef::new("v1_shuffled", "mouse V1, entries shuffled", &[], v1::HINT, v1::start_shuffled),
     FamilyDef::new("v1_spectrum", "mouse V1's spectrum, random directions", &[], v1::HINT, v1::start_spectrum),
+    FamilyDef::new("fly", "fly visual system (flyvis, 443 neurons)", &[], fly::HINT, fly::start).on(Data::Fly),
+    FamilyDef::new("fly_shuffled", "fly, entries shuffled", &[], fly::HINT, fly::start_shuffled).on(Data::Fly),
+    FamilyDef::new("fly_spectrum", "fly's spectrum, random directions", &[], fly::HINT, fly::start_spectrum)
+        .on(Data::Fly),
     FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], dale::HINT, dale::start),
     FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], dale::HINT, dale::start_rank),
     FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(Data::File),
@@ -550,6 +555,29 @@ mod tests {
             assert!(col.iter().all(|&x| x > 0.0) || col.iter().all(|&x| x < 0.0), "column {c}");
         }
         assert!(w.data.iter().filter(|&&x| x != 0.0).count() < n * n / 5);
+    }
+
+    #[test]
+    fn fly_starts_fix_n_and_keep_the_patchs_weights_or_spectrum() {
+        let spec = InitSpec::new("fly");
+        assert_eq!(spec.fixed_hidden(), Some(443));
+        assert!(spec.validate(300, 3, 3).unwrap_err().message.contains("443"));
+        let (w, g) = build(spec, 443);
+        assert!((w.frob_norm() - g.frob_norm()).abs() < RTOL * g.frob_norm());
+        let raw = fly::types().patch(fly::RADIUS).w;
+        let k = w.frob_norm() / raw.frob_norm();
+        assert!(w.data.iter().zip(&raw.data).all(|(x, y)| (x - k * y).abs() < 1e-12 * w.frob_norm()));
+        let sorted = |m: &Mat<f64>| {
+            let mut d = m.data.clone();
+            d.sort_by(f64::total_cmp);
+            d
+        };
+        let (sh, _) = build(InitSpec::new("fly_shuffled"), 443);
+        assert_eq!(sorted(&sh), sorted(&w));
+        let (sp, _) = build(InitSpec::new("fly_spectrum"), 443);
+        let (a, b) = (singular_values(&w), singular_values(&sp));
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]));
+        eprintln!("fly: entropy erank {}, PR {}", erank_entropy(&a), crate::metrics::erank_pr(&a));
     }
 
     #[test]
