@@ -598,7 +598,7 @@ function csv() {
 // keeping what the base does not name (the task, ...), then runs the list.
 let figure = null;
 function figureSettings(base) {
-  const { rank, erank, signed, ...keep } = local.withoutImpliedAlpha(app.config);
+  const { rank, erank, signed, dataset, ...keep } = local.withoutImpliedAlpha(app.config);
   return { ...keep, ...base };
 }
 
