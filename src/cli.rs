@@ -10,7 +10,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   richlazy run   [--task 2af|dms|cxt|smnist] [--init FAMILY]
-                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
+                 [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--dataset D] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
   richlazy sweep [--ranks 1,30,100,300 | --inits paper | --inits gaussian,rank:R,spectrum:E,aligned:R,connectome,...]

@@ -59,7 +59,7 @@ pub const MAX_FLOSS_ITERS: usize = 10_000;
 /// The lab's settings, in the order `pairs` writes them: the page's form, its links and the
 /// command line's flags all come from this table. The ranges here are the ones `set` enforces;
 /// the checks that span keys (a rank above N, dt with sMNIST) run in `apply`.
-pub const PARAMS: [Param; 24] = concat(&[&TASK, &crate::init::PARAMS, &TRAINING]);
+pub const PARAMS: [Param; 25] = concat(&[&TASK, &crate::init::PARAMS, &TRAINING]);
 
 const TASK: [Param; 1] = [Param::menu(
     "task",
@@ -133,7 +133,7 @@ impl Config {
                 self.task =
                     TaskKind::parse(value).ok_or_else(|| choice_error(key, value, &TaskKind::ALL.map(TaskKind::key)))?
             }
-            "init" | "rank" | "erank" | "gain" | "scale" | "signed" | "ei" | "file" => self.init.set(key, value)?,
+            k if crate::init::PARAMS.iter().any(|p| p.key == k) => self.init.set(key, value)?,
             "hidden" => self.hidden = checked(key, value)? as usize,
             "iters" => self.iters = checked(key, value)? as usize,
             "lr" => {
@@ -261,8 +261,8 @@ impl Config {
         out
     }
 
-    /// Every setting as `key=value` pairs (`rank`, `erank`, `signed` and `ei` only
-    /// for the families that use them; `dt` only off its default and the
+    /// Every setting as `key=value` pairs (`rank`, `erank`, `signed`, `dataset` and `ei` only
+    /// for the families that use them, `dataset` off its default; `dt` only off its default and the
     /// flossing keys only when flossing is on, so that older results keep their bytes).
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         PARAMS
@@ -271,7 +271,7 @@ impl Config {
                 let k = p.key;
                 let v = match k {
                     "task" => self.task.key().to_string(),
-                    "init" | "rank" | "erank" | "gain" | "scale" | "signed" | "ei" | "file" => self.init.value(k)?,
+                    _ if crate::init::PARAMS.iter().any(|p| p.key == k) => self.init.value(k)?,
                     "hidden" => self.hidden.to_string(),
                     "iters" => self.iters.to_string(),
                     "lr" => self.optimizer.lr().to_string(),
@@ -419,6 +419,20 @@ mod tests {
         ] {
             assert!(Config::default().apply([(k, v)])[0].message.starts_with(k), "{k}={v}");
         }
+    }
+
+    #[test]
+    fn a_worm_dataset_sets_n_and_is_written_only_off_its_default() {
+        let mut c = Config::default();
+        assert!(c.apply([("init", "connectome"), ("dataset", "WITVLIET_5")]).is_empty());
+        assert_eq!((c.hidden, c.init.dataset), (173, 5));
+        assert!(c.pairs().contains(&("dataset", "witvliet_5".to_string())));
+        let mut d = Config::default();
+        assert!(d.apply([("init", "connectome")]).is_empty());
+        assert_eq!(d.hidden, 279);
+        assert!(d.pairs().iter().all(|(k, _)| *k != "dataset"), "old links and results keep their bytes");
+        let errs = d.apply([("dataset", "l5")]);
+        assert_eq!((errs.len(), errs[0].key.as_str(), d.init.dataset), (1, "dataset", 0), "{errs:?}");
     }
 
     #[test]

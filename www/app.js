@@ -93,6 +93,8 @@ function validate(obj) {
 function fillForm(config) {
   for (const el of form.elements) if (el.name && config[el.name] !== undefined) el.value = config[el.name];
   const family = familyOf(config.init);
+  // A family's key that the config leaves out is at its default (the engine writes `dataset` only off it).
+  for (const k of family.params) if (config[k] === undefined && k !== 'file') form.elements[k].value = schema.params.find((p) => p.key === k).default;
   for (const k of familyKeys()) form.querySelector(`[data-key="${k}"]`).hidden = !family.params.includes(k);
   $('#family-hint').textContent = family.hint;
   $('#family-hint').hidden = !family.hint;
@@ -234,7 +236,7 @@ function drawMatrix() {
   const m = app.image;
   if (!m) return;
   const [c, dpr] = canvasOf('matrix');
-  const title = isConnectome(app.config.init) ? 'Initial W_rec: C. elegans (rows receive)' : isFile(app.config.init) ? `Initial W_rec: ${app.file?.name ?? 'your matrix'}` : 'Initial W_rec';
+  const title = isConnectome(app.config.init) ? `Initial W_rec: C. elegans${app.config.dataset ? `, ${app.config.dataset}` : ''} (rows receive)` : isFile(app.config.init) ? `Initial W_rec: ${app.file?.name ?? 'your matrix'}` : familyOf(app.config.init).data === 'fly' ? 'Initial W_rec: fly visual system (rows receive)' : 'Initial W_rec';
   const [x, y, w, h] = heatmap_axes(c, title, 'from unit', 'to unit', m.n, dpr);
   const img = document.createElement('canvas');
   img.width = img.height = m.n;
@@ -596,7 +598,7 @@ function csv() {
 // keeping what the base does not name (the task, ...), then runs the list.
 let figure = null;
 function figureSettings(base) {
-  const { rank, erank, signed, ...keep } = local.withoutImpliedAlpha(app.config);
+  const { rank, erank, signed, dataset, ...keep } = local.withoutImpliedAlpha(app.config);
   return { ...keep, ...base };
 }
 

@@ -34,12 +34,13 @@ def run(
     *,
     progress: Progress = None,
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
-    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
+    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
     gain: Optional[float] = None,  # gain g [default 1.25]
     scale: Optional[Literal['frobenius', 'spectral']] = None,  # scale to the Gaussian's [default frobenius]
     signed: Optional[Literal['0', '1']] = None,  # GABAergic neurons [default 0]
+    dataset: Optional[Literal['varshney', 'witvliet_1', 'witvliet_2', 'witvliet_3', 'witvliet_4', 'witvliet_5', 'witvliet_6', 'witvliet_7', 'witvliet_8', 'cook_herm']] = None,  # worm dataset [default varshney]
     ei: Optional[float] = None,  # excitatory fraction (strictly between 0 and 1) [default 0.8]
     file: Optional[str] = None,  # your matrix's hash (16 hex digits)
     hidden: Optional[int] = None,  # hidden units N [default 300]
@@ -71,12 +72,13 @@ def sweep(
     seeds: Optional[int] = None,  # seeds per item [default 3]
     shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
-    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
+    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
     gain: Optional[float] = None,  # gain g [default 1.25]
     scale: Optional[Literal['frobenius', 'spectral']] = None,  # scale to the Gaussian's [default frobenius]
     signed: Optional[Literal['0', '1']] = None,  # GABAergic neurons [default 0]
+    dataset: Optional[Literal['varshney', 'witvliet_1', 'witvliet_2', 'witvliet_3', 'witvliet_4', 'witvliet_5', 'witvliet_6', 'witvliet_7', 'witvliet_8', 'cook_herm']] = None,  # worm dataset [default varshney]
     ei: Optional[float] = None,  # excitatory fraction (strictly between 0 and 1) [default 0.8]
     file: Optional[str] = None,  # your matrix's hash (16 hex digits)
     hidden: Optional[int] = None,  # hidden units N [default 300]

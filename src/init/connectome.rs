@@ -1,7 +1,10 @@
-//! The bundled C. elegans connectome: the hermaphrodite's chemical synapses (Varshney et al.
-//! 2011) with a GABA flag per neuron (Wang et al. 2024), as `tools/connectome/derive.py`
-//! writes them from the `cect` package into `data/celegans_chemical.txt` (see
-//! `data/PROVENANCE.md`). 279 neurons, 2194 ordered pairs, 6394 synapses, 31 GABAergic.
+//! The bundled C. elegans connectomes: chemical synapses between neurons with a GABA flag per
+//! neuron (Wang et al. 2024), one table per dataset (`DATASETS`, the `dataset` setting). The
+//! default is the hermaphrodite of Varshney et al. 2011, as `tools/connectome/derive.py` writes it
+//! from the `cect` package into `data/celegans_chemical.txt` (279 neurons, 2194 ordered pairs, 6394
+//! synapses, 31 GABAergic); the others, Witvliet et al. 2021's eight stages and Cook et al. 2019's
+//! hermaphrodite, come from the same package through `tools/connectome/worms.py` into `data/worm/`
+//! (see `data/PROVENANCE.md`). Every dataset has the same signing and scaling rules.
 
 use super::wiring::{measured, Control};
 use super::{InitSpec, Start, TaskAxes};
@@ -9,14 +12,95 @@ use crate::linalg::Mat;
 use crate::rng::Rng;
 
 /// The page's hint for these families (plain text; their rows share it).
-pub const HINT: &str = "Chemical synapses between the 279 neurons of the C. elegans hermaphrodite (Varshney et \
-al. 2011, via the C. elegans Connectome Toolbox), counts as weights, rows = receiving neuron. The hidden size follows \
-the connectome. Controls: shuffled keeps every weight but puts it in a random place (structure destroyed); spectrum \
-keeps the singular values on random singular vectors. At the Gaussian's Frobenius norm this almost purely excitatory \
-wiring has a largest singular value of 6.6 (a Gaussian's is about 2.5), so activity grows fast and the first \
-iterations move far; scaling to the largest singular value avoids that.";
+pub const HINT: &str = "Chemical synapses between the neurons of C. elegans, counts as weights, rows = receiving \
+neuron; the hidden size follows the dataset. Datasets: the adult hermaphrodite of Varshney et al. 2011 (279 neurons, \
+the default); Witvliet et al. 2021's eight animals from birth (L1) to adult (161 to 180 neurons; their EM volume is \
+the nerve ring, the brain); Cook et al. 2019's whole hermaphrodite (302 neurons; its weights count EM sections, so \
+larger synapses weigh more). Our choices: neurons only (muscles and glia left out), autapses kept where the data \
+give them, and one GABA rule for all (Wang et al. 2024: GABA and neither ACh nor Glu), applied with signed = 1. \
+Controls: shuffled keeps every weight but puts it in a random place (structure destroyed); spectrum keeps the \
+singular values on random singular vectors. At the Gaussian's Frobenius norm this almost purely excitatory wiring \
+has a largest singular value well above a Gaussian's (6.6 against about 2.5 for Varshney's), so activity grows fast \
+and the first iterations move far; scaling to the largest singular value avoids that.";
 
-const DATA: &str = include_str!("../../data/celegans_chemical.txt");
+/// One bundled worm wiring diagram.
+pub struct Dataset {
+    /// The `dataset` value.
+    pub key: &'static str,
+    /// The page's menu label.
+    pub label: &'static str,
+    text: &'static str,
+}
+
+/// Every worm dataset, the default first (so that links without `dataset` keep their matrix).
+pub const DATASETS: [Dataset; 10] = [
+    Dataset {
+        key: "varshney",
+        label: "Varshney 2011, adult (279 neurons)",
+        text: include_str!("../../data/celegans_chemical.txt"),
+    },
+    Dataset { key: "witvliet_1", label: "Witvliet 2021, 1: L1", text: include_str!("../../data/worm/witvliet_1.txt") },
+    Dataset { key: "witvliet_2", label: "Witvliet 2021, 2: L1", text: include_str!("../../data/worm/witvliet_2.txt") },
+    Dataset { key: "witvliet_3", label: "Witvliet 2021, 3: L1", text: include_str!("../../data/worm/witvliet_3.txt") },
+    Dataset { key: "witvliet_4", label: "Witvliet 2021, 4: L1", text: include_str!("../../data/worm/witvliet_4.txt") },
+    Dataset { key: "witvliet_5", label: "Witvliet 2021, 5: L2", text: include_str!("../../data/worm/witvliet_5.txt") },
+    Dataset { key: "witvliet_6", label: "Witvliet 2021, 6: L3", text: include_str!("../../data/worm/witvliet_6.txt") },
+    Dataset {
+        key: "witvliet_7",
+        label: "Witvliet 2021, 7: adult",
+        text: include_str!("../../data/worm/witvliet_7.txt"),
+    },
+    Dataset {
+        key: "witvliet_8",
+        label: "Witvliet 2021, 8: adult",
+        text: include_str!("../../data/worm/witvliet_8.txt"),
+    },
+    Dataset {
+        key: "cook_herm",
+        label: "Cook 2019, hermaphrodite (302 neurons)",
+        text: include_str!("../../data/worm/cook_herm.txt"),
+    },
+];
+
+/// The `dataset` menu's values and labels, in `DATASETS`' order.
+pub const KEYS: [&str; DATASETS.len()] = column(true);
+pub const LABELS: [&str; DATASETS.len()] = column(false);
+
+const fn column(keys: bool) -> [&'static str; DATASETS.len()] {
+    let mut out = [""; DATASETS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = if keys { DATASETS[i].key } else { DATASETS[i].label };
+        i += 1;
+    }
+    out
+}
+
+/// The dataset at this index of `DATASETS`, parsed.
+pub fn load(dataset: usize) -> Connectome {
+    let d = &DATASETS[dataset];
+    parse(d.text).unwrap_or_else(|e| panic!("dataset {}: {e}", d.key))
+}
+
+/// The default dataset: Varshney et al.'s adult hermaphrodite.
+pub fn celegans() -> Connectome {
+    load(0)
+}
+
+/// The connectome family: the wiring itself, scaled to the Gaussian's size.
+pub fn start(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, load(spec.dataset).matrix(spec.signed), None, rng)
+}
+
+/// Its entries in random places.
+pub fn start_shuffled(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, load(spec.dataset).matrix(spec.signed), Some(Control::Shuffled), rng)
+}
+
+/// Its singular values on random singular vectors.
+pub fn start_spectrum(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
+    measured(spec, load(spec.dataset).matrix(spec.signed), Some(Control::Spectrum), rng)
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Connectome {
@@ -26,26 +110,6 @@ pub struct Connectome {
     pub gaba: Vec<bool>,
     /// (pre, post, synapse count), indices into `names`; one entry per ordered pair, count > 0.
     pub edges: Vec<(usize, usize, u32)>,
-}
-
-/// The bundled C. elegans chemical-synapse connectome.
-pub fn celegans() -> Connectome {
-    parse(DATA).unwrap_or_else(|e| panic!("data/celegans_chemical.txt: {e}"))
-}
-
-/// The connectome family: the wiring itself, scaled to the Gaussian's size.
-pub fn start(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
-    measured(spec, celegans().matrix(spec.signed), None, rng)
-}
-
-/// Its entries in random places.
-pub fn start_shuffled(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
-    measured(spec, celegans().matrix(spec.signed), Some(Control::Shuffled), rng)
-}
-
-/// Its singular values on random singular vectors.
-pub fn start_spectrum(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes) -> Start {
-    measured(spec, celegans().matrix(spec.signed), Some(Control::Spectrum), rng)
 }
 
 impl Connectome {
@@ -247,6 +311,73 @@ mod tests {
         // Column sign flips are W D with D orthogonal: the same spectrum.
         assert!((es - eu).abs() < 1e-6 && (ps - pu).abs() < 1e-6, "{es} {ps}");
         assert!((su[0] - 65.83297628).abs() < 1e-6, "{}", su[0]);
+    }
+
+    /// Per dataset (`DATASETS` order): neurons, ordered pairs, synapses, GABAergic, autapses, as
+    /// tools/connectome/worms.py computes them from cect 0.3.5's spreadsheets.
+    const SIZES: [(&str, usize, usize, u32, usize, usize); 10] = [
+        ("varshney", NEURONS, PAIRS, SYNAPSES, GABA, 0),
+        ("witvliet_1", 161, 675, 1152, 10, 0),
+        ("witvliet_2", 162, 865, 1687, 11, 0),
+        ("witvliet_3", 162, 887, 1884, 11, 0),
+        ("witvliet_4", 168, 1011, 2521, 11, 0),
+        ("witvliet_5", 173, 1324, 3644, 11, 0),
+        ("witvliet_6", 175, 1315, 3894, 11, 0),
+        ("witvliet_7", 180, 1944, 6587, 11, 11),
+        ("witvliet_8", 180, 1933, 7099, 11, 0),
+        ("cook_herm", 302, 3709, 20965, 31, 38),
+    ];
+
+    #[test]
+    fn every_dataset_has_the_spreadsheets_counts() {
+        for (i, &(key, n, pairs, synapses, gaba, autapses)) in SIZES.iter().enumerate() {
+            assert_eq!(DATASETS[i].key, key);
+            let c = load(i);
+            assert_eq!((c.n(), c.edges.len(), c.edges.iter().map(|e| e.2).sum::<u32>()), (n, pairs, synapses), "{key}");
+            assert_eq!(c.gaba.iter().filter(|&&g| g).count(), gaba, "{key}");
+            assert_eq!(c.edges.iter().filter(|e| e.0 == e.1).count(), autapses, "{key}");
+            // The hidden size follows the dataset.
+            let spec = InitSpec { dataset: i, ..InitSpec::new("connectome_spectrum") };
+            assert_eq!(spec.fixed_hidden(), Some(n), "{key}");
+        }
+    }
+
+    #[test]
+    fn named_entries_of_the_worm_datasets() {
+        let by_key = |key: &str| load(KEYS.iter().position(|k| *k == key).unwrap());
+        // (dataset, pre, post, the spreadsheet's count): Witvliet's rows `pre post chemical n`,
+        // Cook's 'hermaphrodite chemical' sheet at the cells named (pre row, post column).
+        for (key, pre, post, n) in [
+            ("witvliet_1", "AIYL", "AIZL", 5),
+            ("witvliet_1", "RIAR", "RMDDR", 9), // stage 1's largest
+            ("witvliet_7", "AIYL", "AIZL", 10),
+            ("witvliet_7", "RIAR", "RIAL", 22),
+            ("witvliet_7", "URXR", "RIAR", 30), // stage 7's largest
+            ("witvliet_7", "ADEL", "ADEL", 1),  // an autapse
+            ("witvliet_8", "RIAR", "RIAL", 51), // stage 8's largest
+            ("witvliet_8", "URXR", "RIAR", 28),
+            ("cook_herm", "ALA", "PVDR", 75),  // C124 -> CV3, the largest
+            ("cook_herm", "AVAL", "AVAR", 12), // C182
+            ("cook_herm", "VB3", "DD2", 36),   // VB03 -> DD02
+        ] {
+            assert_eq!(by_key(key).count(pre, post), n, "{key}: {pre} -> {post}");
+        }
+        // Muscles and glia are not neurons; GABA follows the same rule as Varshney's.
+        let cook = by_key("cook_herm");
+        assert!(cook.index("BWM-VL01").is_none() && cook.index("CEPSHDL").is_none());
+        assert!(cook.gaba[cook.index("DD1").unwrap()] && !cook.gaba[cook.index("AVAL").unwrap()]);
+        let w8 = by_key("witvliet_8");
+        assert!(w8.gaba[w8.index("RIS").unwrap()] && w8.index("BWM-DL01").is_none());
+    }
+
+    #[test]
+    fn the_two_adult_stages_are_two_different_animals() {
+        let (a, b) = (load(7), load(8));
+        assert_eq!((DATASETS[7].key, DATASETS[8].key), ("witvliet_7", "witvliet_8"));
+        assert_eq!(a.names, b.names, "the same 180 neurons");
+        let differ = a.edges.iter().filter(|e| !b.edges.contains(e)).count();
+        assert!(differ > 1000, "{differ} of {} entries of stage 7 are not in stage 8", a.edges.len());
+        assert_ne!(a.matrix(false), b.matrix(false));
     }
 
     #[test]

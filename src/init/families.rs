@@ -5,7 +5,7 @@
 //! family modules' declarations in `init/mod.rs`: a new family is a module (its build function and
 //! hint) and a row there.
 
-use super::{connectome, InitSpec, TaskAxes, FAMILIES};
+use super::{connectome, fly, InitSpec, TaskAxes, FAMILIES};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::rng::Rng;
@@ -33,8 +33,10 @@ pub type RankLimit = fn(usize, usize, usize) -> (usize, String);
 /// Data that fixes the hidden size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Data {
-    /// The bundled C. elegans connectome (279 neurons).
+    /// A bundled C. elegans connectome (`InitSpec::dataset`: 279 neurons by default).
     Connectome,
+    /// The fly's visual system on its patch (443 neurons).
+    Fly,
     /// The reader's own matrix (`file`), registered under `InitSpec::file`'s hash.
     File,
 }
@@ -43,6 +45,7 @@ impl Data {
     pub fn key(self) -> &'static str {
         match self {
             Data::Connectome => "connectome",
+            Data::Fly => "fly",
             Data::File => "file",
         }
     }
@@ -50,7 +53,8 @@ impl Data {
     /// The hidden size the data fixes (a file's: once its matrix is registered).
     pub fn hidden(self, spec: &InitSpec) -> Option<usize> {
         match self {
-            Data::Connectome => Some(connectome::celegans().n()),
+            Data::Connectome => Some(connectome::load(spec.dataset).n()),
+            Data::Fly => Some(fly::n()),
             Data::File => spec.file_matrix().map(|m| m.rows),
         }
     }
@@ -58,7 +62,10 @@ impl Data {
     /// Why the hidden size must be `m`.
     pub fn mismatch(self, m: usize, n: usize) -> String {
         match self {
-            Data::Connectome => format!("the connectome has {m} neurons, so the hidden size must be {m}, got {n}"),
+            Data::Connectome => {
+                format!("this connectome has {m} neurons, so the hidden size must be {m}, got {n}")
+            }
+            Data::Fly => format!("the fly's patch has {m} neurons, so the hidden size must be {m}, got {n}"),
             Data::File => format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}"),
         }
     }
@@ -70,8 +77,8 @@ pub struct FamilyDef {
     pub key: &'static str,
     /// The page's menu label.
     pub title: &'static str,
-    /// The parameters of `init::PARAMS` it uses (`rank`, `erank`, `signed`, `ei`, `file`): exactly those a
-    /// run records (`InitSpec::value`) and the page shows.
+    /// The parameters of `init::PARAMS` it uses (`rank`, `erank`, `signed`, `dataset`, `ei`, `file`):
+    /// exactly those a run records (`InitSpec::value`; `dataset` off its default) and the page shows.
     pub params: &'static [&'static str],
     /// Data that fixes N, if any.
     pub data: Option<Data>,
@@ -134,7 +141,7 @@ impl std::fmt::Debug for FamilyDef {
 
 /// The parameters that belong to a family's shape (`rank`, `erank`): a family that does not use one
 /// holds its default, and setting one alone selects the first family whose only parameter it is
-/// (`home`). The others (`signed`, `ei`, `file`) are kept across families.
+/// (`home`). The others (`signed`, `dataset`, `ei`, `file`) are kept across families.
 pub const OWNED: [&str; 2] = ["rank", "erank"];
 
 /// The family that a shape parameter set alone selects: the first row whose only parameter it is.
@@ -205,15 +212,15 @@ mod tests {
             assert!(!f.title.is_empty() && !f.hint.is_empty(), "{}", f.key);
             for p in f.params {
                 assert!(
-                    ["rank", "erank", "signed", "ei", "file"].contains(p),
+                    ["rank", "erank", "signed", "dataset", "ei", "file"].contains(p),
                     "{}: {p} is not a start's parameter",
                     f.key
                 );
                 assert!(PARAMS.iter().any(|q| q.key == *p));
             }
             // A run records exactly the parameters the row lists.
-            let spec = InitSpec { family: f, file: Some(7), ..InitSpec::default() };
-            for p in ["rank", "erank", "signed", "ei", "file"] {
+            let spec = InitSpec { family: f, file: Some(7), dataset: 1, ..InitSpec::default() };
+            for p in ["rank", "erank", "signed", "dataset", "ei", "file"] {
                 assert_eq!(spec.value(p).is_some(), f.uses(p), "{} {p}", f.key);
             }
             assert_eq!(f.data == Some(Data::File), f.uses("file"), "{}", f.key);

@@ -12,10 +12,12 @@ pub mod connectome;
 pub mod dale;
 pub mod families;
 pub mod file;
+pub mod fly;
 mod gaussian;
 mod orthogonal;
 mod rank;
 pub(crate) mod spectrum;
+pub mod v1;
 mod wiring;
 
 pub use aligned::{io_covariance, max_rank as aligned_max_rank};
@@ -35,12 +37,12 @@ pub const FAMILIES: &[FamilyDef] = &[
     FamilyDef::new("orthogonal", "random orthogonal: flat spectrum", &[], orthogonal::HINT, orthogonal::start),
     FamilyDef::new("aligned", "rank r aligned with the task", &["rank"], aligned::HINT, aligned::start)
         .ranks(aligned::rank_limit),
-    FamilyDef::new("connectome", "C. elegans connectome", &["signed"], connectome::HINT, connectome::start)
+    FamilyDef::new("connectome", "C. elegans connectome", &["signed", "dataset"], connectome::HINT, connectome::start)
         .on(Data::Connectome),
     FamilyDef::new(
         "connectome_shuffled",
         "connectome, entries shuffled",
-        &["signed"],
+        &["signed", "dataset"],
         connectome::HINT,
         connectome::start_shuffled,
     )
@@ -48,11 +50,18 @@ pub const FAMILIES: &[FamilyDef] = &[
     FamilyDef::new(
         "connectome_spectrum",
         "connectome's spectrum, random directions",
-        &["signed"],
+        &["signed", "dataset"],
         connectome::HINT,
         connectome::start_spectrum,
     )
     .on(Data::Connectome),
+    FamilyDef::new("v1", "mouse V1 (Allen cell types)", &[], v1::HINT, v1::start),
+    FamilyDef::new("v1_shuffled", "mouse V1, entries shuffled", &[], v1::HINT, v1::start_shuffled),
+    FamilyDef::new("v1_spectrum", "mouse V1's spectrum, random directions", &[], v1::HINT, v1::start_spectrum),
+    FamilyDef::new("fly", "fly visual system (flyvis, 443 neurons)", &[], fly::HINT, fly::start).on(Data::Fly),
+    FamilyDef::new("fly_shuffled", "fly, entries shuffled", &[], fly::HINT, fly::start_shuffled).on(Data::Fly),
+    FamilyDef::new("fly_spectrum", "fly's spectrum, random directions", &[], fly::HINT, fly::start_spectrum)
+        .on(Data::Fly),
     FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], dale::HINT, dale::start),
     FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], dale::HINT, dale::start_rank),
     FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(Data::File),
@@ -72,7 +81,7 @@ pub const FAMILIES: &[FamilyDef] = &[
 pub const MAX_HIDDEN: usize = 2000;
 
 /// The start's settings: the lab's table (`config::PARAMS`) takes them in this order.
-pub const PARAMS: [Param; 8] = [
+pub const PARAMS: [Param; 9] = [
     Param::menu("init", "gaussian", &InitSpec::KEYS, &[], "initial family of W_rec"),
     Param::int("rank", "1", 1, MAX_HIDDEN as u64, "rank r"),
     Param::real("erank", "30", 1.0, MAX_HIDDEN as f64, "effective rank"),
@@ -85,6 +94,7 @@ pub const PARAMS: [Param; 8] = [
         "scale to the Gaussian's",
     ),
     Param::menu("signed", "0", &["0", "1"], &["all excitatory (counts)", "negative (GABA)"], "GABAergic neurons"),
+    Param::menu("dataset", "varshney", &connectome::KEYS, &connectome::LABELS, "worm dataset"),
     Param::real("ei", "0.8", 0.0, 1.0, "excitatory fraction (strictly between 0 and 1)"),
     Param { key: "file", default: "", kind: Kind::Text, help: "your matrix's hash (16 hex digits)" },
 ];
@@ -131,7 +141,7 @@ impl Scale {
 
 /// The start: a family of the table (`FAMILIES`) and its parameters. A family that does not
 /// use `rank` or `erank` holds their defaults (so that two specs of one family compare by what it uses);
-/// `signed`, `ei` and `file` are kept whatever the family.
+/// `signed`, `dataset`, `ei` and `file` are kept whatever the family.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InitSpec {
     pub family: &'static FamilyDef,
@@ -143,6 +153,8 @@ pub struct InitSpec {
     pub scale: Scale,
     /// Connectome families: GABAergic presynaptic neurons inhibit (negative weights).
     pub signed: bool,
+    /// Connectome families: which worm wiring diagram (an index into `connectome::DATASETS`).
+    pub dataset: usize,
     /// Dale families: the fraction of excitatory units, in (0, 1).
     pub ei: f64,
     /// File families: the content hash of the matrix (`file::hash`), which must be registered.
@@ -180,6 +192,7 @@ impl InitSpec {
             gain: DEFAULT_GAIN,
             scale: Scale::Frobenius,
             signed: false,
+            dataset: 0,
             ei: DEFAULT_EI,
             file: None,
         }
@@ -272,6 +285,15 @@ impl InitSpec {
                 })?
             }
             "signed" => self.signed = crate::settings::whole(key, value, 0, 1)? == 1,
+            "dataset" => {
+                self.dataset = connectome::KEYS.iter().position(|k| k.eq_ignore_ascii_case(value)).ok_or_else(|| {
+                    SettingError::new(
+                        key,
+                        Code::Choice,
+                        format!("dataset: '{}' is not one of {}", clip(value), connectome::KEYS.join(", ")),
+                    )
+                })?
+            }
             "ei" => {
                 let x = crate::settings::number(key, value)?;
                 self.ei = if x > 0.0 && x < 1.0 {
@@ -300,7 +322,8 @@ impl InitSpec {
     }
 
     /// One of the start's keys as a run records it; `None` for a parameter this family does not use
-    /// (its row does not list it) and for a file family without a file.
+    /// (its row does not list it), for a file family without a file, and for the default `dataset`
+    /// (so that the connectome's results from before the setting keep their bytes).
     pub fn value(&self, key: &str) -> Option<String> {
         Some(match key {
             "init" => self.key().to_string(),
@@ -310,6 +333,7 @@ impl InitSpec {
             "rank" => self.rank.to_string(),
             "erank" => self.erank.to_string(),
             "signed" => (self.signed as u8).to_string(),
+            "dataset" => (self.dataset != 0).then(|| connectome::KEYS[self.dataset].to_string())?,
             "ei" => self.ei.to_string(),
             "file" => self.file.map(file::hex)?,
             _ => return None,
@@ -482,6 +506,78 @@ mod tests {
         let (signed, _) = build(InitSpec { signed: true, ..InitSpec::new("connectome") }, n);
         assert!(signed.data.iter().any(|&x| x < 0.0));
         assert!(signed.data.iter().zip(&c.data).all(|(a, b)| a.abs() == b.abs()));
+    }
+
+    #[test]
+    fn the_controls_take_the_chosen_dataset() {
+        for dataset in [8, 9] {
+            let spec = |key| InitSpec { dataset, signed: true, ..InitSpec::new(key) };
+            let n = spec("connectome").fixed_hidden().unwrap();
+            assert_eq!(n, connectome::load(dataset).n());
+            let (c, _) = build(spec("connectome"), n);
+            let (sh, _) = build(spec("connectome_shuffled"), n);
+            let (sp, _) = build(spec("connectome_spectrum"), n);
+            let sorted = |m: &Mat<f64>| {
+                let mut d = m.data.clone();
+                d.sort_by(f64::total_cmp);
+                d
+            };
+            assert_eq!(sorted(&sh), sorted(&c), "dataset {dataset}: the shuffle holds its entries");
+            let (a, b) = (singular_values(&c), singular_values(&sp));
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]), "dataset {dataset}");
+            // Not the default worm's matrix.
+            let raw = connectome::load(dataset).matrix(true);
+            let k = c.frob_norm() / raw.frob_norm();
+            assert!(c.data.iter().zip(&raw.data).all(|(x, y)| (x - k * y).abs() < 1e-12 * c.frob_norm()));
+        }
+    }
+
+    #[test]
+    fn v1_starts_are_seeded_draws_and_their_controls() {
+        let n = 120;
+        let (w, g) = build(InitSpec::new("v1"), n);
+        assert!((w.frob_norm() - g.frob_norm()).abs() < RTOL * g.frob_norm());
+        assert_eq!(w, build(InitSpec::new("v1"), n).0, "one seed, one matrix");
+        let sorted = |m: &Mat<f64>| {
+            let mut d = m.data.clone();
+            d.sort_by(f64::total_cmp);
+            d
+        };
+        let (sh, _) = build(InitSpec::new("v1_shuffled"), n);
+        assert_eq!(sorted(&sh), sorted(&w), "the shuffle of the very draw the v1 start makes");
+        assert_ne!(sh, w);
+        let (sp, _) = build(InitSpec::new("v1_spectrum"), n);
+        let (a, b) = (singular_values(&w), singular_values(&sp));
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]));
+        // Columns keep one sign each (Dale's law), and the draw is sparse.
+        for c in 0..n {
+            let col: Vec<f64> = (0..n).map(|r| w.at(r, c)).filter(|&x| x != 0.0).collect();
+            assert!(col.iter().all(|&x| x > 0.0) || col.iter().all(|&x| x < 0.0), "column {c}");
+        }
+        assert!(w.data.iter().filter(|&&x| x != 0.0).count() < n * n / 5);
+    }
+
+    #[test]
+    fn fly_starts_fix_n_and_keep_the_patchs_weights_or_spectrum() {
+        let spec = InitSpec::new("fly");
+        assert_eq!(spec.fixed_hidden(), Some(443));
+        assert!(spec.validate(300, 3, 3).unwrap_err().message.contains("443"));
+        let (w, g) = build(spec, 443);
+        assert!((w.frob_norm() - g.frob_norm()).abs() < RTOL * g.frob_norm());
+        let raw = fly::types().patch(fly::RADIUS).w;
+        let k = w.frob_norm() / raw.frob_norm();
+        assert!(w.data.iter().zip(&raw.data).all(|(x, y)| (x - k * y).abs() < 1e-12 * w.frob_norm()));
+        let sorted = |m: &Mat<f64>| {
+            let mut d = m.data.clone();
+            d.sort_by(f64::total_cmp);
+            d
+        };
+        let (sh, _) = build(InitSpec::new("fly_shuffled"), 443);
+        assert_eq!(sorted(&sh), sorted(&w));
+        let (sp, _) = build(InitSpec::new("fly_spectrum"), 443);
+        let (a, b) = (singular_values(&w), singular_values(&sp));
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6 * a[0]));
+        eprintln!("fly: entropy erank {}, PR {}", erank_entropy(&a), crate::metrics::erank_pr(&a));
     }
 
     #[test]

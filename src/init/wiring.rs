@@ -29,9 +29,9 @@ pub enum Control {
     Spectrum,
 }
 
-/// A measured wiring (the connectome, a reader's file) or one of its two controls, with the
-/// wiring's own size: the controls keep its scale factor, so that the shuffle holds exactly its
-/// weights and the spectrum control exactly its singular values.
+/// A measured wiring (a worm connectome, a V1 draw, the fly's patch, a reader's file) or one of its
+/// two controls, with the wiring's own size: the controls keep its scale factor, so that the shuffle
+/// holds exactly its weights and the spectrum control exactly its singular values.
 pub fn measured(spec: &InitSpec, c: Mat<f64>, control: Option<Control>, rng: &mut Rng) -> Start {
     let size = spec.scale.of(&c);
     let w = match control {

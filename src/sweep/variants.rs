@@ -1,7 +1,9 @@
 //! What a sweep compares, written as a short list that the command line
 //! (`--inits`) and the page's links share: `rank:30,aligned:1,connectome`.
 //! An item may join several parts with `+` (`rank:30+rule:eprop+gain:0.5`):
-//! a start, a learning rule, a gain, flossing, a time step.
+//! a start, a learning rule, a gain, flossing, a time step, a worm dataset
+//! (`connectome+dataset:witvliet_8`), a hidden size (`gaussian+hidden:443`: the Gaussian that
+//! a start of fixed N, such as the fly's, is scaled to).
 
 /// One run setting of a sweep: a label and the settings that make it.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,8 +53,16 @@ pub const LOCAL_BASE: [(&str, &str); 8] = [
 pub const MAX_VARIANTS: usize = 64;
 
 /// The other parts an item may join to its start (`key:value`), with the letter that messages write for the value.
-const OTHER_PARTS: [(&str, &str); 6] =
-    [("rule", "R"), ("gain", "G"), ("floss", "W"), ("floss_mode", "M"), ("floss_k", "K"), ("dt", "D")];
+const OTHER_PARTS: [(&str, &str); 8] = [
+    ("rule", "R"),
+    ("gain", "G"),
+    ("floss", "W"),
+    ("floss_mode", "M"),
+    ("floss_k", "K"),
+    ("dt", "D"),
+    ("dataset", "S"),
+    ("hidden", "N"),
+];
 
 /// Every kind of part, for messages: the families (`init::FAMILIES`: bare, or `key:X` for the one
 /// shape parameter that an item sets, X its initial), then the other parts.
@@ -203,8 +213,40 @@ mod tests {
     }
 
     #[test]
+    fn dataset_and_hidden_parts_set_the_worm_and_the_size() {
+        let vs =
+            parse_variants("connectome+dataset:witvliet_8, connectome_shuffled+dataset:cook_herm, connectome").unwrap();
+        let sizes: Vec<(String, usize)> = vs
+            .iter()
+            .map(|v| {
+                let mut c = Config::default();
+                assert!(c.apply(v.pairs.iter().map(|(k, v)| (*k, v.as_str()))).is_empty(), "{}", v.label);
+                (c.init.value("dataset").unwrap_or_default(), c.hidden)
+            })
+            .collect();
+        assert_eq!(sizes, [("witvliet_8".into(), 180), ("cook_herm".into(), 302), (String::new(), 279)]);
+        // The Gaussian at a fixed-N start's size; that start's data wins over a hidden part.
+        for (item, n) in [("gaussian+hidden:443", 443), ("fly+hidden:100", 443)] {
+            let v = &parse_variants(item).unwrap()[0];
+            let mut c = Config::default();
+            c.apply(v.pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            assert_eq!(c.hidden, n, "{item}");
+        }
+    }
+
+    #[test]
     fn bad_lists_are_named() {
-        for bad in ["", "rank", "spectrum:", "bogus:3", "gaussian:2", "rank:1+", "rule", &["rank:1"; 65].join(",")] {
+        for bad in [
+            "",
+            "rank",
+            "spectrum:",
+            "bogus:3",
+            "gaussian:2",
+            "rank:1+",
+            "rule",
+            "connectome+dataset",
+            &["rank:1"; 65].join(","),
+        ] {
             assert!(parse_variants(bad).is_err(), "{bad}");
         }
     }

@@ -29,6 +29,11 @@ const cases = [
   [['task', '2af'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'bptt'], ['seed', '5']],
   [['task', '2af'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'eprop'], ['seed', '5'], ['floss', 'both'], ['floss_k', '3'], ['floss_iters', '5'], ['floss_every', '10']],
   [['task', 'cxt'], ['hidden', '24'], ['iters', '30'], ['every', '10'], ['dt', '20'], ['rule', 'rflo'], ['gain', '0.5'], ['opt', 'adam'], ['lr', '0.001'], ['floss', 'pre'], ['floss_mode', 'local'], ['floss_k', '2'], ['floss_iters', '5']],
+  // The measured animals: a seeded V1 draw and its control, another worm with signs, the fly's patch.
+  [['init', 'v1'], ['hidden', '60'], ['iters', '20'], ['every', '10'], ['seed', '2']],
+  [['init', 'v1_spectrum'], ['hidden', '40'], ['iters', '10'], ['every', '10'], ['seed', '1']],
+  [['init', 'connectome_shuffled'], ['dataset', 'witvliet_1'], ['signed', '1'], ['iters', '10'], ['every', '10']],
+  [['init', 'fly'], ['iters', '4'], ['every', '2']],
 ];
 
 for (const pairs of cases) {

@@ -158,6 +158,23 @@ def derive(data_dir):
     return text, stats
 
 
+def rerun_in_venv(script, requirements, args):
+    """Runs `script --site SITE args` in a throwaway venv holding the hash-pinned `requirements`
+    (--no-deps: only the packages' files are read); returns its exit status."""
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = os.path.join(tmp, "venv")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        py = os.path.join(venv, "bin", "python")
+        req = os.path.join(tmp, "requirements.txt")
+        with open(req, "w") as f:
+            f.write(requirements)
+        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "--no-deps", "--require-hashes", "-r", req], check=True)
+        site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run([py, os.path.abspath(script), "--site", site] + args).returncode
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="compare with the committed file, write nothing")
@@ -165,19 +182,7 @@ def main():
     ap.add_argument("--out", default=OUT)
     args = ap.parse_args()
     if args.site is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            venv = os.path.join(tmp, "venv")
-            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-            py = os.path.join(venv, "bin", "python")
-            req = os.path.join(tmp, "requirements.txt")
-            with open(req, "w") as f:
-                f.write(REQUIREMENTS)
-            subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                            "--no-deps", "--require-hashes", "-r", req], check=True)
-            site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  check=True, capture_output=True, text=True).stdout.strip()
-            cmd = [py, os.path.abspath(__file__), "--site", site, "--out", args.out]
-            sys.exit(subprocess.run(cmd + (["--check"] if args.check else [])).returncode)
+        sys.exit(rerun_in_venv(__file__, REQUIREMENTS, ["--out", args.out] + (["--check"] if args.check else [])))
     sys.path.insert(0, args.site)
     text, stats = derive(os.path.join(args.site, "cect", "data"))
     print(f"cect {CECT_VERSION}: {stats['neurons']} neurons, {stats['pairs']} ordered pairs, "
