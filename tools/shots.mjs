@@ -1,6 +1,6 @@
 // Screenshots of the page as a reader sees it: node tools/shots.mjs [outdir] [view ...] (default
 // /tmp/shots, every view). Needs ./build.sh first. Default view after ~10 s of the fast preset, a
-// compare run, embed mode, a bad link, a phone, the connectome start, the theory, perceptron, phase and grok views, and the
+// compare run, embed mode, a bad link, a phone, the measured starts (connectome, a worm stage, V1, fly), the theory, perceptron, phase and grok views, and the
 // local-rules study: e-prop at dt 20 after a few seconds, and a small rule x gain grid; the article
 // (`article`): its top as a reader lands, every claim alone (article-ID.png), and a phone's first screen.
 import { mkdir } from 'node:fs/promises';
@@ -52,13 +52,14 @@ try {
     console.log('phone:', log.errors);
     await context.close();
   }
-  if (want('connectome')) {
-    // The connectome start (heat map, N 279).
-    const { page, context, log } = await open(browser, `${server.url}?init=connectome&signed=1&iters=200&every=50`, { viewport: { width: 1400, height: 1100 } });
+  // The measured starts (heat map and controls): the connectome (N 279), a worm stage, mouse V1, the fly (N 443).
+  for (const [name, query] of [['connectome', 'init=connectome&signed=1'], ['witvliet1', 'init=connectome&dataset=witvliet_1'], ['v1', 'init=v1'], ['fly', 'init=fly']]) {
+    if (!want(name)) continue;
+    const { page, context, log } = await open(browser, `${server.url}?${query}&iters=200&every=50`, { viewport: { width: 1400, height: 1100 } });
     await waitPhase(page, 'done', 300_000);
-    await page.locator('[data-chart="matrix"]').screenshot({ path: `${out}/connectome-matrix.png` });
-    await page.locator('#controls').screenshot({ path: `${out}/connectome-controls.png` });
-    console.log('connectome:', log.errors);
+    await page.locator('[data-chart="matrix"]').screenshot({ path: `${out}/${name}-matrix.png` });
+    await page.locator('#controls').screenshot({ path: `${out}/${name}-controls.png` });
+    console.log(`${name}:`, log.errors);
     await context.close();
   }
   if (want('local')) {
