@@ -158,6 +158,18 @@ def derive(data_dir):
     return text, stats
 
 
+def write_or_check(out, text, check):
+    """Writes the derived table, or with --check compares it with the committed one (exit 1 if it differs)."""
+    if check:
+        with open(out) as f:
+            same = f.read() == text
+        print("matches" if same else f"DIFFERS from {out}", file=sys.stderr)
+        sys.exit(0 if same else 1)
+    with open(out, "w", newline="\n") as f:
+        f.write(text)
+    print(f"wrote {out} ({len(text.encode())} bytes)", file=sys.stderr)
+
+
 def rerun_in_venv(script, requirements, args):
     """Runs `script --site SITE args` in a throwaway venv holding the hash-pinned `requirements`
     (--no-deps: only the packages' files are read); returns its exit status."""
@@ -188,14 +200,7 @@ def main():
     print(f"cect {CECT_VERSION}: {stats['neurons']} neurons, {stats['pairs']} ordered pairs, "
           f"{stats['synapses']} synapses, {stats['gaba']} GABAergic: {' '.join(stats['gaba_names'])}",
           file=sys.stderr)
-    if args.check:
-        with open(args.out) as f:
-            same = f.read() == text
-        print("matches" if same else f"DIFFERS from {args.out}", file=sys.stderr)
-        sys.exit(0 if same else 1)
-    with open(args.out, "w", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {args.out} ({len(text.encode())} bytes)", file=sys.stderr)
+    write_or_check(args.out, text, args.check)
 
 
 if __name__ == "__main__":

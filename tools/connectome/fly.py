@@ -22,6 +22,9 @@ import sys
 import tempfile
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from derive import write_or_check  # noqa: E402
+
 VERSION = "1.2.0"
 WHEEL = f"flyvis-{VERSION}-py3-none-any.whl"
 WHEEL_SHA = "af365b16e870111fcb06782a063f6551b05cce9a105c6eaab9c0bda3b017031f"
@@ -116,14 +119,7 @@ def main():
           f"{s['offsets']} offsets; radius-1 patch: {s['nodes']} neurons, {s['nonzeros']} non-zeros, "
           f"sum {s['total']:.6f}, sum |W| {s['abs_total']:.6f}; columns of both signs: types {s['mixed']}; "
           f"json sha256 {s['member_sha']}", file=sys.stderr)
-    if args.check:
-        with open(args.out) as f:
-            same = f.read() == text
-        print("matches" if same else f"DIFFERS from {args.out}", file=sys.stderr)
-        sys.exit(0 if same else 1)
-    with open(args.out, "w", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {args.out} ({len(text.encode())} bytes)", file=sys.stderr)
+    write_or_check(args.out, text, args.check)
 
 
 if __name__ == "__main__":

@@ -128,14 +128,7 @@ def main():
     total = sum(s["count"].values())
     exc = sum(n for t, n in s["count"].items() if s["ei"][t] == "e")
     print(f"{len(s['types'])} types, {total} cells, excitatory {exc} ({exc / total:.4f})", file=sys.stderr)
-    if args.check:
-        with open(args.out) as f:
-            same = f.read() == text
-        print("matches" if same else f"DIFFERS from {args.out}", file=sys.stderr)
-        sys.exit(0 if same else 1)
-    with open(args.out, "w", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {args.out} ({len(text.encode())} bytes)", file=sys.stderr)
+    derive.write_or_check(args.out, text, args.check)
 
 
 if __name__ == "__main__":
