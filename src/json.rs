@@ -128,6 +128,16 @@ impl Json {
             _ => None,
         }
     }
+
+    /// An object's number at `key` as a report wrote it: null is NaN (non-finite numbers are written
+    /// as null); `None` where the key is missing or not a number.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match self.get(key)? {
+            Json::Num(x) => Some(*x),
+            Json::Null => Some(f64::NAN),
+            _ => None,
+        }
+    }
 }
 
 /// The reader recurses once per array or object, so nesting is bounded to bound the stack (wasm's

@@ -61,12 +61,12 @@ struct Lhs<'a, T> {
 /// of output rows where C is tall, else by blocks of columns (each thread then works on its own copy
 /// of C, whose columns come back after). Either way an element's sum is the one `gemm` does alone.
 fn split<T: Real>(c: &mut [T], a: Lhs<T>, b: &[T], m: usize, k: usize, n: usize) {
-    let lanes = super::lanes::lanes(m, k, n);
-    if lanes == 1 {
-        return gemm(c, a, b, m, k, n, 0..n);
-    }
     #[cfg(not(target_arch = "wasm32"))]
-    split_native(c, a, b, m, k, n, lanes);
+    match super::lanes::lanes(m, k, n) {
+        1 => {}
+        lanes => return split_native(c, a, b, m, k, n, lanes),
+    }
+    gemm(c, a, b, m, k, n, 0..n)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

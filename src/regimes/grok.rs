@@ -202,7 +202,7 @@ fn map(v: &Values, runs: &[Json], finished: &[bool]) -> Json {
     let mut grid = vec![vec![Json::Null; epss.len()]; alphas.len()];
     let mut at_least = grid.clone();
     for (run, _) in runs.iter().zip(finished).filter(|(_, f)| **f) {
-        let Some(cell) = num(run, "cell") else { continue };
+        let Some(cell) = run.number("cell") else { continue };
         let cell = cell as usize - 1;
         let (i, j) = (cell / epss.len(), cell % epss.len());
         grid[i][j] = run.get("grokking").cloned().unwrap_or(Json::Null);
@@ -215,15 +215,6 @@ fn map(v: &Values, runs: &[Json], finished: &[bool]) -> Json {
         ("grokking", rows(grid)),
         ("grokking_at_least", rows(at_least)),
     ])
-}
-
-/// A number of a report's object (NaN where it is null: non-finite numbers are written so).
-fn num(j: &Json, key: &str) -> Option<f64> {
-    match j.get(key)? {
-        Json::Num(x) => Some(*x),
-        Json::Null => Some(f64::NAN),
-        _ => None,
-    }
 }
 
 /// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
@@ -330,7 +321,7 @@ fn table(report: &Json) -> String {
         real("threshold"),
         int("seed")
     );
-    let f = |r: &Json, k: &str| num(r, k).unwrap_or(f64::NAN);
+    let f = |r: &Json, k: &str| r.number(k).unwrap_or(f64::NAN);
     let opt = |r: &Json, k: &str| match r.get(k) {
         Some(Json::Num(t)) => format!("{t}"),
         _ => "-".to_string(),
@@ -404,7 +395,7 @@ fn table(report: &Json) -> String {
             out += &format!("{:>9}", a.parse::<f64>().unwrap_or(f64::NAN));
             for ei in 0..epss.len() {
                 let cell = (ai * epss.len() + ei + 1) as f64;
-                let run = runs.iter().find(|r| num(r, "cell") == Some(cell));
+                let run = runs.iter().find(|r| r.number("cell") == Some(cell));
                 out += &format!("{:>9}", run.map_or("-".to_string(), amount));
             }
             out += "\n";

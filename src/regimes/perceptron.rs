@@ -133,11 +133,7 @@ impl Row {
 
     /// `json`'s form back (a shard's report, for `merge`).
     fn parse(j: &Json) -> Result<Row, String> {
-        let num = |k: &str| match j.get(k) {
-            Some(Json::Num(x)) => Ok(*x),
-            Some(Json::Null) => Ok(f64::NAN),
-            _ => Err(format!("a run has no number '{k}'")),
-        };
+        let num = |k: &str| j.number(k).ok_or_else(|| format!("a run has no number '{k}'"));
         Ok(Row {
             p: num("p")? as usize,
             at: num("at")?,

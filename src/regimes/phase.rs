@@ -87,11 +87,7 @@ impl Row {
 
     /// `json`'s form back (null numbers are NaN, as non-finite ones were written).
     fn parse(j: &Json) -> Result<Row, String> {
-        let num = |k: &str| match j.get(k) {
-            Some(Json::Num(x)) => Ok(*x),
-            Some(Json::Null) => Ok(f64::NAN),
-            _ => Err(format!("a cell has no number '{k}'")),
-        };
+        let num = |k: &str| j.number(k).ok_or_else(|| format!("a cell has no number '{k}'"));
         let flag = |k: &str| match j.get(k) {
             Some(Json::Bool(b)) => Ok(*b),
             _ => Err(format!("a cell has no flag '{k}'")),
