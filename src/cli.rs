@@ -21,7 +21,7 @@ const USAGE: &str = "usage:
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
   richlazy sgd perceptron|grid [--key value ...] [--json | --save FILE.json]
-  richlazy grok [--key value ...] [--json | --save FILE.json]
+  richlazy grok [--key value ...] [--json | --save FILE.json] [--summary (the report without epoch rows)]
                  the regime studies; --help after any command lists its settings
   richlazy merge part-*.json [--json | --save FILE.json]
                  the shards (--shard K/N) of one sweep, perceptron, grid or grok run as the whole run's report
@@ -111,8 +111,12 @@ fn families_help() -> String {
 }
 
 fn study_help(name: &str) -> Result<String, String> {
-    Ok(crate::studies::find(name)?.help())
+    let spec = crate::studies::find(name)?;
+    let summary = if spec.summary.is_some() { SUMMARY_HELP } else { "" };
+    Ok(format!("{}{summary}", spec.help()))
 }
+
+const SUMMARY_HELP: &str = "  --summary        --save and --json write the report without each run's epoch rows\n";
 
 /// Command-line flags: `--key value` pairs and bare switches.
 struct Flags {
@@ -325,16 +329,30 @@ fn theory(args: &[String]) -> Result<(), String> {
 }
 
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
-/// (`--json`), or both (`--save FILE`). Progress goes to stderr.
+/// (`--json`), or both (`--save FILE`); `--summary` makes that report the study's summary (checked
+/// before the run). Progress goes to stderr.
 fn study(name: &str, args: &[String]) -> Result<(), String> {
-    crate::studies::find(name)?;
-    let mut flags = Flags::parse(args)?;
+    let spec = crate::studies::find(name)?;
+    let summary = match (args.iter().any(|a| a == "--summary"), spec.summary) {
+        (false, _) => None,
+        (true, Some(f)) => Some(f),
+        (true, None) => {
+            let with: Vec<&str> =
+                crate::studies::STUDIES.iter().filter(|s| s.summary.is_some()).map(|s| s.name).collect();
+            return Err(format!("--summary: the {name} study has none (studies with one: {})", with.join(", ")));
+        }
+    };
+    let mut flags = Flags::parse(&args.iter().filter(|a| *a != "--summary").cloned().collect::<Vec<_>>())?;
     let save = flags.take("save");
     let t0 = Instant::now();
     let cancel = AtomicBool::new(false);
     let progress = control_progress(name);
     let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
     let (report, table) = crate::sweep::study(name, &flags.pairs, &ctl)?;
+    let report = match summary {
+        Some(f) => f(&report),
+        None => report,
+    };
     emit(&flags, save, &report, &table)?;
     eprintln!("{name}: {:.1} s", t0.elapsed().as_secs_f64());
     Ok(())

@@ -51,16 +51,20 @@ pub struct Spec {
     /// Joins the reports of runs that each did part of the work (shards: named texts) into the
     /// report one whole run writes, and its table; `None` where a study's work is never split.
     pub merge: Option<Merge>,
+    /// The report less what only a live chart or one run's table reads (the grokking study: each
+    /// run's epoch rows), every number kept bit for bit: `--summary` writes it; `None` where a
+    /// report has nothing such.
+    pub summary: Option<fn(&Json) -> Json>,
 }
 
 /// How a study opens a run from checked settings.
 pub type Open = fn(&Values) -> Result<Box<dyn Study>, SettingError>;
 
 impl Spec {
-    /// A study with its settings and nothing more: no page keys, schema rows, cross checks or merge
-    /// (set those with `Spec { merge: Some(f), ..Spec::new(...) }`).
+    /// A study with its settings and nothing more: no page keys, schema rows, cross checks, merge or
+    /// summary (set those with `Spec { merge: Some(f), ..Spec::new(...) }`).
     pub const fn new(name: &'static str, title: &'static str, params: &'static [Param], open: Open) -> Spec {
-        Spec { name, title, params, page_keys: &[], extra: None, settle: None, open, merge: None }
+        Spec { name, title, params, page_keys: &[], extra: None, settle: None, open, merge: None, summary: None }
     }
 
     /// Settings from a link's or a command line's pairs, bad and repeated ones named and left at

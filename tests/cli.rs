@@ -43,6 +43,7 @@ fn bad_arguments_give_one_line_and_exit_2() {
         vec!["frobnicate"],
         vec!["run", "stray"],
         vec!["grok", "--mode", "map", "--cell", "30"],
+        vec!["sgd", "perceptron", "--summary"],
     ] {
         let (code, out, err) = richlazy(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -253,6 +254,32 @@ fn sgd_grid_shards_merge_into_the_unsharded_file() {
 }
 
 #[test]
+fn grok_summary_is_the_report_without_rows_and_its_shards_merge_into_it() {
+    let dir = std::env::temp_dir().join(format!("richlazy-grok-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let map = ["grok", "--mode", "map", "--d", "6", "--p", "20", "--n", "8", "--test", "20", "--epochs", "150"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = map.iter().chain(extra).copied().collect();
+        let (code, table, err) = richlazy(&args);
+        assert_eq!(code, 0, "{err}");
+        table
+    };
+    let (full, short, p0, p1, merged) =
+        (path("full.json"), path("short.json"), path("p0.json"), path("p1.json"), path("merged.json"));
+    let table = run(&["--save", &full]);
+    assert_eq!(run(&["--summary", "--save", &short]), table, "the same table");
+    run(&["--summary", "--shard", "0/2", "--save", &p0]);
+    run(&["--summary", "--shard", "1/2", "--save", &p1]);
+    let (code, merged_table, err) = richlazy(&["merge", &p1, &p0, "--save", &merged]);
+    assert_eq!((code, merged_table), (0, table), "{err}");
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    assert!(read(&full).contains("\"rows\":[{") && !read(&short).contains("\"rows\""));
+    assert_eq!(read(&merged), read(&short));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn help_after_any_command_lists_its_keys_and_exits_0() {
     let cases: [(&[&str], &[&str]); 10] = [
         (&["run", "--help"], &["--task", "--init", "--floss_every", "--json"]),
@@ -263,7 +290,7 @@ fn help_after_any_command_lists_its_keys_and_exits_0() {
         (&["merge", "--help"], &["--shard K/N", "byte for byte"]),
         (&["sgd", "perceptron", "--help"], &["--chi", "--ats"]),
         (&["sgd", "grid", "--help"], &["--log2_alpha"]),
-        (&["grok", "--help"], &["--mode", "--epochs", "--shard"]),
+        (&["grok", "--help"], &["--mode", "--epochs", "--shard", "--summary"]),
         (&["help"], &["lab", "theory", "perceptron", "phase", "grok"]),
     ];
     for (args, keys) in cases {
