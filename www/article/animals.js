@@ -45,10 +45,10 @@ export const claim = {
   numbers: `Both halves hold, the reason does not. Every animal's effective rank is below its Gaussian's (V1 160 against 241, the fly
     134 against 357, the worm's stages 82–92 against 129–145, Cook 149 against 243), and every one learns more richly: kernel
     alignment 0.26 against 0.66 (V1), 0.30 against 0.70 (fly), 0.14–0.34 against 0.57–0.61 (the worm's stages), 0.12 against 0.71
-    (Cook); relative weight change 0.069 against 0.051, 0.050 against 0.041, and for the worms 2–73 against 0.07. But its own
+    (Cook); relative weight change 0.069 against 0.051, 0.050 against 0.041, and for the worms 2–73 against 0.05–0.08. But its own
     singular values on random singular vectors, the same effective rank exactly, learn about as lazily as the Gaussian (kernel
     alignment 0.53, 0.47, 0.47, 0.59; weight change 0.052, 0.042, 0.070, 0.054), and a power law of that effective rank turns the
-    kernel as far (0.22, 0.17, 0.36, 0.30) without moving the weights more (0.055, 0.046, 0.081, 0.056). What makes V1 and the fly
+    kernel as far (0.22, 0.17, 0.36, 0.30) without moving the weights much more (0.055, 0.046, 0.081, 0.056). What makes V1 and the fly
     rich here is their singular vectors; the worms are rich by the runaway of their all-but-excitatory wiring (largest Lyapunov
     exponent at the start 1.2–1.7 per step, the Gaussians' about −0.1). On DMS the fly's weight change is not above its
     Gaussian's (0.044 against 0.047).`,
