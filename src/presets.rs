@@ -5,14 +5,18 @@
 use crate::json::{obj, Json};
 use crate::sweep::PAPER_BASE;
 
+/// Settings as pairs.
+pub type Pairs = &'static [(&'static str, &'static str)];
+
 /// One preset: its name, the button's label, the note shown when it is taken, its pairs, and
 /// per task the pairs that go on top of them (with their own note).
 pub struct Preset {
     pub name: &'static str,
     pub label: &'static str,
     pub note: &'static str,
-    pub pairs: &'static [(&'static str, &'static str)],
-    pub by_task: &'static [(&'static str, &'static [(&'static str, &'static str)], &'static str)],
+    pub pairs: Pairs,
+    /// (task, pairs, note).
+    pub by_task: &'static [(&'static str, Pairs, &'static str)],
 }
 
 /// Results in seconds: N 100, 1000 iterations (the page's first visit); sMNIST: a small network,

@@ -44,7 +44,7 @@ pub struct Spec {
     pub page_params: &'static [Param],
     /// The given keys that have no effect, where `applies` read on the table's values is not the
     /// whole rule (the lab's, which a `Config` settles); `None`: `applies` on the values.
-    pub unused: Option<fn(&Values, &[&str]) -> Vec<SettingError>>,
+    pub unused: Option<Unused>,
     /// Further rows of the schema (the lab's initial families), by name.
     pub extra: Option<SchemaRows>,
     /// The checks that span keys, after each key's own (the theory's even dimension): each error's
@@ -58,6 +58,9 @@ pub struct Spec {
     /// report one whole run writes, and its table; `None` where a study's work is never split.
     pub merge: Option<Merge>,
 }
+
+/// The given keys (second) that have no effect with the checked settings (first).
+pub type Unused = fn(&Values, &[&str]) -> Vec<SettingError>;
 
 /// How a study opens a run from checked settings.
 pub type Open = fn(&Values) -> Result<Box<dyn Study>, SettingError>;
