@@ -46,7 +46,7 @@ def test_sweep_and_study_warn_as_the_command_line():
     _, w = caught(richlazy.sweep, **SMALL, inits=["rank:1", "rank:2"], dataset="witvliet_2", seeds=1)
     assert [(x.message.key, x.message.code) for x in w] == [("dataset", "unused")]
     assert str(w[0].message).endswith("in every run of the sweep")
-    _, w = caught(richlazy.study, "grok", mode="run", alphas=[1, 2], epochs=1, n=4, p=4)
+    _, w = caught(lambda **s: richlazy.study("grok", **s), mode="run", alphas=[1, 2], epochs=1, n=4, p=4)
     assert [x.message.key for x in w] == ["alphas"]
 
 
