@@ -173,6 +173,14 @@ impl Flags {
     }
 }
 
+/// One line on stderr per given setting that has no effect (`sweep::unused`): named, never silent,
+/// and the call runs (results keep their bytes; the JSON never carries the key).
+fn warn_unused(name: &str, pairs: &[(String, String)]) {
+    for e in crate::sweep::unused(name, pairs) {
+        eprintln!("warning: {}", e.message);
+    }
+}
+
 fn progress(exp: &Experiment, label: &str) {
     if let Some(m) = exp.history().last() {
         eprintln!(
@@ -187,6 +195,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let weights = flags.take("save_weights");
     let threads = threads(&mut flags)?;
     let config = flags.config()?;
+    warn_unused("run", &flags.pairs);
     let mut exp = Experiment::new(config)?;
     exp.set_threads(threads);
     progress(&exp, "");
@@ -265,6 +274,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
     let cancel = AtomicBool::new(false);
     let progress = control_progress("sweep");
     let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    warn_unused("sweep", &flags.pairs);
     let (report, table) = crate::sweep::sweep(&flags.pairs, &ctl)?;
     emit(&flags, save, &report, &table)
 }
@@ -276,6 +286,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         .map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
     let threads = threads(&mut flags)?;
     let config = flags.config()?;
+    warn_unused("run", &flags.pairs);
     let start = Instant::now();
     let t = crate::linalg::with_lanes(threads, || {
         crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3)
@@ -348,6 +359,7 @@ fn study(name: &str, args: &[String]) -> Result<(), String> {
     let cancel = AtomicBool::new(false);
     let progress = control_progress(name);
     let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    warn_unused(name, &flags.pairs);
     let (report, table) = crate::sweep::study(name, &flags.pairs, &ctl)?;
     let report = match summary {
         Some(f) => f(&report),

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod mnist;
 pub mod model;
 pub mod optim;
+pub mod presets;
 pub mod regimes;
 pub mod report;
 pub mod rng;

@@ -32,7 +32,7 @@ mod run;
 
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
-use crate::settings::{Kind, Param, SettingError, Values};
+use crate::settings::{Applies, Kind, Param, SettingError, Values};
 use crate::study::{gather, shard_of, Spec, Study, SHARD};
 use net::{initial_weights, Problem};
 use run::Run;
@@ -89,8 +89,21 @@ const PARAMS: [Param; 14] = [
     SHARD,
 ];
 
-pub const SPEC: Spec =
-    Spec { merge: Some(merge), summary: Some(summary), ..Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open) };
+pub const SPEC: Spec = Spec {
+    merge: Some(merge),
+    summary: Some(summary),
+    applies: &APPLIES,
+    ..Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open)
+};
+
+/// The keys each mode reads (`points`): one run takes alpha and eps; the alpha sweep its alphas at
+/// eps; the eps sweep its epss at alpha; the map both lists.
+const APPLIES: [Applies; 4] = [
+    Applies { key: "alpha", when: "mode", values: || vec!["run", "eps"] },
+    Applies { key: "eps", when: "mode", values: || vec!["run", "alpha"] },
+    Applies { key: "alphas", when: "mode", values: || vec!["alpha", "map"] },
+    Applies { key: "epss", when: "mode", values: || vec!["eps", "map"] },
+];
 
 /// A run of the study: its number in the unsharded order, its point, its map cell (from 1; 0 off the map).
 #[derive(Clone, Copy)]
@@ -426,6 +439,21 @@ fn table(report: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_modes_unused_keys_change_none_of_its_runs_and_are_named() {
+        let other = [("alpha", "2.5"), ("eps", "0.3"), ("alphas", "0.7,0.9"), ("epss", "0.04")];
+        for mode in ["run", "alpha", "eps", "map"] {
+            let (base, _) = SPEC.values([("mode", mode)]);
+            for (k, v) in other {
+                let (changed, errors) = SPEC.values([("mode", mode), (k, v)]);
+                let applies = crate::settings::applies(&APPLIES, k).unwrap().holds(mode);
+                assert_eq!(points(&changed) != points(&base), applies, "{mode} {k}");
+                let named = SPEC.unused(&changed, &["mode", k], &errors);
+                assert_eq!(named.len(), usize::from(!applies), "{mode} {k}: {named:?}");
+            }
+        }
+    }
 
     fn open_with(pairs: &[(&str, &str)]) -> Box<dyn Study> {
         let (v, e) = SPEC.values(pairs.iter().copied());
