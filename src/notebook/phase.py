@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import NullFormatter
 
 r = result.report
 alphas, temps = np.array(r["alphas"]), np.array(r["Ts"])
@@ -39,4 +40,5 @@ for ax, (key, title, label, log, line) in zip(axes, CHARTS):
         k, a0, t0 = r["line"]["k"], r["line"]["alpha0"], r["line"]["T0"]
         ax.plot(alphas, t0 * (alphas / a0) ** k, "--", color="white")
     ax.set(title=title, xlabel="alpha", ylabel="temperature T", xscale="log", yscale="log")
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the decades only: a narrow grid's minor labels overlap
 plt.show()
