@@ -25,6 +25,8 @@ const USAGE: &str = "usage:
                  the regime studies; --help after any command lists its settings
   richlazy merge part-*.json [--json | --save FILE.json]
                  the shards (--shard K/N) of one sweep, perceptron, grid or grok run as the whole run's report
+  richlazy notebook VIEW [--key value ...] [--report FILE.json]
+                 a Jupyter notebook (.ipynb on stdout) that reruns the view's settings in Python and checks them
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
@@ -46,6 +48,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             "theory" => study_help("theory")?,
             "grok" => study_help("grok")?,
             "merge" => MERGE_HELP.to_string(),
+            "notebook" => NOTEBOOK_HELP.to_string(),
             _ => USAGE.to_string(),
         };
         print!("{help}");
@@ -63,6 +66,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         },
         "grok" => study("grok", rest),
         "merge" => merge(rest),
+        "notebook" => notebook(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             print!("{}", families_help());
@@ -72,7 +76,9 @@ pub fn main(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        other => Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, help)")),
+        other => {
+            Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, merge, notebook, help)"))
+        }
     }
 }
 
@@ -83,6 +89,13 @@ const SGD_HELP: &str = "richlazy sgd: the SGD-noise studies.
 const MERGE_HELP: &str = "richlazy merge part-*.json [--json | --save FILE.json]: the shards of one sweep, perceptron,
 phase grid or grok run (each run with --shard K/N: the items i with i mod N = K) as the report and table of
 the whole run, byte for byte what the unsharded run writes. A missing, doubled or foreign shard is refused.
+";
+const NOTEBOOK_HELP: &str =
+    "richlazy notebook VIEW [--key value ...] [--report FILE.json]: the page's \"Open as notebook\"
+for a view (lab, theory, perceptron, phase, grok) at these settings (the view's own keys; the lab's also
+compare and seeds), byte for byte the file the page downloads. The notebook installs the Python package,
+reruns the view through it, checks to_json() against the report of --report (the page's JSON or the
+command line's --json for the same settings; without it there is nothing to compare) and draws the view's charts.
 ";
 const SWEEP_HELP: &str = "richlazy sweep: seeds of every start in parallel threads, a table of final measures.
   --inits          starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper
@@ -388,4 +401,20 @@ fn merge(args: &[String]) -> Result<(), String> {
     let (report, table) = crate::sweep::merge(&texts)?;
     let flags = Flags { pairs: Vec::new(), switches: if json { vec!["json".into()] } else { Vec::new() } };
     emit(&flags, save, &report, &table)
+}
+
+/// `richlazy notebook VIEW [--key value ...] [--report FILE]`: the page's notebook export on stdout.
+fn notebook(args: &[String]) -> Result<(), String> {
+    let (view, rest) =
+        args.split_first().ok_or("usage: richlazy notebook VIEW [--key value ...] [--report FILE.json]")?;
+    let mut flags = Flags::parse(rest)?;
+    let report = match flags.take("report") {
+        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| format!("--report {path}: {e}"))?),
+        None => None,
+    };
+    if flags.has("json") {
+        return Err("notebook: unexpected argument '--json' (the notebook is JSON already)".into());
+    }
+    print!("{}", crate::notebook::notebook(view, &flags.pairs, report.as_deref()).map_err(|e| e.message)?);
+    Ok(())
 }

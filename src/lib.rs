@@ -19,6 +19,7 @@ pub mod lyap;
 pub mod metrics;
 pub mod mnist;
 pub mod model;
+pub mod notebook;
 pub mod optim;
 pub mod presets;
 pub mod regimes;

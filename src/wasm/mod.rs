@@ -3,6 +3,7 @@
 //! parameters); results cross as JSON text built by `report`.
 
 mod charts;
+mod notebook;
 mod seed;
 mod study;
 mod theory;
