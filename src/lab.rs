@@ -8,7 +8,7 @@ use crate::config::{Config, PARAMS};
 use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::report::{final_json, measures_json, run_json};
-use crate::settings::{Code, SettingError, Values};
+use crate::settings::{SettingError, Values};
 use crate::study::{Spec, Study};
 
 pub const SPEC: Spec = Spec {
@@ -32,7 +32,7 @@ fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     if let Some(e) = config.apply(changed.iter().map(|(k, v)| (*k, v.as_str()))).into_iter().next() {
         return Err(e);
     }
-    let exp = Experiment::new(config).map_err(|e| SettingError::new("", Code::Format, e))?;
+    let exp = Experiment::new(config)?;
     Ok(Box::new(Lab { exp, sent: 0 }))
 }
 

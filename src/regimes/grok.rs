@@ -218,7 +218,7 @@ fn map(v: &Values, runs: &[Json], finished: &[bool]) -> Json {
 }
 
 /// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
-pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
     let (v, runs) = gather(&SPEC, texts, "runs", |v| points(v).len())?;
     let finished = vec![true; runs.len()];
     let r = report(&v, runs, &finished);
@@ -495,6 +495,6 @@ mod tests {
             .collect();
         let (report, table) = merge(&parts).unwrap();
         assert_eq!((report.to_string(), table), (all.report().to_string(), all.table()));
-        assert!(merge(&parts[..3]).unwrap_err().contains("shard 3/4 is missing"));
+        assert!(merge(&parts[..3]).unwrap_err().message.contains("shard 3/4 is missing"));
     }
 }
