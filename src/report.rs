@@ -6,6 +6,7 @@ use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::metrics::{erank_entropy, erank_pr, Measures};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::settings::{Code, SettingError};
 
 pub fn config_json(c: &Config) -> Json {
@@ -19,6 +20,53 @@ pub fn config_json(c: &Config) -> Json {
         })
         .collect();
     Json::Obj(pairs)
+}
+
+/// One measure of a history row, as the page draws and tabulates it: key (in `measures_json`'s
+/// order, the CSV's columns), chart title, table header, axis, log axis, digits in tables.
+pub struct Measure {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub short: &'static str,
+    pub axis: &'static str,
+    pub log: bool,
+    pub digits: usize,
+}
+
+const fn measure(key: &'static str, label: &'static str, short: &'static str, axis: &'static str) -> Measure {
+    Measure { key, label, short, axis, log: false, digits: 4 }
+}
+
+/// The history row's measures, in its order (the schema's `measures`).
+pub const MEASURES: [Measure; 9] = [
+    Measure { digits: 0, ..measure("iter", "Iteration", "iteration", "iteration") },
+    Measure { log: true, ..measure("loss", "Loss", "probe loss", "cross-entropy") },
+    Measure { digits: 3, ..measure("accuracy", "Decision accuracy", "accuracy", "fraction correct") },
+    measure("weight_change", "Weight change of W_rec, absolute", "weight change (abs)", "|W_rec - W_rec(0)|"),
+    measure("weight_change_rel", "Weight change of W_rec", "weight change", "relative change"),
+    Measure { digits: 3, ..measure("sign_similarity", "Sign similarity", "sign similarity", "fraction of signs kept") },
+    measure("rep_alignment", "Representation alignment", "repr. alignment", "alignment with start"),
+    measure("kernel_alignment", "Tangent-kernel alignment", "kernel alignment", "alignment with start"),
+    Measure { digits: 3, ..measure("lyap_max", "Largest Lyapunov exponent", "λ_max", "λ_max per time step") },
+];
+
+/// `[{"key", "label", "short", "axis", "log", "digits"}]`.
+pub fn measures_schema() -> Json {
+    Json::Arr(
+        MEASURES
+            .iter()
+            .map(|m| {
+                obj([
+                    ("key", Json::from(m.key)),
+                    ("label", Json::from(m.label)),
+                    ("short", Json::from(m.short)),
+                    ("axis", Json::from(m.axis)),
+                    ("log", Json::Bool(m.log)),
+                    ("digits", Json::from(m.digits)),
+                ])
+            })
+            .collect(),
+    )
 }
 
 pub fn measures_json(m: &Measures) -> Json {
@@ -131,10 +179,13 @@ pub fn weight_files(exp: &Experiment) -> [(&'static str, Vec<u8>); 4] {
 /// `run --save_weights DIR`: the four weight files into `dir` (made if missing).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save_weights(exp: &Experiment, dir: &std::path::Path) -> Result<(), SettingError> {
-    std::fs::create_dir_all(dir).map_err(|e| SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", dir.display())))?;
     for (name, bytes) in weight_files(exp) {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", path.display())))?;
+        std::fs::write(&path, bytes).map_err(|e| {
+            SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", path.display()))
+        })?;
     }
     Ok(())
 }

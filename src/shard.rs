@@ -4,8 +4,6 @@
 //! run's, and `interleave` puts them back in order. A study that shards has `study::SHARD` in its
 //! table, reports its items in order, and merges with `study::gather`.
 
-use crate::settings::{Code, SettingError};
-
 /// The most shards a run may be split into.
 pub const MAX_SHARDS: usize = 4096;
 
@@ -45,15 +43,19 @@ impl Shard {
     }
 }
 
-/// Shards that do not make one run: the error `interleave` and the studies' merges give.
-pub fn unfit(message: impl Into<String>) -> SettingError {
-    SettingError::new("shard", Code::Merge, message)
+/// Shards that do not make one run, and why (`settings::SettingError` takes it as code `merge`;
+/// kept apart so that this module needs no other).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unfit(pub String);
+
+fn unfit(message: impl Into<String>) -> Unfit {
+    Unfit(message.into())
 }
 
 /// The items of `total` in the unsharded order, from every shard's items (each in its own order):
 /// refuses a missing, doubled or foreign shard (one of another N), or a shard with the wrong count,
 /// naming the file.
-pub fn interleave<T>(parts: Vec<(String, Shard, Vec<T>)>, total: usize) -> Result<Vec<T>, SettingError> {
+pub fn interleave<T>(parts: Vec<(String, Shard, Vec<T>)>, total: usize) -> Result<Vec<T>, Unfit> {
     let n = parts.first().ok_or_else(|| unfit("merge: give the shards' report files"))?.1.n;
     let mut slots: Vec<Option<(String, std::vec::IntoIter<T>)>> = (0..n).map(|_| None).collect();
     for (name, s, items) in parts {
@@ -99,10 +101,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(interleave(parts(&[2, 0, 1], 3), 7).unwrap(), (0..7).collect::<Vec<_>>());
-        assert_eq!(interleave(parts(&[0, 2], 3), 7).unwrap_err(), "merge: shard 1/3 is missing");
-        assert!(interleave(parts(&[0, 1, 1, 2], 3), 7).unwrap_err().message.contains("shard 1/3 is there twice"));
+        assert_eq!(interleave(parts(&[0, 2], 3), 7).unwrap_err().0, "merge: shard 1/3 is missing");
+        assert!(interleave(parts(&[0, 1, 1, 2], 3), 7).unwrap_err().0.contains("shard 1/3 is there twice"));
         let mut foreign = parts(&[0, 1, 2], 3);
         foreign.push(parts(&[1], 4).remove(0));
-        assert!(interleave(foreign, 7).unwrap_err().message.contains("is shard 1/4 but the first file is one of 3"));
+        assert!(interleave(foreign, 7).unwrap_err().0.contains("is shard 1/4 but the first file is one of 3"));
     }
 }

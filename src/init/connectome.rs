@@ -8,9 +8,9 @@
 
 use super::wiring::{measured, Control};
 use super::{malformed, InitSpec, Start, TaskAxes};
-use crate::settings::SettingError;
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "Chemical synapses between the neurons of C. elegans, counts as weights, rows = receiving \
@@ -65,6 +65,15 @@ pub const DATASETS: [Dataset; 10] = [
 
 /// The `dataset` menu's values and labels, in `DATASETS`' order.
 pub const KEYS: [&str; DATASETS.len()] = column(true);
+
+/// The data of the connectome families (`FamilyDef::on`): N is the chosen worm's (`dataset`).
+pub const SOURCE: super::Data = super::Data {
+    key: "connectome",
+    display: "C. elegans",
+    by: Some("dataset"),
+    hidden: |spec| Some(load(spec.dataset).n()),
+    what: |m| format!("this connectome has {m} neurons"),
+};
 pub const LABELS: [&str; DATASETS.len()] = column(false);
 
 const fn column(keys: bool) -> [&'static str; DATASETS.len()] {
@@ -191,7 +200,11 @@ fn parse(text: &str) -> Result<Connectome, SettingError> {
             return Err(malformed(format!("line {no}: expected `pre post count`, got `{line}`")));
         };
         let (a, b) = (index(pre, no)?, index(post, no)?);
-        let c: u32 = count.parse().ok().filter(|&c| c > 0).ok_or_else(|| malformed(format!("line {no}: bad count `{count}`")))?;
+        let c: u32 = count
+            .parse()
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| malformed(format!("line {no}: bad count `{count}`")))?;
         if std::mem::replace(&mut seen[b * n + a], true) {
             return Err(malformed(format!("line {no}: {pre} -> {post} listed twice")));
         }

@@ -27,6 +27,15 @@ pub const MAX_BYTES: usize = 50_000_000;
 /// The smallest matrix (the largest is `MAX_HIDDEN`).
 pub const MIN_N: usize = 2;
 
+/// The data of the file families (`FamilyDef::on`): N is the registered matrix's (`file`).
+pub const SOURCE: super::Data = super::Data {
+    key: "file",
+    display: "your matrix",
+    by: Some("file"),
+    hidden: |spec| spec.file_matrix().map(|m| m.rows),
+    what: |m| format!("the file's matrix is {m} x {m}"),
+};
+
 /// Parses a square matrix from a file's bytes; `name` (its file name) chooses the format by its
 /// ending, `.npy` or `.csv` (case-insensitive). The message is for a reader.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, SettingError> {
@@ -52,9 +61,13 @@ fn bad(message: impl Into<String>) -> SettingError {
     SettingError::new("file", Code::Format, message)
 }
 
+/// The message with the file's size as given (the schema's `limits` writes `{bytes}`, for the page).
+pub fn too_large_as(len: &str) -> String {
+    format!("the file has {len} bytes, more than the limit of {} MB ({MAX_BYTES} bytes)", MAX_BYTES / 1_000_000)
+}
+
 fn too_large(len: usize) -> SettingError {
-    let message = format!("the file has {len} bytes, more than the limit of 50 MB ({MAX_BYTES} bytes)");
-    SettingError::new("file", Code::Range, message)
+    SettingError::new("file", Code::Range, too_large_as(&len.to_string()))
 }
 
 fn check_n(rows: usize, cols: usize) -> Result<usize, SettingError> {
@@ -92,7 +105,8 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, SettingError> {
         .get(start..start + len)
         .and_then(|h| std::str::from_utf8(h).ok())
         .ok_or_else(|| bad(".npy header is cut short or not text"))?;
-    let descr = header_field(header, "descr").ok_or_else(|| bad(".npy header has no 'descr'"))?.trim_matches(['\'', '"']);
+    let descr =
+        header_field(header, "descr").ok_or_else(|| bad(".npy header has no 'descr'"))?.trim_matches(['\'', '"']);
     let size = match descr {
         "<f8" => 8,
         "<f4" => 4,
@@ -181,7 +195,8 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, SettingError> {
         }
         rows.push(row);
         if rows.len() > MAX_HIDDEN {
-            let message = format!("the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}");
+            let message =
+                format!("the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}");
             return Err(SettingError::new("file", Code::Range, message));
         }
     }

@@ -7,9 +7,9 @@
 
 use super::wiring::{measured, Control};
 use super::{malformed, InitSpec, Start, TaskAxes};
-use crate::settings::SettingError;
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "The fly's optic lobe (flyvis, Lappalainen et al. 2024; FIB-25/FIB-19 medulla EM): 65 cell \
@@ -82,6 +82,15 @@ impl Types {
     }
 }
 
+/// The data of the fly families (`FamilyDef::on`): N is the patch's.
+pub const SOURCE: super::Data = super::Data {
+    key: "fly",
+    display: "fly visual system",
+    by: None,
+    hidden: |_| Some(n()),
+    what: |m| format!("the fly's patch has {m} neurons"),
+};
+
 /// The number of neurons of the bundled patch (the hidden size these starts fix).
 pub fn n() -> usize {
     types().patch(RADIUS).nodes.len()
@@ -127,11 +136,16 @@ fn parse(text: &str) -> Result<Types, SettingError> {
             ([name, _, _], Some(su), Some(sv)) if su > 0 && sv > 0 && !types.iter().any(|x| x.0 == *name) => {
                 types.push((name.to_string(), su, sv))
             }
-            _ => return Err(malformed(format!("expected `name u_stride v_stride` (a new name, strides > 0), got `{l}`"))),
+            _ => {
+                return Err(malformed(format!(
+                    "expected `name u_stride v_stride` (a new name, strides > 0), got `{l}`"
+                )))
+            }
         }
     }
     let e = header(lines.next(), "edges")?;
-    let index = |name: &str| types.iter().position(|x| x.0 == name).ok_or_else(|| malformed(format!("unknown type {name}")));
+    let index =
+        |name: &str| types.iter().position(|x| x.0 == name).ok_or_else(|| malformed(format!("unknown type {name}")));
     let mut edges = Vec::with_capacity(e);
     for _ in 0..e {
         let l = lines.next().ok_or_else(|| malformed("ends before the last edge"))?;

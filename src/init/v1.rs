@@ -9,9 +9,9 @@
 
 use super::wiring::{measured, Control};
 use super::{malformed, InitSpec, Start, TaskAxes};
-use crate::settings::SettingError;
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "Mouse V1 drawn from the Allen Institute's cell-type tables (biorealistic-v1-model, after \

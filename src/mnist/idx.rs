@@ -27,9 +27,15 @@ pub fn parse(b: &[u8]) -> Result<Idx<'_>, SettingError> {
     let head = 4 + 4 * rank;
     let header = b.get(4..head).ok_or_else(|| malformed("IDX: the header is cut short"))?;
     let dims: Vec<usize> = header.chunks_exact(4).map(|c| u32::from_be_bytes(c.try_into().unwrap()) as usize).collect();
-    let count = dims.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).ok_or_else(|| malformed("IDX: the dimensions overflow"))?;
+    let count = dims
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| malformed("IDX: the dimensions overflow"))?;
     if b.len() - head != count {
-        return Err(malformed(format!("IDX: dimensions {dims:?} need {count} bytes of data, the file has {}", b.len() - head)));
+        return Err(malformed(format!(
+            "IDX: dimensions {dims:?} need {count} bytes of data, the file has {}",
+            b.len() - head
+        )));
     }
     Ok(Idx { dims, data: &b[head..] })
 }

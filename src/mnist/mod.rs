@@ -34,7 +34,10 @@ impl Digits {
         let n = match (&im.dims[..], &lb.dims[..]) {
             ([n, SIDE, SIDE], [m]) if n == m => *n,
             _ => {
-                return Err(malformed(format!("MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]", im.dims, lb.dims)))
+                return Err(malformed(format!(
+                    "MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]",
+                    im.dims, lb.dims
+                )))
             }
         };
         if n == 0 {

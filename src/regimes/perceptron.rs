@@ -271,7 +271,7 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError>
     let (v, runs) = gather(&SPEC, texts, "runs", |v| Settings::new(v).cells().len())?;
     let s = Settings::new(&v);
     if s.trace {
-        return Err(crate::shard::unfit("merge: a trace is one run; it does not shard"));
+        return Err(crate::settings::unfit("merge: a trace is one run; it does not shard"));
     }
     let rows = runs.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| e.within("merge"))?;
     Ok((obj(report(&v, &rows)), s.head() + &summary::table(&summary::cells(&rows))))

@@ -108,12 +108,13 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, SettingEr
         (Some(l), _) | (None, Some(l)) => l,
         (None, None) => String::new(),
     };
-    let lists = [
-        inits,
-        prefixed("rule", &take(pairs, "rules").unwrap_or_default()),
-        prefixed("gain", &take(pairs, "gains").unwrap_or_default()),
-        prefixed("floss", &take(pairs, "flosses").unwrap_or_default()),
-    ];
+    let [rule_list, gain_list, floss_list] = ["rules", "gains", "flosses"].map(|k| take(pairs, k).unwrap_or_default());
+    for (key, list) in [("inits", &inits), ("rules", &rule_list), ("gains", &gain_list), ("flosses", &floss_list)] {
+        if list.split(',').count() > 1 && list.split(',').any(|s| s.trim().is_empty()) {
+            return Err(SettingError::new(key, Code::List, crate::settings::empty_item(key, list)));
+        }
+    }
+    let lists = [inits, prefixed("rule", &rule_list), prefixed("gain", &gain_list), prefixed("floss", &floss_list)];
     let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
     if let Some((figure_list, base)) = figure {
         // The figure's base goes first, so that the caller's own settings win.
@@ -131,6 +132,66 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, SettingEr
     }
     // The list is the crossing of inits, rules, gains and flosses: its errors go to `inits`, with their own code.
     parse_variants(&list).map_err(|e| SettingError { key: "inits".into(), ..e.within("sweep") })
+}
+
+/// The given settings of a call (`run`, `sweep`, or a study's name, with the command line's pairs)
+/// that have no effect, one warning each (code `unused`), which the command line prints and Python
+/// warns with before the call runs it. A sweep names a base key that applies in none of its runs,
+/// and an item's part that has no effect in its run (prefixed with the item). Bad pairs give none:
+/// the call itself refuses them.
+pub fn unused(name: &str, pairs: &[(String, String)]) -> Vec<SettingError> {
+    let given = || pairs.iter().map(|(k, _)| k.as_str());
+    match name {
+        "run" => {
+            let mut c = Config::default();
+            let errors = c.apply(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            c.unused(given(), &errors)
+        }
+        "sweep" => sweep_unused(pairs),
+        _ => crate::studies::find(name).map_or_else(
+            |_| Vec::new(),
+            |spec| {
+                let (v, errors) = spec.values(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                spec.unused(&v, &given().collect::<Vec<_>>(), &errors)
+            },
+        ),
+    }
+}
+
+fn sweep_unused(pairs: &[(String, String)]) -> Vec<SettingError> {
+    let mut rest = pairs.to_vec();
+    let Ok(variants) = variants(&mut rest) else { return Vec::new() };
+    rest.retain(|(k, _)| !PARAMS.iter().any(|p| p.key == k));
+    let Ok(base) = config(&rest) else { return Vec::new() };
+    let given: Vec<&str> =
+        pairs.iter().map(|(k, _)| k.as_str()).filter(|k| !PARAMS.iter().any(|p| p.key == *k)).collect();
+    // Per given key: the first run's warning, and whether it has no effect in every run so far (an
+    // item that sets the key itself overrides it: no effect there either).
+    let mut found: Vec<(&str, Option<SettingError>, bool)> = given.iter().map(|k| (*k, None, true)).collect();
+    let mut parts = Vec::new();
+    for v in &variants {
+        let mut c = base.clone();
+        let errors = c.apply(v.pairs.iter().map(|(k, val)| (*k, val.as_str())));
+        let here = c.unused(given.iter().copied(), &errors);
+        for (k, first, everywhere) in &mut found {
+            let e = here.iter().find(|e| e.key == *k);
+            *everywhere &= e.is_some() || v.pairs.iter().any(|(j, _)| j == k);
+            if first.is_none() {
+                *first = e.cloned();
+            }
+        }
+        for e in c.unused(v.pairs.iter().map(|(k, _)| *k), &errors) {
+            parts.push(SettingError::new(&e.key, Code::Unused, format!("{}: {}", v.label, e.message)));
+        }
+    }
+    let mut out: Vec<SettingError> = found.into_iter().filter(|(_, _, all)| *all).filter_map(|(_, e, _)| e).collect();
+    if variants.len() > 1 {
+        for e in &mut out {
+            e.message.push_str(", in every run of the sweep");
+        }
+    }
+    out.extend(parts);
+    out
 }
 
 /// `richlazy sweep` without the printing: (the report `--json` writes, the table). The runs are
@@ -380,8 +441,8 @@ pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(J
 /// `richlazy merge FILES`: the shards (file name, text) of one sharded sweep or study as the
 /// whole run's report and table, byte for byte what the unsharded run writes.
 pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
-    let (first, text) = texts.first().ok_or_else(|| crate::shard::unfit("merge: give the shards' report files"))?;
-    let j = Json::parse(text).map_err(|e| e.within(first))?;
+    let (first, text) = texts.first().ok_or_else(|| crate::settings::unfit("merge: give the shards' report files"))?;
+    let j = Json::parse(text).map_err(|e| SettingError::from(e).within(first))?;
     if j.get("items").is_some() && j.get("base").is_some() {
         return merge_sweep(texts);
     }
@@ -395,7 +456,7 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError>
         .find(|s| s.params.iter().map(|p| p.key).eq(keys.iter().copied()))
         .ok_or_else(|| crate::study::malformed(format!("{first}: not a report of a sweep or a study")))?;
     let merge =
-        spec.merge.ok_or_else(|| crate::shard::unfit(format!("{first}: the {} study is not sharded", spec.name)))?;
+        spec.merge.ok_or_else(|| crate::settings::unfit(format!("{first}: the {} study is not sharded", spec.name)))?;
     merge(texts)
 }
 
@@ -404,7 +465,7 @@ fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), SettingErro
     let mut parts = Vec::new();
     let mut head: Option<(String, String)> = None;
     for (name, text) in texts {
-        let j = Json::parse(text).map_err(|e| e.within(name))?;
+        let j = Json::parse(text).map_err(|e| SettingError::from(e).within(name))?;
         let (Some(base), Some(seeds), Some(items), Some(Json::Str(shard)), Some(Json::Arr(runs))) =
             (j.get("base"), j.get("seeds"), j.get("items"), j.get("shard"), j.get("runs"))
         else {
@@ -414,7 +475,7 @@ fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), SettingErro
         let same = (format!("{base}"), format!("{seeds} {items}"));
         match &head {
             Some(h) if *h != same => {
-                return Err(crate::shard::unfit(format!(
+                return Err(crate::settings::unfit(format!(
                     "merge: {name} is a shard of another sweep (its settings or items differ from {}'s)",
                     texts[0].0
                 )))
