@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::experiment::{Experiment, Status};
 use crate::json::Json;
 use crate::report::run_json;
+use crate::settings::{Code, SettingError};
 use crate::sweep::Control;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -29,9 +30,14 @@ const USAGE: &str = "usage:
                  a Jupyter notebook (.ipynb on stdout) that reruns the view's settings in Python and checks them
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
-/// Runs the command line; `Err` is a one-line message for the user.
-pub fn main(args: &[String]) -> Result<(), String> {
-    let (cmd, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
+/// The command line used wrong (an unknown command or argument, a flag without its value).
+fn usage(key: &str, message: impl Into<String>) -> SettingError {
+    SettingError::new(key, Code::Usage, message)
+}
+
+/// Runs the command line; `Err`'s message is a line for the user.
+pub fn main(args: &[String]) -> Result<(), SettingError> {
+    let (cmd, rest) = args.split_first().ok_or_else(|| usage("", USAGE))?;
     let sub = |name: &str| rest.first().is_some_and(|w| w == name);
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         let help = match cmd.as_str() {
@@ -62,7 +68,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "sgd" => match rest.split_first() {
             Some((w, r)) if w == "perceptron" => study("perceptron", r),
             Some((w, r)) if w == "grid" => study("phase", r),
-            _ => Err("usage: richlazy sgd perceptron|grid [--key value ...] (see richlazy sgd --help)".into()),
+            _ => Err(usage("", "usage: richlazy sgd perceptron|grid [--key value ...] (see richlazy sgd --help)")),
         },
         "grok" => study("grok", rest),
         "merge" => merge(rest),
@@ -76,9 +82,10 @@ pub fn main(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        other => {
-            Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, merge, notebook, help)"))
-        }
+        other => Err(usage(
+            "",
+            format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, merge, notebook, help)"),
+        )),
     }
 }
 
@@ -123,13 +130,18 @@ fn families_help() -> String {
     format!("Families (--init FAMILY, with the settings each uses):\n{}", crate::init::families::help())
 }
 
-fn study_help(name: &str) -> Result<String, String> {
+fn study_help(name: &str) -> Result<String, SettingError> {
     let spec = crate::studies::find(name)?;
     let summary = if spec.summary.is_some() { SUMMARY_HELP } else { "" };
     Ok(format!("{}{summary}", spec.help()))
 }
 
 const SUMMARY_HELP: &str = "  --summary        --save and --json write the report without each run's epoch rows\n";
+
+/// An error about a flag, as the command line names it: `--` before its message.
+fn flag(e: SettingError) -> SettingError {
+    SettingError { message: format!("--{}", e.message), ..e }
+}
 
 /// Command-line flags: `--key value` pairs and bare switches.
 struct Flags {
@@ -140,27 +152,28 @@ struct Flags {
 const SWITCHES: [&str; 1] = ["json"];
 
 impl Flags {
-    fn parse(args: &[String]) -> Result<Flags, String> {
+    fn parse(args: &[String]) -> Result<Flags, SettingError> {
         let mut f = Flags { pairs: Vec::new(), switches: Vec::new() };
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            let key = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}'"))?;
+            let key = a.strip_prefix("--").ok_or_else(|| usage("", format!("unexpected argument '{a}'")))?;
             if SWITCHES.contains(&key) {
                 f.switches.push(key.to_string());
             } else if key == "file" {
                 // The matrix is read and registered now; the configuration carries its hash.
-                let path = it.next().ok_or("--file needs a path to a .npy or .csv matrix")?;
-                let (hash, _) = crate::init::file::load_path(path).map_err(|e| format!("--file {e}"))?;
+                let path = it.next().ok_or_else(|| usage("file", "--file needs a path to a .npy or .csv matrix"))?;
+                let (hash, _) = crate::init::file::load_path(path)
+                    .map_err(|e| SettingError { message: format!("--file {}", e.message), ..e })?;
                 f.pairs.push(("file".into(), crate::init::file::hex(hash)));
             } else {
-                let v = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
+                let v = it.next().ok_or_else(|| usage(key, format!("--{key} needs a value")))?;
                 f.pairs.push((key.to_string(), v.clone()));
             }
         }
         // A flag given twice is refused like a bad value, never silently resolved.
         let (_, repeats) = crate::settings::without_repeats(f.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         match repeats.into_iter().next() {
-            Some(e) => Err(format!("--{}", e.message)),
+            Some(e) => Err(flag(e)),
             None => Ok(f),
         }
     }
@@ -176,13 +189,10 @@ impl Flags {
     }
 
     /// The remaining pairs as a configuration; any bad value is an error.
-    fn config(&self) -> Result<Config, String> {
+    fn config(&self) -> Result<Config, SettingError> {
         let mut c = Config::default();
         let errors = c.apply(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        match errors.first() {
-            Some(e) => Err(e.message.clone()),
-            None => Ok(c),
-        }
+        errors.into_iter().next().map_or(Ok(c), Err)
     }
 }
 
@@ -203,7 +213,7 @@ fn progress(exp: &Experiment, label: &str) {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+fn run(args: &[String]) -> Result<(), SettingError> {
     let mut flags = Flags::parse(args)?;
     let weights = flags.take("save_weights");
     let threads = threads(&mut flags)?;
@@ -257,10 +267,14 @@ fn control_progress(name: &str) -> impl Fn(usize, usize, &str) + Sync + '_ {
 }
 
 /// `--threads T` of run and bench: threads for one run's large products [default 1].
-fn threads(flags: &mut Flags) -> Result<usize, String> {
+fn threads(flags: &mut Flags) -> Result<usize, SettingError> {
     flags.take("threads").map_or(Ok(1), |t| match t.parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
-        _ => Err(format!("--threads: '{t}' is not a whole number from 1 to 1024")),
+        _ => Err(SettingError::new(
+            "threads",
+            Code::Range,
+            format!("--threads: '{t}' is not a whole number from 1 to 1024"),
+        )),
     })
 }
 
@@ -269,9 +283,10 @@ fn cores() -> usize {
 }
 
 /// Writes the report to `--save FILE` and prints it (`--json`) or the table.
-fn emit(flags: &Flags, save: Option<String>, report: &Json, table: &str) -> Result<(), String> {
+fn emit(flags: &Flags, save: Option<String>, report: &Json, table: &str) -> Result<(), SettingError> {
     if let Some(path) = save {
-        std::fs::write(&path, format!("{report}\n")).map_err(|e| format!("--save {path}: {e}"))?;
+        std::fs::write(&path, format!("{report}\n"))
+            .map_err(|e| SettingError::new("save", Code::Io, format!("--save {path}: {e}")))?;
     }
     if flags.has("json") {
         println!("{report}");
@@ -281,7 +296,7 @@ fn emit(flags: &Flags, save: Option<String>, report: &Json, table: &str) -> Resu
     Ok(())
 }
 
-fn sweep(args: &[String]) -> Result<(), String> {
+fn sweep(args: &[String]) -> Result<(), SettingError> {
     let mut flags = Flags::parse(args)?;
     let save = flags.take("save");
     let cancel = AtomicBool::new(false);
@@ -292,11 +307,11 @@ fn sweep(args: &[String]) -> Result<(), String> {
     emit(&flags, save, &report, &table)
 }
 
-fn bench(args: &[String]) -> Result<(), String> {
+fn bench(args: &[String]) -> Result<(), SettingError> {
     let mut flags = Flags::parse(args)?;
-    let iters: usize = flags
-        .take("iters")
-        .map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
+    let iters: usize = flags.take("iters").map_or(Ok(100), |s| {
+        s.parse().map_err(|_| SettingError::new("iters", Code::Whole, format!("--iters: '{s}' is not a whole number")))
+    })?;
     let threads = threads(&mut flags)?;
     let config = flags.config()?;
     warn_unused("run", &flags.pairs);
@@ -337,11 +352,11 @@ fn bench(args: &[String]) -> Result<(), String> {
 }
 
 /// `richlazy theory`: the page's theory panel as tables (or its JSON).
-fn theory(args: &[String]) -> Result<(), String> {
+fn theory(args: &[String]) -> Result<(), SettingError> {
     let flags = Flags::parse(args)?;
     let mut s = crate::theory::Settings::default();
     if let Some(e) = s.apply(flags.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_iter().next() {
-        return Err(e.message);
+        return Err(e);
     }
     let report = crate::theory::run(&s);
     if flags.has("json") {
@@ -355,7 +370,7 @@ fn theory(args: &[String]) -> Result<(), String> {
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
 /// (`--json`), or both (`--save FILE`); `--summary` makes that report the study's summary (checked
 /// before the run). Progress goes to stderr.
-fn study(name: &str, args: &[String]) -> Result<(), String> {
+fn study(name: &str, args: &[String]) -> Result<(), SettingError> {
     let spec = crate::studies::find(name)?;
     let summary = match (args.iter().any(|a| a == "--summary"), spec.summary) {
         (false, _) => None,
@@ -363,7 +378,8 @@ fn study(name: &str, args: &[String]) -> Result<(), String> {
         (true, None) => {
             let with: Vec<&str> =
                 crate::studies::STUDIES.iter().filter(|s| s.summary.is_some()).map(|s| s.name).collect();
-            return Err(format!("--summary: the {name} study has none (studies with one: {})", with.join(", ")));
+            let message = format!("--summary: the {name} study has none (studies with one: {})", with.join(", "));
+            return Err(usage("summary", message));
         }
     };
     let mut flags = Flags::parse(&args.iter().filter(|a| *a != "--summary").cloned().collect::<Vec<_>>())?;
@@ -384,19 +400,23 @@ fn study(name: &str, args: &[String]) -> Result<(), String> {
 }
 
 /// `richlazy merge FILES [--save F] [--json]`: the shards of any sharded sweep or study as one report.
-fn merge(args: &[String]) -> Result<(), String> {
+fn merge(args: &[String]) -> Result<(), SettingError> {
     let (mut files, mut save, mut json, mut it) = (Vec::new(), None, false, args.iter());
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
-            "--save" => save = Some(it.next().ok_or("--save needs a path")?.clone()),
-            f if f.starts_with("--") => return Err(format!("merge: unexpected argument '{f}'")),
+            "--save" => save = Some(it.next().ok_or_else(|| usage("save", "--save needs a path"))?.clone()),
+            f if f.starts_with("--") => return Err(usage("", format!("merge: unexpected argument '{f}'"))),
             f => files.push(f),
         }
     }
     let texts = files
         .iter()
-        .map(|f| std::fs::read_to_string(f).map(|t| (f.to_string(), t)).map_err(|e| format!("{f}: {e}")))
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| (f.to_string(), t))
+                .map_err(|e| SettingError::new("", Code::Io, format!("{f}: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let (report, table) = crate::sweep::merge(&texts)?;
     let flags = Flags { pairs: Vec::new(), switches: if json { vec!["json".into()] } else { Vec::new() } };
@@ -404,17 +424,21 @@ fn merge(args: &[String]) -> Result<(), String> {
 }
 
 /// `richlazy notebook VIEW [--key value ...] [--report FILE]`: the page's notebook export on stdout.
-fn notebook(args: &[String]) -> Result<(), String> {
-    let (view, rest) =
-        args.split_first().ok_or("usage: richlazy notebook VIEW [--key value ...] [--report FILE.json]")?;
+fn notebook(args: &[String]) -> Result<(), SettingError> {
+    let (view, rest) = args
+        .split_first()
+        .ok_or_else(|| usage("", "usage: richlazy notebook VIEW [--key value ...] [--report FILE.json]"))?;
     let mut flags = Flags::parse(rest)?;
     let report = match flags.take("report") {
-        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| format!("--report {path}: {e}"))?),
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| SettingError::new("report", Code::Io, format!("--report {path}: {e}")))?,
+        ),
         None => None,
     };
     if flags.has("json") {
-        return Err("notebook: unexpected argument '--json' (the notebook is JSON already)".into());
+        return Err(usage("json", "notebook: unexpected argument '--json' (the notebook is JSON already)"));
     }
-    print!("{}", crate::notebook::notebook(view, &flags.pairs, report.as_deref()).map_err(|e| e.message)?);
+    print!("{}", crate::notebook::notebook(view, &flags.pairs, report.as_deref())?);
     Ok(())
 }

@@ -11,6 +11,7 @@ use crate::model::Rnn;
 use crate::optim::Optimizer;
 use crate::rng::Rng;
 use crate::rules::{Grads, LearningRule};
+use crate::settings::SettingError;
 use crate::tasks::{Batch, TaskStream};
 
 /// PCG stream numbers: one purpose each, so that changing one setting (say
@@ -114,7 +115,7 @@ pub fn learning_rule(config: &Config, net: &Rnn<f32>, seq_len: usize) -> Box<dyn
 }
 
 impl Experiment {
-    pub fn new(config: Config) -> Result<Self, String> {
+    pub fn new(config: Config) -> Result<Self, SettingError> {
         let task = config.task();
         task.ready()?;
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;

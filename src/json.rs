@@ -4,6 +4,17 @@
 
 use std::fmt::{self, Display, Write};
 
+/// Text that is not JSON: what is wrong and at which byte. (`settings::SettingError` takes it as
+/// code `format`; kept apart so that this module needs no other.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError(pub String);
+
+impl Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
     Null,
@@ -111,7 +122,7 @@ impl Display for Json {
 impl Json {
     /// Reads JSON text strictly by RFC 8259 (numbers as f64; ones past f64's range are refused, as
     /// the RFC allows). Errors name the byte offset.
-    pub fn parse(text: &str) -> Result<Json, String> {
+    pub fn parse(text: &str) -> Result<Json, ParseError> {
         let mut r = Reader { text, s: text.as_bytes(), i: 0, depth: 0 };
         let v = r.value()?;
         r.space();
@@ -152,8 +163,8 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error(&self, what: &str) -> String {
-        format!("JSON: {what} at byte {}", self.i)
+    fn error(&self, what: &str) -> ParseError {
+        ParseError(format!("JSON: {what} at byte {}", self.i))
     }
 
     /// RFC 8259's whitespace: space, tab, line feed and carriage return only.
@@ -171,7 +182,7 @@ impl Reader<'_> {
         ok
     }
 
-    fn value(&mut self) -> Result<Json, String> {
+    fn value(&mut self) -> Result<Json, ParseError> {
         self.space();
         match self.s.get(self.i) {
             None => Err(self.error("unexpected end")),
@@ -225,7 +236,7 @@ impl Reader<'_> {
     }
 
     /// An array or object: steps past its opening bracket and reads the rest with `body`, one level deeper.
-    fn nested(&mut self, body: impl FnOnce(&mut Self) -> Result<Json, String>) -> Result<Json, String> {
+    fn nested(&mut self, body: impl FnOnce(&mut Self) -> Result<Json, ParseError>) -> Result<Json, ParseError> {
         if self.depth == MAX_DEPTH {
             return Err(self.error(&format!("nested deeper than {MAX_DEPTH} levels")));
         }
@@ -247,7 +258,7 @@ impl Reader<'_> {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, checked here since Rust's f64 parser
     /// also takes `01`, `1.`, `.5`, `+1`, `inf` and `NaN`; it then reads the checked text.
-    fn number(&mut self) -> Result<Json, String> {
+    fn number(&mut self) -> Result<Json, ParseError> {
         let start = self.i;
         self.eat("-");
         if !self.eat("0") && !self.digits() {
@@ -274,7 +285,7 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<String, ParseError> {
         if !self.eat("\"") {
             return Err(self.error("expected a string"));
         }
@@ -303,7 +314,7 @@ impl Reader<'_> {
     }
 
     /// The character an escape after its backslash stands for; a UTF-16 surrogate pair is one character.
-    fn escape(&mut self) -> Result<char, String> {
+    fn escape(&mut self) -> Result<char, ParseError> {
         let Some(&e) = self.s.get(self.i) else { return Err(self.error("unterminated string")) };
         self.i += 1;
         Ok(match e {
@@ -342,7 +353,7 @@ impl Reader<'_> {
     }
 
     /// The four hex digits of a `\u` escape (`u32::from_str_radix` alone would also take a sign).
-    fn hex4(&mut self) -> Result<u32, String> {
+    fn hex4(&mut self) -> Result<u32, ParseError> {
         let h = self.s.get(self.i..self.i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
         let Some(h) = h else { return Err(self.error("expected four hex digits after \\u")) };
         self.i += 4;
@@ -486,7 +497,7 @@ mod tests {
             ("\"\u{1f}\"", "unescaped control character"),
         ] {
             let got = Json::parse(bad);
-            assert!(matches!(&got, Err(e) if e.contains(why)), "{bad:?}: {got:?}");
+            assert!(matches!(&got, Err(e) if e.0.contains(why)), "{bad:?}: {got:?}");
         }
     }
 
@@ -539,7 +550,7 @@ mod tests {
         let nest = |n: usize| "[".repeat(n) + &"]".repeat(n);
         assert!(Json::parse(&nest(MAX_DEPTH)).is_ok());
         let got = Json::parse(&nest(MAX_DEPTH + 1));
-        assert!(matches!(&got, Err(e) if e.contains("nested deeper")), "{got:?}");
+        assert!(matches!(&got, Err(e) if e.0.contains("nested deeper")), "{got:?}");
         let objs = "{\"a\":".repeat(MAX_DEPTH + 1) + "1" + &"}".repeat(MAX_DEPTH + 1);
         assert!(Json::parse(&objs).is_err());
         // Depth is counted per path, not in total.
@@ -548,8 +559,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_byte_offset() {
-        assert_eq!(Json::parse("[1, 01]"), Err("JSON: leading zero in a number at byte 5".into()));
-        assert_eq!(Json::parse("[\"é\\x\"]"), Err("JSON: invalid escape at byte 5".into()));
-        assert_eq!(Json::parse("1 2"), Err("JSON: text after the value at byte 2".into()));
+        assert_eq!(Json::parse("[1, 01]"), Err(ParseError("JSON: leading zero in a number at byte 5".into())));
+        assert_eq!(Json::parse("[\"é\\x\"]"), Err(ParseError("JSON: invalid escape at byte 5".into())));
+        assert_eq!(Json::parse("1 2"), Err(ParseError("JSON: text after the value at byte 2".into())));
     }
 }

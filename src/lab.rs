@@ -9,7 +9,7 @@ use crate::experiment::{Experiment, Status};
 use crate::init::{file, MAX_HIDDEN};
 use crate::json::{obj, Json};
 use crate::report::{final_json, measures_json, run_json};
-use crate::settings::{Code, Kind, Param, SettingError, Values};
+use crate::settings::{Kind, Param, SettingError, Values};
 use crate::study::{Spec, Study};
 
 pub const SPEC: Spec = Spec {
@@ -91,7 +91,7 @@ fn open(v: &Values) -> Result<Box<dyn Study>, SettingError> {
     if let Some(e) = config.apply(changed.iter().map(|(k, v)| (*k, v.as_str()))).into_iter().next() {
         return Err(e);
     }
-    let exp = Experiment::new(config).map_err(|e| SettingError::new("", Code::Format, e))?;
+    let exp = Experiment::new(config)?;
     Ok(Box::new(Lab { exp, sent: 0 }))
 }
 
@@ -128,6 +128,7 @@ impl Study for Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Code;
 
     #[test]
     fn the_lab_study_gives_the_command_lines_bits() {

@@ -37,5 +37,8 @@ pub mod theory;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
+/// The crate's one error type: a key, a code and the reader's line.
+pub use settings::SettingError as Error;
+
 #[cfg(target_arch = "wasm32")]
 mod wasm;

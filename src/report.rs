@@ -6,6 +6,8 @@ use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::metrics::{erank_entropy, erank_pr, Measures};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::settings::{Code, SettingError};
 
 pub fn config_json(c: &Config) -> Json {
     let pairs: Vec<(String, Json)> = c
@@ -176,11 +178,14 @@ pub fn weight_files(exp: &Experiment) -> [(&'static str, Vec<u8>); 4] {
 
 /// `run --save_weights DIR`: the four weight files into `dir` (made if missing).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn save_weights(exp: &Experiment, dir: &std::path::Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("save_weights {}: {e}", dir.display()))?;
+pub fn save_weights(exp: &Experiment, dir: &std::path::Path) -> Result<(), SettingError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", dir.display())))?;
     for (name, bytes) in weight_files(exp) {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| format!("save_weights {}: {e}", path.display()))?;
+        std::fs::write(&path, bytes).map_err(|e| {
+            SettingError::new("save_weights", Code::Io, format!("save_weights {}: {e}", path.display()))
+        })?;
     }
     Ok(())
 }

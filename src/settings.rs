@@ -1,11 +1,14 @@
 //! Settings as text, one kit for every table of them (the lab, the theory panel, the regime
 //! studies, a file's matrix): the value kinds, the checks, and a typed error that names its key,
 //! so that the page marks a field and the command line prints a line without parsing messages.
+//! `SettingError` is the crate's one error type (`crate::Error`): a file that cannot be read, data
+//! that is malformed and shards that do not fit together are errors with a key and a code too.
 
 use crate::json::{obj, Json};
 use std::fmt;
 
-/// What went wrong with a setting (the page keys its handling on this, never on the message).
+/// What went wrong (the page and Python key their handling on this, never on the message).
+/// `key()` is its name on the wire (JSON, Python's `.code`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Code {
     /// Not a setting of this view or command.
@@ -26,10 +29,25 @@ pub enum Code {
     Conflict,
     /// A file start whose matrix is not loaded: not a bad value, the page asks for the file.
     MissingFile,
-    /// Anything else (a malformed file, a hash that is not one).
+    /// Malformed data: a matrix file, MNIST file or report that is not one, JSON that does not
+    /// parse, a hash or shard that is not one.
     Format,
+    /// A file or folder that cannot be read or written (the operating system's reason in the message).
+    Io,
+    /// Data a setting needs that is not loaded here (MNIST in a page worker before the page sends it,
+    /// or natively when `data/mnist/` lacks its files).
+    MissingData,
+    /// Reports that do not make one run together: shards of different runs, a shard missing or
+    /// given twice, a report of another study or one that is not sharded.
+    Merge,
+    /// The command line's own words: a command or argument it does not know, a flag without its value.
+    Usage,
+    /// The call was stopped from outside (its cancel flag: Python's Ctrl-C).
+    Cancelled,
     /// Not refused: a value kept, with a caution the reader should see (`Config::notices`).
     Notice,
+    /// Not refused: a run that ran away (the grokking study's gradient descent with c too large).
+    Diverged,
     /// Not refused: a setting given where it has no effect (`Applies`); named, never written.
     Unused,
 }
@@ -47,14 +65,21 @@ impl Code {
             Code::Conflict => "conflict",
             Code::MissingFile => "missing_file",
             Code::Format => "format",
+            Code::Io => "io",
+            Code::MissingData => "missing_data",
+            Code::Merge => "merge",
+            Code::Usage => "usage",
+            Code::Cancelled => "cancelled",
             Code::Notice => "notice",
+            Code::Diverged => "diverged",
             Code::Unused => "unused",
         }
     }
 }
 
-/// A refused setting: its key ("" when it concerns none), what is wrong, and the reader's line
-/// (which starts with the key, as the command line prints it).
+/// A refused setting, or any other error of the crate: its key (the setting, or the file or item
+/// concerned; "" when nothing fits), what is wrong, and the reader's line (which starts with the
+/// key for a setting, as the command line prints it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettingError {
     pub key: String,
@@ -67,6 +92,12 @@ impl SettingError {
         SettingError { key: key.to_string(), code, message: message.into() }
     }
 
+    /// The same error with `what` (a file's name, the command's word) before its message.
+    pub fn within(mut self, what: &str) -> SettingError {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     /// `{"key", "code", "message"}`: how errors cross to the page.
     pub fn json(&self) -> Json {
         obj([
@@ -74,6 +105,23 @@ impl SettingError {
             ("code", Json::from(self.code.key())),
             ("message", Json::from(self.message.as_str())),
         ])
+    }
+}
+
+/// Shards that do not make one run: the error the merges give.
+pub fn unfit(message: impl Into<String>) -> SettingError {
+    SettingError::new("shard", Code::Merge, message)
+}
+
+impl From<crate::shard::Unfit> for SettingError {
+    fn from(e: crate::shard::Unfit) -> SettingError {
+        unfit(e.0)
+    }
+}
+
+impl From<crate::json::ParseError> for SettingError {
+    fn from(e: crate::json::ParseError) -> SettingError {
+        SettingError::new("", Code::Format, e.0)
     }
 }
 
@@ -87,12 +135,6 @@ impl fmt::Display for SettingError {
 impl PartialEq<&str> for SettingError {
     fn eq(&self, other: &&str) -> bool {
         self.message == *other
-    }
-}
-
-impl From<SettingError> for String {
-    fn from(e: SettingError) -> String {
-        e.message
     }
 }
 

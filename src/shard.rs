@@ -43,31 +43,40 @@ impl Shard {
     }
 }
 
+/// Shards that do not make one run, and why (`settings::SettingError` takes it as code `merge`;
+/// kept apart so that this module needs no other).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unfit(pub String);
+
+fn unfit(message: impl Into<String>) -> Unfit {
+    Unfit(message.into())
+}
+
 /// The items of `total` in the unsharded order, from every shard's items (each in its own order):
 /// refuses a missing, doubled or foreign shard (one of another N), or a shard with the wrong count,
 /// naming the file.
-pub fn interleave<T>(parts: Vec<(String, Shard, Vec<T>)>, total: usize) -> Result<Vec<T>, String> {
-    let n = parts.first().ok_or("merge: give the shards' report files")?.1.n;
+pub fn interleave<T>(parts: Vec<(String, Shard, Vec<T>)>, total: usize) -> Result<Vec<T>, Unfit> {
+    let n = parts.first().ok_or_else(|| unfit("merge: give the shards' report files"))?.1.n;
     let mut slots: Vec<Option<(String, std::vec::IntoIter<T>)>> = (0..n).map(|_| None).collect();
     for (name, s, items) in parts {
         if s.n != n {
-            return Err(format!("merge: {name} is shard {} but the first file is one of {n} shards", s.key()));
+            return Err(unfit(format!("merge: {name} is shard {} but the first file is one of {n} shards", s.key())));
         }
         if let Some((first, _)) = &slots[s.k] {
-            return Err(format!("merge: shard {} is there twice ({first} and {name})", s.key()));
+            return Err(unfit(format!("merge: shard {} is there twice ({first} and {name})", s.key())));
         }
         if items.len() != s.count(total) {
-            return Err(format!(
+            return Err(unfit(format!(
                 "merge: {name} holds {} items; shard {} of {total} has {}",
                 items.len(),
                 s.key(),
                 s.count(total)
-            ));
+            )));
         }
         slots[s.k] = Some((name, items.into_iter()));
     }
     if let Some(k) = slots.iter().position(Option::is_none) {
-        return Err(format!("merge: shard {k}/{n} is missing"));
+        return Err(unfit(format!("merge: shard {k}/{n} is missing")));
     }
     let mut its: Vec<_> = slots.into_iter().map(|s| s.unwrap().1).collect();
     Ok((0..total).map(|i| its[i % n].next().expect("counted above")).collect())
@@ -92,10 +101,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(interleave(parts(&[2, 0, 1], 3), 7).unwrap(), (0..7).collect::<Vec<_>>());
-        assert_eq!(interleave(parts(&[0, 2], 3), 7).unwrap_err(), "merge: shard 1/3 is missing");
-        assert!(interleave(parts(&[0, 1, 1, 2], 3), 7).unwrap_err().contains("shard 1/3 is there twice"));
+        assert_eq!(interleave(parts(&[0, 2], 3), 7).unwrap_err().0, "merge: shard 1/3 is missing");
+        assert!(interleave(parts(&[0, 1, 1, 2], 3), 7).unwrap_err().0.contains("shard 1/3 is there twice"));
         let mut foreign = parts(&[0, 1, 2], 3);
         foreign.push(parts(&[1], 4).remove(0));
-        assert!(interleave(foreign, 7).unwrap_err().contains("is shard 1/4 but the first file is one of 3"));
+        assert!(interleave(foreign, 7).unwrap_err().0.contains("is shard 1/4 but the first file is one of 3"));
     }
 }

@@ -8,7 +8,9 @@
 //! the page one view module (`www/views/`).
 
 use crate::json::{obj, Json};
-use crate::settings::{applies, clip, unused, without_repeats, Applies, Code, Kind, Param, SettingError, Values};
+use crate::settings::{
+    applies, clip, unfit, unused, without_repeats, Applies, Code, Kind, Param, SettingError, Values,
+};
 use crate::shard::Shard;
 
 /// A run of a study: advanced in deterministic units of work (so the same settings give the same
@@ -29,7 +31,7 @@ pub trait Study {
 /// Further rows of a schema, by name.
 pub type SchemaRows = fn() -> Vec<(&'static str, Json)>;
 /// Joins the reports of shards (named texts) into the whole run's report and its table.
-pub type Merge = fn(&[(String, String)]) -> Result<(Json, String), String>;
+pub type Merge = fn(&[(String, String)]) -> Result<(Json, String), SettingError>;
 
 /// A study as the registry lists it.
 pub struct Spec {
@@ -180,6 +182,11 @@ pub fn shard_of(v: &Values) -> Shard {
     Shard::parse(v.text(SHARD.key)).expect("checked by the table")
 }
 
+/// A report that is not one (a field missing or of the wrong kind): what the merges refuse it with.
+pub fn malformed(message: impl Into<String>) -> SettingError {
+    SettingError::new("", Code::Format, message)
+}
+
 /// The shards' reports (named texts) of one study as its whole run's settings (the shard back to
 /// `0/1`) and the items under `key` in the unsharded order; `total` counts a run's items from its
 /// settings. Refuses a report of another study or other settings, and what `interleave` refuses.
@@ -188,17 +195,17 @@ pub fn gather(
     texts: &[(String, String)],
     key: &str,
     total: impl Fn(&Values) -> usize,
-) -> Result<(Values, Vec<Json>), String> {
+) -> Result<(Values, Vec<Json>), SettingError> {
     let mut settings: Option<Values> = None;
     let mut parts = Vec::new();
     for (name, text) in texts {
-        let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
+        let j = Json::parse(text).map_err(|e| SettingError::from(e).within(name))?;
         let Some(Json::Obj(pairs)) = j.get("settings") else {
-            return Err(format!("{name}: not a report of the {} study (no settings)", spec.name));
+            return Err(malformed(format!("{name}: not a report of the {} study (no settings)", spec.name)));
         };
         let text = |v: &Json| if let Json::Str(s) = v { s.clone() } else { String::new() };
         let shard = match pairs.iter().find(|(k, _)| k == SHARD.key) {
-            Some((_, v)) => SHARD.check(&text(v)).map_err(|e| format!("{name}: {e}"))?,
+            Some((_, v)) => SHARD.check(&text(v)).map_err(|e| e.within(name))?,
             None => Shard::WHOLE.key(),
         };
         let shard = Shard::parse(&shard).expect("checked");
@@ -206,20 +213,22 @@ pub fn gather(
             pairs.iter().filter(|(k, _)| k != SHARD.key).map(|(k, v)| (k.as_str(), text(v))).collect();
         let (v, errors) = spec.values(rest.iter().map(|(k, v)| (*k, v.as_str())));
         if let Some(e) = errors.first() {
-            return Err(format!("{name}: {e}"));
+            return Err(e.clone().within(name));
         }
         match &settings {
             Some(s) if *s != v => {
-                return Err(format!(
+                return Err(unfit(format!(
                     "merge: {name} is a shard of another run (its settings differ from the first file's)"
-                ))
+                )))
             }
             _ => settings = Some(v),
         }
-        let Some(Json::Arr(items)) = j.get(key) else { return Err(format!("{name}: no '{key}' in it")) };
+        let Some(Json::Arr(items)) = j.get(key) else {
+            return Err(malformed(format!("{name}: no '{key}' in it")));
+        };
         parts.push((name.clone(), shard, items.clone()));
     }
-    let v = settings.ok_or("merge: give the shards' report files")?;
+    let v = settings.ok_or_else(|| unfit("merge: give the shards' report files"))?;
     let items = crate::shard::interleave(parts, total(&v))?;
     Ok((v, items))
 }

@@ -277,7 +277,7 @@ fn a_files_matrix_round_trips_exactly_into_the_engines_w_rec() {
         "{errs:?}"
     );
     let e = Experiment::new(c).err().unwrap();
-    assert!(e.contains("no matrix with hash"), "{e}");
+    assert!(e.message.contains("no matrix with hash") && e.key == "file", "{e}");
     assert!(Config::default().apply([("init", "file")])[0].message.contains("needs a matrix"));
     assert!(Config::default().apply([("file", "nothex")])[0]
         .message

@@ -36,13 +36,13 @@ fn setting_error(py: Python<'_>, e: &EngineError) -> PyErr {
     err
 }
 
-/// An engine error that is only text (settings valid one by one but not together, a missing file):
-/// still a `ValueError`, as the command line exits on it with its message.
-fn engine_error(message: String) -> PyErr {
-    if message == richlazy::sweep::CANCELLED {
+/// Any engine error: `SettingError` with its key and code, but a cancelled call (Ctrl-C) is a
+/// `RuntimeError`, as it is not the caller's input.
+fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
+    if e.code == richlazy::settings::Code::Cancelled {
         PyRuntimeError::new_err("cancelled")
     } else {
-        PyValueError::new_err(message)
+        setting_error(py, &e)
     }
 }
 
@@ -123,13 +123,13 @@ fn drive<T: Send>(
 }
 
 /// The command line's `--file PATH`: the matrix is read and registered, the settings carry its hash.
-fn with_files(pairs: Vec<(String, String)>) -> PyResult<Vec<(String, String)>> {
+fn with_files(py: Python<'_>, pairs: Vec<(String, String)>) -> PyResult<Vec<(String, String)>> {
     pairs
         .into_iter()
         .map(|(k, v)| {
             if k == "file" {
                 let (hash, _) =
-                    richlazy::init::file::load_path(&v).map_err(|e| PyValueError::new_err(format!("file {e}")))?;
+                    richlazy::init::file::load_path(&v).map_err(|e| setting_error(py, &e))?;
                 Ok((k, richlazy::init::file::hex(hash)))
             } else {
                 Ok((k, v))
@@ -166,7 +166,7 @@ fn run<'py>(
     pairs: Vec<(String, String)>,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<(String, Bound<'py, PyDict>)> {
-    let pairs = with_files(pairs)?;
+    let pairs = with_files(py, pairs)?;
     richlazy::settings::without_repeats(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .1
         .first()
@@ -178,16 +178,16 @@ fn run<'py>(
         t.tick(exp.iter(), iters, "");
         while exp.status() == Status::Running {
             if t.cancel.load(SeqCst) {
-                return Err(richlazy::sweep::CANCELLED.to_string());
+                return Err(richlazy::sweep::cancelled());
             }
             exp.advance(every);
             t.tick(exp.iter(), iters, "");
         }
         let w = exp.weights();
         let weights = (held(w.w_in), held(w.w_rec0), held(w.w_rec), held(w.w_out));
-        Ok::<_, String>((richlazy::report::run_json(&exp).to_string(), weights))
+        Ok::<_, EngineError>((richlazy::report::run_json(&exp).to_string(), weights))
     })?;
-    let (json, (w_in, w_rec0, w_rec, w_out)) = out.map_err(engine_error)?;
+    let (json, (w_in, w_rec0, w_rec, w_out)) = out.map_err(|e| engine_error(py, e))?;
     let d = PyDict::new(py);
     d.set_item("W_in", array(py, w_in))?;
     d.set_item("W_rec0", array(py, w_rec0))?;
@@ -214,13 +214,13 @@ fn sweep(
     threads: Option<usize>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(String, String)> {
-    let pairs = with_files(pairs)?;
+    let pairs = with_files(py, pairs)?;
     let n = self::threads(threads);
     let out = drive(py, progress.as_ref(), move |t| {
         let tick = |d: usize, n: usize, l: &str| t.tick(d, n, l);
         richlazy::sweep::sweep(&pairs, &control(t, n, &tick))
     })?;
-    out.map(|(j, table)| (j.to_string(), table)).map_err(engine_error)
+    out.map(|(j, table)| (j.to_string(), table)).map_err(|e| engine_error(py, e))
 }
 
 /// The sweep's own settings (inits, ranks, rules, ..., shard) as JSON, for the stubs.
@@ -254,13 +254,13 @@ fn study(
         let tick = |d: usize, n: usize, l: &str| t.tick(d, n, l);
         richlazy::sweep::study(&name, &pairs, &control(t, n, &tick))
     })?;
-    out.map(|(j, table)| (j.to_string(), table)).map_err(engine_error)
+    out.map(|(j, table)| (j.to_string(), table)).map_err(|e| engine_error(py, e))
 }
 
 /// `richlazy merge`: shards (name, text) of one sweep or study as the whole run's (report, table).
 #[pyfunction]
-fn merge(texts: Vec<(String, String)>) -> PyResult<(String, String)> {
-    richlazy::sweep::merge(&texts).map(|(j, table)| (j.to_string(), table)).map_err(PyValueError::new_err)
+fn merge(py: Python<'_>, texts: Vec<(String, String)>) -> PyResult<(String, String)> {
+    richlazy::sweep::merge(&texts).map(|(j, table)| (j.to_string(), table)).map_err(|e| engine_error(py, e))
 }
 
 /// A study's settings table as JSON (`schema("lab")` is the lab's, with its initial families).

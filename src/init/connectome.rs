@@ -7,9 +7,10 @@
 //! (see `data/PROVENANCE.md`). Every dataset has the same signing and scaling rules.
 
 use super::wiring::{measured, Control};
-use super::{InitSpec, Start, TaskAxes};
+use super::{malformed, InitSpec, Start, TaskAxes};
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "Chemical synapses between the neurons of C. elegans, counts as weights, rows = receiving \
@@ -154,19 +155,19 @@ impl Connectome {
 
 /// Format: `#` comments (also after a neuron line's fields); `neurons N`, N lines `name flag`
 /// (flag 1 = GABAergic); `edges M synapses S`, M lines `pre post count`.
-fn parse(text: &str) -> Result<Connectome, String> {
+fn parse(text: &str) -> Result<Connectome, SettingError> {
     let mut lines = text
         .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.split('#').next().unwrap_or("").trim()))
         .filter(|(_, l)| !l.is_empty());
-    let mut next = |what: &str| lines.next().ok_or_else(|| format!("ends before {what}"));
-    let header = |(no, line): (usize, &str), key: &str, n: usize| -> Result<Vec<usize>, String> {
+    let mut next = |what: &str| lines.next().ok_or_else(|| malformed(format!("ends before {what}")));
+    let header = |(no, line): (usize, &str), key: &str, n: usize| -> Result<Vec<usize>, SettingError> {
         let f: Vec<&str> = line.split_whitespace().collect();
         let nums: Option<Vec<usize>> = f.iter().skip(1).step_by(2).map(|x| x.parse().ok()).collect();
         match nums {
             Some(v) if f.first() == Some(&key) && v.len() == n && f.len() == 2 * n => Ok(v),
-            _ => Err(format!("line {no}: expected `{key} <count>...`, got `{line}`")),
+            _ => Err(malformed(format!("line {no}: expected `{key} <count>...`, got `{line}`"))),
         }
     };
 
@@ -177,18 +178,18 @@ fn parse(text: &str) -> Result<Connectome, String> {
         match line.split_whitespace().collect::<Vec<_>>()[..] {
             [name, flag @ ("0" | "1")] => {
                 if names.iter().any(|x| x == name) {
-                    return Err(format!("line {no}: {name} listed twice"));
+                    return Err(malformed(format!("line {no}: {name} listed twice")));
                 }
                 names.push(name.to_string());
                 gaba.push(flag == "1");
             }
-            _ => return Err(format!("line {no}: expected `name 0|1`, got `{line}`")),
+            _ => return Err(malformed(format!("line {no}: expected `name 0|1`, got `{line}`"))),
         }
     }
     let hv = header(next("the edge count")?, "edges", 2)?;
     let (m, total) = (hv[0], hv[1]);
     let index = |name: &str, no: usize| {
-        names.iter().position(|x| x == name).ok_or_else(|| format!("line {no}: unknown neuron {name}"))
+        names.iter().position(|x| x == name).ok_or_else(|| malformed(format!("line {no}: unknown neuron {name}")))
     };
     let mut edges = Vec::with_capacity(m);
     let mut seen = vec![false; n * n];
@@ -196,21 +197,25 @@ fn parse(text: &str) -> Result<Connectome, String> {
         let (no, line) = next("the last edge")?;
         let f: Vec<&str> = line.split_whitespace().collect();
         let [pre, post, count] = f[..] else {
-            return Err(format!("line {no}: expected `pre post count`, got `{line}`"));
+            return Err(malformed(format!("line {no}: expected `pre post count`, got `{line}`")));
         };
         let (a, b) = (index(pre, no)?, index(post, no)?);
-        let c: u32 = count.parse().ok().filter(|&c| c > 0).ok_or_else(|| format!("line {no}: bad count `{count}`"))?;
+        let c: u32 = count
+            .parse()
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| malformed(format!("line {no}: bad count `{count}`")))?;
         if std::mem::replace(&mut seen[b * n + a], true) {
-            return Err(format!("line {no}: {pre} -> {post} listed twice"));
+            return Err(malformed(format!("line {no}: {pre} -> {post} listed twice")));
         }
         edges.push((a, b, c));
     }
     if let Some((no, line)) = lines.next() {
-        return Err(format!("line {no}: unexpected `{line}` after the last edge"));
+        return Err(malformed(format!("line {no}: unexpected `{line}` after the last edge")));
     }
     let sum: usize = edges.iter().map(|e| e.2 as usize).sum();
     if sum != total {
-        return Err(format!("edge counts sum to {sum}, the header says {total}"));
+        return Err(malformed(format!("edge counts sum to {sum}, the header says {total}")));
     }
     Ok(Connectome { names, gaba, edges })
 }

@@ -12,7 +12,7 @@ use super::wiring::{measured, Control};
 use super::{InitSpec, Start, TaskAxes, MAX_HIDDEN};
 use crate::linalg::Mat;
 use crate::rng::Rng;
-use crate::settings::clip;
+use crate::settings::{clip, Code, SettingError};
 use std::sync::{Arc, Mutex};
 
 /// The page's hint for these families (plain text; their rows share it).
@@ -38,7 +38,7 @@ pub const SOURCE: super::Data = super::Data {
 
 /// Parses a square matrix from a file's bytes; `name` (its file name) chooses the format by its
 /// ending, `.npy` or `.csv` (case-insensitive). The message is for a reader.
-pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, String> {
+pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, SettingError> {
     if bytes.len() > MAX_BYTES {
         return Err(too_large(bytes.len()));
     }
@@ -48,16 +48,17 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, String> {
     } else if lower.ends_with(".csv") {
         csv(bytes)?
     } else {
-        return Err(format!("'{}' is neither a .npy nor a .csv file", clip(name)));
+        return Err(bad(format!("'{}' is neither a .npy nor a .csv file", clip(name))));
     };
     if m.data.iter().all(|&x| x == 0.0) {
-        return Err("every entry is zero: a zero matrix cannot be scaled to the Gaussian's size".into());
+        return Err(bad("every entry is zero: a zero matrix cannot be scaled to the Gaussian's size"));
     }
     Ok(m)
 }
 
-pub fn too_large(len: usize) -> String {
-    too_large_as(&len.to_string())
+/// A malformed file: what the page marks as the file's error, by its key.
+fn bad(message: impl Into<String>) -> SettingError {
+    SettingError::new("file", Code::Format, message)
 }
 
 /// The message with the file's size as given (the schema's `limits` writes `{bytes}`, for the page).
@@ -65,12 +66,17 @@ pub fn too_large_as(len: &str) -> String {
     format!("the file has {len} bytes, more than the limit of {} MB ({MAX_BYTES} bytes)", MAX_BYTES / 1_000_000)
 }
 
-fn check_n(rows: usize, cols: usize) -> Result<usize, String> {
+fn too_large(len: usize) -> SettingError {
+    SettingError::new("file", Code::Range, too_large_as(&len.to_string()))
+}
+
+fn check_n(rows: usize, cols: usize) -> Result<usize, SettingError> {
     if rows != cols {
-        return Err(format!("the matrix is {rows} x {cols}: it must be square (N x N)"));
+        return Err(bad(format!("the matrix is {rows} x {cols}: it must be square (N x N)")));
     }
     if !(MIN_N..=MAX_HIDDEN).contains(&rows) {
-        return Err(format!("the matrix is {rows} x {rows}: N must be between {MIN_N} and {MAX_HIDDEN}"));
+        let message = format!("the matrix is {rows} x {rows}: N must be between {MIN_N} and {MAX_HIDDEN}");
+        return Err(SettingError::new("file", Code::Range, message));
     }
     Ok(rows)
 }
@@ -85,55 +91,56 @@ fn header_field<'a>(header: &'a str, key: &str) -> Option<&'a str> {
 
 /// NumPy's format: magic, version, header length, a Python dict literal, then the data.
 /// Only little-endian float32/float64 in C order, two-dimensional.
-fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
+fn npy(b: &[u8]) -> Result<Mat<f64>, SettingError> {
     const MAGIC: &[u8] = b"\x93NUMPY";
     if b.len() < 10 || &b[..6] != MAGIC {
-        return Err("not a .npy file (it does not start with \\x93NUMPY)".into());
+        return Err(bad("not a .npy file (it does not start with \\x93NUMPY)"));
     }
     let (len, start) = match b[6] {
         1 => (u16::from_le_bytes([b[8], b[9]]) as usize, 10),
         2 | 3 if b.len() >= 12 => (u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize, 12),
-        v => return Err(format!(".npy format version {v} is not supported (1, 2 or 3)")),
+        v => return Err(bad(format!(".npy format version {v} is not supported (1, 2 or 3)"))),
     };
     let header = b
         .get(start..start + len)
         .and_then(|h| std::str::from_utf8(h).ok())
-        .ok_or(".npy header is cut short or not text")?;
-    let descr = header_field(header, "descr").ok_or(".npy header has no 'descr'")?.trim_matches(['\'', '"']);
+        .ok_or_else(|| bad(".npy header is cut short or not text"))?;
+    let descr =
+        header_field(header, "descr").ok_or_else(|| bad(".npy header has no 'descr'"))?.trim_matches(['\'', '"']);
     let size = match descr {
         "<f8" => 8,
         "<f4" => 4,
         d => {
-            return Err(format!(
+            return Err(bad(format!(
                 ".npy dtype '{}' is not supported: save little-endian float32 or float64 ('<f4', '<f8')",
                 clip(d)
-            ))
+            )))
         }
     };
     match header_field(header, "fortran_order") {
         Some("False") => {}
-        Some("True") => return Err(".npy is in Fortran order: save it in C order (np.ascontiguousarray)".into()),
-        _ => return Err(".npy header has no valid 'fortran_order'".into()),
+        Some("True") => return Err(bad(".npy is in Fortran order: save it in C order (np.ascontiguousarray)")),
+        _ => return Err(bad(".npy header has no valid 'fortran_order'")),
     }
-    let shape = header_field(header, "shape").ok_or(".npy header has no 'shape'")?;
+    let shape = header_field(header, "shape").ok_or_else(|| bad(".npy header has no 'shape'"))?;
     let dims: Vec<usize> = shape
         .trim_matches(['(', ')'])
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| format!(".npy shape {shape} is not understood")))
+        .map(|s| s.parse().map_err(|_| bad(format!(".npy shape {shape} is not understood"))))
         .collect::<Result<_, _>>()?;
     let [rows, cols] = dims[..] else {
-        return Err(format!(".npy array has shape {shape}: it must be two-dimensional (N x N)"));
+        return Err(bad(format!(".npy array has shape {shape}: it must be two-dimensional (N x N)")));
     };
     let n = check_n(rows, cols)?;
     let data = &b[start + len..];
     if data.len() != n * n * size {
-        return Err(format!(
+        return Err(bad(format!(
             ".npy data holds {} bytes, the shape {n} x {n} of '{descr}' needs {}",
             data.len(),
             n * n * size
-        ));
+        )));
     }
     let values: Vec<f64> = if size == 8 {
         data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect()
@@ -141,20 +148,20 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, String> {
         data.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap()) as f64).collect()
     };
     if let Some(i) = values.iter().position(|x| !x.is_finite()) {
-        return Err(format!(
+        return Err(bad(format!(
             "entry at row {}, column {} is {}: every entry must be finite",
             i / n + 1,
             i % n + 1,
             values[i]
-        ));
+        )));
     }
     Ok(Mat::from_vec(n, n, values))
 }
 
 /// One row per line; numbers separated by commas (then each field may be padded with spaces) or by
 /// whitespace alone. Blank lines are skipped; no header line.
-fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
-    let text = std::str::from_utf8(b).map_err(|e| format!("the .csv file is not text (UTF-8): {e}"))?;
+fn csv(b: &[u8]) -> Result<Mat<f64>, SettingError> {
+    let text = std::str::from_utf8(b).map_err(|e| bad(format!("the .csv file is not text (UTF-8): {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows: Vec<Vec<f64>> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -169,32 +176,32 @@ fn csv(b: &[u8]) -> Result<Mat<f64>, String> {
             let c = c + 1;
             let x: f64 = match f.parse() {
                 Ok(x) => x,
-                Err(_) if f.is_empty() => return Err(format!("row {r}, column {c} is empty: expected a number")),
-                Err(_) => return Err(format!("row {r}, column {c}: '{}' is not a number", clip(f))),
+                Err(_) if f.is_empty() => return Err(bad(format!("row {r}, column {c} is empty: expected a number"))),
+                Err(_) => return Err(bad(format!("row {r}, column {c}: '{}' is not a number", clip(f)))),
             };
             if !x.is_finite() {
-                return Err(format!("row {r}, column {c} is {}: every entry must be finite", clip(f)));
+                return Err(bad(format!("row {r}, column {c} is {}: every entry must be finite", clip(f))));
             }
             row.push(x);
         }
         if let Some(first) = rows.first() {
             if first.len() != row.len() {
-                return Err(format!(
+                return Err(bad(format!(
                     "row {r} has {} numbers, row 1 has {}: every row needs the same count",
                     row.len(),
                     first.len()
-                ));
+                )));
             }
         }
         rows.push(row);
         if rows.len() > MAX_HIDDEN {
-            return Err(format!(
-                "the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}"
-            ));
+            let message =
+                format!("the matrix has more than {MAX_HIDDEN} rows: N must be between {MIN_N} and {MAX_HIDDEN}");
+            return Err(SettingError::new("file", Code::Range, message));
         }
     }
     if rows.is_empty() {
-        return Err("the file is empty: no numbers".into());
+        return Err(bad("the file is empty: no numbers"));
     }
     let n = check_n(rows.len(), rows[0].len())?;
     Ok(Mat::from_vec(n, n, rows.concat()))
@@ -245,21 +252,23 @@ pub fn register(m: Mat<f64>) -> u64 {
 }
 
 /// Parses and registers a file's matrix: its hash and N.
-pub fn load(bytes: &[u8], name: &str) -> Result<(u64, usize), String> {
+pub fn load(bytes: &[u8], name: &str) -> Result<(u64, usize), SettingError> {
     let m = parse(bytes, name)?;
     let n = m.rows;
     Ok((register(m), n))
 }
 
-/// Reads a file from disk (refusing one over `MAX_BYTES` before reading it) and loads it.
+/// Reads a file from disk (refusing one over `MAX_BYTES` before reading it) and loads it; the
+/// message starts with the path.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn load_path(path: &str) -> Result<(u64, usize), String> {
-    let len = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?.len();
+pub fn load_path(path: &str) -> Result<(u64, usize), SettingError> {
+    let unread = |e: std::io::Error| SettingError::new("file", Code::Io, format!("{path}: {e}"));
+    let len = std::fs::metadata(path).map_err(unread)?.len();
     if len > MAX_BYTES as u64 {
-        return Err(format!("{path}: {}", too_large(len as usize)));
+        return Err(too_large(len as usize).within(path));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    load(&bytes, path).map_err(|e| format!("{path}: {e}"))
+    let bytes = std::fs::read(path).map_err(unread)?;
+    load(&bytes, path).map_err(|e| e.within(path))
 }
 
 /// The registered matrix with this hash.
@@ -405,7 +414,7 @@ pub(crate) mod tests {
         for (bytes, name, want) in cases {
             match parse(&bytes, name) {
                 Ok(_) => panic!("{name} {:?} was accepted", String::from_utf8_lossy(&bytes[..bytes.len().min(80)])),
-                Err(e) => assert!(e.contains(want), "{name}: {e:?} lacks {want:?}"),
+                Err(e) => assert!(e.key == "file" && e.message.contains(want), "{name}: {e:?} lacks {want:?}"),
             }
         }
     }

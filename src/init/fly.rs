@@ -6,9 +6,10 @@
 //! the target at (u + du, v + dv) with sign x mean synapse count.
 
 use super::wiring::{measured, Control};
-use super::{InitSpec, Start, TaskAxes};
+use super::{malformed, InitSpec, Start, TaskAxes};
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "The fly's optic lobe (flyvis, Lappalainen et al. 2024; FIB-25/FIB-19 medulla EM): 65 cell \
@@ -115,16 +116,16 @@ pub fn start_spectrum(spec: &InitSpec, _: &Mat<f64>, rng: &mut Rng, _: &TaskAxes
 }
 
 /// `key <count>`.
-fn header(line: Option<&str>, key: &str) -> Result<usize, String> {
+fn header(line: Option<&str>, key: &str) -> Result<usize, SettingError> {
     let l = line.unwrap_or("");
     l.strip_prefix(key)
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("expected `{key} <count>`, got `{l}`"))
+        .ok_or_else(|| malformed(format!("expected `{key} <count>`, got `{l}`")))
 }
 
 /// Format: `#` comments; `types T`, T lines `name u_stride v_stride`; `edges E`, E lines
 /// `source target +1|-1 du,dv:count ...`.
-fn parse(text: &str) -> Result<Types, String> {
+fn parse(text: &str) -> Result<Types, SettingError> {
     let mut lines = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty());
     let t = header(lines.next(), "types")?;
     let mut types: Vec<(String, i32, i32)> = Vec::with_capacity(t);
@@ -135,22 +136,27 @@ fn parse(text: &str) -> Result<Types, String> {
             ([name, _, _], Some(su), Some(sv)) if su > 0 && sv > 0 && !types.iter().any(|x| x.0 == *name) => {
                 types.push((name.to_string(), su, sv))
             }
-            _ => return Err(format!("expected `name u_stride v_stride` (a new name, strides > 0), got `{l}`")),
+            _ => {
+                return Err(malformed(format!(
+                    "expected `name u_stride v_stride` (a new name, strides > 0), got `{l}`"
+                )))
+            }
         }
     }
     let e = header(lines.next(), "edges")?;
-    let index = |name: &str| types.iter().position(|x| x.0 == name).ok_or_else(|| format!("unknown type {name}"));
+    let index =
+        |name: &str| types.iter().position(|x| x.0 == name).ok_or_else(|| malformed(format!("unknown type {name}")));
     let mut edges = Vec::with_capacity(e);
     for _ in 0..e {
-        let l = lines.next().ok_or("ends before the last edge")?;
+        let l = lines.next().ok_or_else(|| malformed("ends before the last edge"))?;
         let f: Vec<&str> = l.split_whitespace().collect();
         let [s, t, sign, ref offsets @ ..] = f[..] else {
-            return Err(format!("expected `source target sign offsets...`, got `{l}`"));
+            return Err(malformed(format!("expected `source target sign offsets...`, got `{l}`")));
         };
         let sign = match sign {
             "+1" => 1.0,
             "-1" => -1.0,
-            _ => return Err(format!("bad sign in `{l}`")),
+            _ => return Err(malformed(format!("bad sign in `{l}`"))),
         };
         let offsets: Option<Vec<(i32, i32, f64)>> = offsets
             .iter()
@@ -163,11 +169,11 @@ fn parse(text: &str) -> Result<Types, String> {
             .collect();
         match offsets {
             Some(o) if !o.is_empty() => edges.push((index(s)?, index(t)?, sign, o)),
-            _ => return Err(format!("bad or missing offsets in `{l}`")),
+            _ => return Err(malformed(format!("bad or missing offsets in `{l}`"))),
         }
     }
     if let Some(l) = lines.next() {
-        return Err(format!("unexpected `{l}` after the last edge"));
+        return Err(malformed(format!("unexpected `{l}` after the last edge")));
     }
     Ok(Types { types, edges })
 }

@@ -412,6 +412,12 @@ impl InitSpec {
     }
 }
 
+/// A bundled data file (a connectome, the fly's or V1's types) that does not parse: a defect of the
+/// source tree, which its loader reports by panicking with this message.
+fn malformed(message: impl Into<String>) -> SettingError {
+    SettingError::new("dataset", Code::Format, message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,9 +8,10 @@
 //! presynaptic cell is inhibitory; all from the start's stream, so one seed gives one matrix.
 
 use super::wiring::{measured, Control};
-use super::{InitSpec, Start, TaskAxes};
+use super::{malformed, InitSpec, Start, TaskAxes};
 use crate::linalg::Mat;
 use crate::rng::Rng;
+use crate::settings::SettingError;
 
 /// The page's hint for these families (plain text; their rows share it).
 pub const HINT: &str = "Mouse V1 drawn from the Allen Institute's cell-type tables (biorealistic-v1-model, after \
@@ -187,11 +188,11 @@ pub fn start_spectrum(spec: &InitSpec, base: &Mat<f64>, rng: &mut Rng, _: &TaskA
 
 /// Format: `#` comments; `types T`, T lines `name e|i count`; then `pmax`, `shape` and `scale`,
 /// each followed by T lines of T numbers.
-fn parse(text: &str) -> Result<Types, String> {
+fn parse(text: &str) -> Result<Types, SettingError> {
     let mut lines = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty());
     let t: usize = match lines.next().and_then(|l| l.strip_prefix("types ")) {
-        Some(v) => v.parse().map_err(|_| format!("bad type count `{v}`"))?,
-        None => return Err("expected `types T` first".into()),
+        Some(v) => v.parse().map_err(|_| malformed(format!("bad type count `{v}`")))?,
+        None => return Err(malformed("expected `types T` first")),
     };
     let (mut names, mut excitatory, mut count) = (vec![], vec![], vec![]);
     for _ in 0..t {
@@ -199,31 +200,31 @@ fn parse(text: &str) -> Result<Types, String> {
             Some([name, ei @ ("e" | "i"), n]) => {
                 names.push(name.to_string());
                 excitatory.push(*ei == "e");
-                count.push(n.parse::<u32>().map_err(|_| format!("{name}: bad count `{n}`"))? as f64);
+                count.push(n.parse::<u32>().map_err(|_| malformed(format!("{name}: bad count `{n}`")))? as f64);
             }
-            other => return Err(format!("expected `name e|i count`, got {other:?}")),
+            other => return Err(malformed(format!("expected `name e|i count`, got {other:?}"))),
         }
     }
-    let mut table = |title: &str| -> Result<Vec<f64>, String> {
+    let mut table = |title: &str| -> Result<Vec<f64>, SettingError> {
         if lines.next() != Some(title) {
-            return Err(format!("expected `{title}`"));
+            return Err(malformed(format!("expected `{title}`")));
         }
         let mut out = Vec::with_capacity(t * t);
         for r in 0..t {
             let row: Result<Vec<f64>, _> = lines.next().unwrap_or("").split_whitespace().map(str::parse).collect();
             match row {
                 Ok(v) if v.len() == t && v.iter().all(|x| x.is_finite() && *x >= 0.0) => out.extend(v),
-                _ => return Err(format!("{title}: row {} is not {t} non-negative numbers", r + 1)),
+                _ => return Err(malformed(format!("{title}: row {} is not {t} non-negative numbers", r + 1))),
             }
         }
         Ok(out)
     };
     let (pmax, shape, scale) = (table("pmax")?, table("shape")?, table("scale")?);
     if pmax.iter().any(|&p| p > 1.0) || scale.contains(&0.0) {
-        return Err("a probability above 1 or a zero scale".into());
+        return Err(malformed("a probability above 1 or a zero scale"));
     }
     if let Some(l) = lines.next() {
-        return Err(format!("unexpected `{l}` after the tables"));
+        return Err(malformed(format!("unexpected `{l}` after the tables")));
     }
     Ok(Types { names, excitatory, count, pmax, shape, scale })
 }

@@ -2,15 +2,17 @@
 //! the browser's DecompressionStream. `flate2` checks the trailer's CRC-32 and length, so a
 //! damaged file is refused rather than read wrong.
 
+use super::malformed;
+use crate::settings::SettingError;
 use std::io::Read;
 
 /// The bytes a single-member gzip file holds.
-pub fn gunzip(gz: &[u8]) -> Result<Vec<u8>, String> {
+pub fn gunzip(gz: &[u8]) -> Result<Vec<u8>, SettingError> {
     if !gz.starts_with(&[0x1f, 0x8b]) {
-        return Err("gzip: not a gzip file (no 1f 8b at the start)".into());
+        return Err(malformed("gzip: not a gzip file (no 1f 8b at the start)"));
     }
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(gz).read_to_end(&mut out).map_err(|e| format!("gzip: {e}"))?;
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out).map_err(|e| malformed(format!("gzip: {e}")))?;
     Ok(out)
 }
 
@@ -52,9 +54,9 @@ mod tests {
         bad_len[19] = 11;
         assert_eq!(gunzip(&bad_len).unwrap_err(), "gzip: corrupt gzip stream does not have a matching checksum");
         assert_eq!(gunzip(&gz[..20]).unwrap_err(), "gzip: unexpected end of file");
-        assert!(gunzip(b"PK\x03\x04 not gzip at all").unwrap_err().contains("not a gzip file"));
+        assert!(gunzip(b"PK\x03\x04 not gzip at all").unwrap_err().message.contains("not a gzip file"));
         let mut reserved = gz;
         reserved[10] = 0x07; // BFINAL 1, type 3
-        assert!(gunzip(&reserved).unwrap_err().starts_with("gzip: "));
+        assert!(gunzip(&reserved).unwrap_err().message.starts_with("gzip: "));
     }
 }

@@ -2,6 +2,9 @@
 //! dimensions, each dimension as a big-endian u32, then the values in row-major order.
 //! Only unsigned bytes (type 0x08) are read, which is what MNIST's four files hold.
 
+use super::malformed;
+use crate::settings::SettingError;
+
 /// An IDX array of unsigned bytes, borrowing its values from the file.
 #[derive(Debug, PartialEq)]
 pub struct Idx<'a> {
@@ -10,23 +13,29 @@ pub struct Idx<'a> {
 }
 
 /// Reads and checks the header; the values must fill the rest of the file exactly.
-pub fn parse(b: &[u8]) -> Result<Idx<'_>, String> {
+pub fn parse(b: &[u8]) -> Result<Idx<'_>, SettingError> {
     if b.len() < 4 || b[0] != 0 || b[1] != 0 {
-        return Err("IDX: the file does not start with two zero bytes".into());
+        return Err(malformed("IDX: the file does not start with two zero bytes"));
     }
     if b[2] != 0x08 {
-        return Err(format!("IDX: type 0x{:02x} is not unsigned bytes (0x08)", b[2]));
+        return Err(malformed(format!("IDX: type 0x{:02x} is not unsigned bytes (0x08)", b[2])));
     }
     let rank = b[3] as usize;
     if rank == 0 {
-        return Err("IDX: zero dimensions".into());
+        return Err(malformed("IDX: zero dimensions"));
     }
     let head = 4 + 4 * rank;
-    let header = b.get(4..head).ok_or("IDX: the header is cut short")?;
+    let header = b.get(4..head).ok_or_else(|| malformed("IDX: the header is cut short"))?;
     let dims: Vec<usize> = header.chunks_exact(4).map(|c| u32::from_be_bytes(c.try_into().unwrap()) as usize).collect();
-    let count = dims.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).ok_or("IDX: the dimensions overflow")?;
+    let count = dims
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| malformed("IDX: the dimensions overflow"))?;
     if b.len() - head != count {
-        return Err(format!("IDX: dimensions {dims:?} need {count} bytes of data, the file has {}", b.len() - head));
+        return Err(malformed(format!(
+            "IDX: dimensions {dims:?} need {count} bytes of data, the file has {}",
+            b.len() - head
+        )));
     }
     Ok(Idx { dims, data: &b[head..] })
 }
@@ -48,7 +57,7 @@ mod tests {
         ];
         for (bytes, want) in cases {
             let e = parse(bytes).unwrap_err();
-            assert!(e.contains(want), "{e:?} lacks {want:?}");
+            assert!(e.message.contains(want), "{e:?} lacks {want:?}");
         }
     }
 }

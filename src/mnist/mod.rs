@@ -9,6 +9,7 @@
 pub mod gzip;
 pub mod idx;
 
+use crate::settings::{Code, SettingError};
 use std::sync::{Arc, Mutex};
 
 /// Image side in pixels: 28 rows of 28.
@@ -28,19 +29,22 @@ pub struct Digits {
 
 impl Digits {
     /// From an images file ([n, 28, 28]) and a labels file ([n], digits 0-9), raw IDX bytes.
-    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Digits, String> {
+    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Digits, SettingError> {
         let (im, lb) = (idx::parse(images)?, idx::parse(labels)?);
         let n = match (&im.dims[..], &lb.dims[..]) {
             ([n, SIDE, SIDE], [m]) if n == m => *n,
             _ => {
-                return Err(format!("MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]", im.dims, lb.dims))
+                return Err(malformed(format!(
+                    "MNIST: images {:?} and labels {:?} are not [n, 28, 28] and [n]",
+                    im.dims, lb.dims
+                )))
             }
         };
         if n == 0 {
-            return Err("MNIST: no images".into());
+            return Err(malformed("MNIST: no images"));
         }
         if let Some(i) = lb.data.iter().position(|&l| l as usize >= CLASSES) {
-            return Err(format!("MNIST: label {} of image {i} is not a digit", lb.data[i]));
+            return Err(malformed(format!("MNIST: label {} of image {i} is not a digit", lb.data[i])));
         }
         Ok(Digits { images: im.data.to_vec(), labels: lb.data.to_vec() })
     }
@@ -68,9 +72,14 @@ pub struct Mnist {
 
 impl Mnist {
     /// From the four raw IDX files in `FILES` order.
-    pub fn from_idx(files: [&[u8]; 4]) -> Result<Mnist, String> {
+    pub fn from_idx(files: [&[u8]; 4]) -> Result<Mnist, SettingError> {
         Ok(Mnist { train: Digits::from_idx(files[0], files[1])?, test: Digits::from_idx(files[2], files[3])? })
     }
+}
+
+/// MNIST data that is not MNIST; the key is the setting that needs it.
+fn malformed(message: impl Into<String>) -> SettingError {
+    SettingError::new("task", Code::Format, message)
 }
 
 static LOADED: Mutex<Option<Arc<Mnist>>> = Mutex::new(None);
@@ -81,7 +90,7 @@ pub fn load(m: Mnist) {
 }
 
 /// The data, loading the bundled files on first use natively; the message says what to do.
-pub fn get() -> Result<Arc<Mnist>, String> {
+pub fn get() -> Result<Arc<Mnist>, SettingError> {
     let mut slot = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     if slot.is_none() {
         *slot = Some(Arc::new(bundled()?));
@@ -95,12 +104,17 @@ pub const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/mnist");
 
 /// The bundled files, decompressed and parsed (about a second).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn bundled() -> Result<Mnist, String> {
-    let read = |name: &str| -> Result<Vec<u8>, String> {
+pub fn bundled() -> Result<Mnist, SettingError> {
+    let read = |name: &str| -> Result<Vec<u8>, SettingError> {
         let path = format!("{DIR}/{name}.gz");
-        let gz =
-            std::fs::read(&path).map_err(|e| format!("{path}: {e} (tools/fetch-mnist.sh fetches the MNIST files)"))?;
-        gzip::gunzip(&gz).map_err(|e| format!("{path}: {e}"))
+        let gz = std::fs::read(&path).map_err(|e| {
+            SettingError::new(
+                "task",
+                Code::MissingData,
+                format!("{path}: {e} (tools/fetch-mnist.sh fetches the MNIST files)"),
+            )
+        })?;
+        gzip::gunzip(&gz).map_err(|e| e.within(&path))
     };
     let raw = FILES.map(read);
     let [a, b, c, d] = raw;
@@ -108,8 +122,12 @@ pub fn bundled() -> Result<Mnist, String> {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn bundled() -> Result<Mnist, String> {
-    Err("smnist: the MNIST data is not loaded here (the page loads it when the task is chosen)".into())
+fn bundled() -> Result<Mnist, SettingError> {
+    Err(SettingError::new(
+        "task",
+        Code::MissingData,
+        "smnist: the MNIST data is not loaded here (the page loads it when the task is chosen)",
+    ))
 }
 
 #[cfg(test)]
@@ -130,10 +148,10 @@ mod tests {
         let d = Digits::from_idx(&idx_bytes(&[2, 28, 28], &pixels), &idx_bytes(&[2], &[7, 3])).unwrap();
         assert_eq!((d.len(), d.image(1)[0], d.labels[1]), (2, (784 % 251) as u8, 3));
         let e = Digits::from_idx(&idx_bytes(&[2, 28, 28], &pixels), &idx_bytes(&[2], &[7, 10])).unwrap_err();
-        assert!(e.contains("label 10 of image 1"), "{e}");
+        assert!(e.message.contains("label 10 of image 1"), "{e}");
         let e = Digits::from_idx(&idx_bytes(&[1, 56, 28], &pixels[..]), &idx_bytes(&[1], &[7])).unwrap_err();
-        assert!(e.contains("not [n, 28, 28] and [n]"), "{e}");
+        assert!(e.message.contains("not [n, 28, 28] and [n]"), "{e}");
         let e = Digits::from_idx(&idx_bytes(&[2, 28, 28], &pixels), &idx_bytes(&[3], &[1, 2, 3])).unwrap_err();
-        assert!(e.contains("[2, 28, 28]"), "{e}");
+        assert!(e.message.contains("[2, 28, 28]"), "{e}");
     }
 }

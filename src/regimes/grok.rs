@@ -250,7 +250,7 @@ pub fn summary(report: &Json) -> Json {
 }
 
 /// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
-pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
     let (v, runs) = gather(&SPEC, texts, "runs", |v| points(v).len())?;
     let finished = vec![true; runs.len()];
     let r = report(&v, runs, &finished);
@@ -303,6 +303,18 @@ impl Study for Grok {
         }
         let count = self.finished_count();
         let finished: Vec<Json> = (self.sent_finished..count).map(|i| self.summary(i)).collect();
+        // Each finished run's caution ({run, key, code, message}), so the page keys on a code.
+        let (d, p) = (self.prob.d(), self.prob.x.rows);
+        let cautions = (self.sent_finished..count)
+            .filter_map(|i| Some((self.jobs[i].index, self.runs[i].caution(d, p)?)))
+            .map(|(run, e)| {
+                obj([
+                    ("run", Json::from(run)),
+                    ("code", Json::from(e.code.key())),
+                    ("message", Json::from(e.message.as_str())),
+                ])
+            })
+            .collect();
         self.sent_finished = count;
         let p = vec![
             ("done", Json::from(self.done())),
@@ -310,6 +322,7 @@ impl Study for Grok {
             ("started", Json::Arr(started)),
             ("rows", Json::Arr(rows)),
             ("finished", Json::Arr(finished)),
+            ("cautions", Json::Arr(cautions)),
         ];
         obj(p)
     }
@@ -555,7 +568,7 @@ mod tests {
             .collect();
         let (report, table) = merge(&parts).unwrap();
         assert_eq!((report.to_string(), table), (all.report().to_string(), all.table()));
-        assert!(merge(&parts[..3]).unwrap_err().contains("shard 3/4 is missing"));
+        assert!(merge(&parts[..3]).unwrap_err().message.contains("shard 3/4 is missing"));
     }
 
     #[test]

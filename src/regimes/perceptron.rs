@@ -22,7 +22,7 @@ mod summary;
 use crate::json::{obj, Json};
 use crate::rng::Rng;
 use crate::settings::{compact, Code, Kind, Param, SettingError, Values};
-use crate::study::{gather, shard_of, Spec, Study, SHARD};
+use crate::study::{gather, malformed, shard_of, Spec, Study, SHARD};
 use data::Points;
 use sgd::{Batches, End, Run};
 
@@ -132,8 +132,8 @@ impl Row {
     }
 
     /// `json`'s form back (a shard's report, for `merge`).
-    fn parse(j: &Json) -> Result<Row, String> {
-        let num = |k: &str| j.number(k).ok_or_else(|| format!("a run has no number '{k}'"));
+    fn parse(j: &Json) -> Result<Row, SettingError> {
+        let num = |k: &str| j.number(k).ok_or_else(|| malformed(format!("a run has no number '{k}'")));
         Ok(Row {
             p: num("p")? as usize,
             at: num("at")?,
@@ -148,7 +148,7 @@ impl Row {
             w_perp: num("w_perp")?,
             capped: match j.get("capped") {
                 Some(Json::Bool(b)) => *b,
-                _ => return Err("a run has no flag 'capped'".into()),
+                _ => return Err(malformed("a run has no flag 'capped'")),
             },
         })
     }
@@ -267,13 +267,13 @@ fn report(v: &Values, rows: &[Row]) -> Vec<(&'static str, Json)> {
 }
 
 /// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
-pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
     let (v, runs) = gather(&SPEC, texts, "runs", |v| Settings::new(v).cells().len())?;
     let s = Settings::new(&v);
     if s.trace {
-        return Err("merge: a trace is one run; it does not shard".into());
+        return Err(crate::settings::unfit("merge: a trace is one run; it does not shard"));
     }
-    let rows = runs.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| format!("merge: {e}"))?;
+    let rows = runs.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| e.within("merge"))?;
     Ok((obj(report(&v, &rows)), s.head() + &summary::table(&summary::cells(&rows))))
 }
 
@@ -471,7 +471,7 @@ mod tests {
             .collect();
         let (report, table) = merge(&parts).unwrap();
         assert_eq!((report.to_string(), table), (whole.report().to_string(), whole.table()));
-        assert!(merge(&parts[1..]).unwrap_err().contains("shard 1/3 is missing"));
+        assert!(merge(&parts[1..]).unwrap_err().message.contains("shard 1/3 is missing"));
         let e = SPEC.open_strict([("trace", "1"), ("shard", "0/2")]).err().unwrap();
         assert_eq!((e.key.as_str(), e.code), ("shard", Code::Conflict));
     }

@@ -18,7 +18,7 @@ mod mlp;
 
 use crate::json::{obj, Json};
 use crate::settings::{compact, Kind, Param, SettingError, Values};
-use crate::study::{gather, shard_of, Spec, Study, SHARD};
+use crate::study::{gather, malformed, shard_of, Spec, Study, SHARD};
 use cell::{Cell, Outcome, Problem, Status};
 use std::fmt::Write;
 
@@ -118,17 +118,17 @@ impl Row {
     }
 
     /// `json`'s form back (null numbers are NaN, as non-finite ones were written).
-    fn parse(j: &Json) -> Result<Row, String> {
-        let num = |k: &str| j.number(k).ok_or_else(|| format!("a cell has no number '{k}'"));
+    fn parse(j: &Json) -> Result<Row, SettingError> {
+        let num = |k: &str| j.number(k).ok_or_else(|| malformed(format!("a cell has no number '{k}'")));
         let flag = |k: &str| match j.get(k) {
             Some(Json::Bool(b)) => Ok(*b),
-            _ => Err(format!("a cell has no flag '{k}'")),
+            _ => Err(malformed(format!("a cell has no flag '{k}'"))),
         };
         let status = match (flag("capped")?, flag("diverged")?) {
             (false, false) => Status::Fit,
             (true, false) => Status::Capped,
             (false, true) => Status::Diverged,
-            (true, true) => return Err("a cell is both capped and diverged".into()),
+            (true, true) => return Err(malformed("a cell is both capped and diverged")),
         };
         let out = Outcome {
             test_err: num("test_err")?,
@@ -354,12 +354,12 @@ fn short(x: f64) -> String {
 
 /// `richlazy merge`: the reports of shards of one grid (JSON texts) as the report and table of the
 /// unsharded run.
-pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
     let (v, cells) = gather(&SPEC, texts, "cells", |v| {
         let (a, t) = grid(v);
         a.len() * t.len()
     })?;
-    let rows = cells.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| format!("merge: {e}"))?;
+    let rows = cells.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| e.within("merge"))?;
     let (alphas, temps) = grid(&v);
     Ok((report(&v, &alphas, &temps, &rows), table(&v, &alphas, &temps, &rows)))
 }
@@ -405,12 +405,12 @@ mod tests {
         let Some(Json::Arr(cells)) = report.get("cells") else { panic!() };
         assert_eq!(cells.len(), 6);
         // A missing or doubled shard, or another grid, is refused.
-        assert!(merge(&parts[..2]).unwrap_err().contains("missing"));
+        assert!(merge(&parts[..2]).unwrap_err().message.contains("missing"));
         let doubled = [parts.clone(), vec![parts[0].clone()]].concat();
-        assert!(merge(&doubled).unwrap_err().contains("twice"));
+        assert!(merge(&doubled).unwrap_err().message.contains("twice"));
         let mut other = parts.clone();
         other[1].1 = other[1].1.replace("\"seed\":\"1\"", "\"seed\":\"2\"");
-        assert!(merge(&other).unwrap_err().contains("differ"));
+        assert!(merge(&other).unwrap_err().message.contains("differ"));
         assert!(SPEC.open_strict([("shard", "3/3")]).is_err_and(|e| e.key == "shard"));
     }
 

@@ -32,8 +32,13 @@ impl Control<'_> {
     }
 }
 
-/// The error a cancelled call returns (nothing else returns it).
+/// The message of the error a cancelled call returns (nothing else returns it).
 pub const CANCELLED: &str = "cancelled";
+
+/// The error a cancelled call returns: code `cancelled`.
+pub fn cancelled() -> SettingError {
+    SettingError::new("", Code::Cancelled, CANCELLED)
+}
 
 /// The sweep's own settings (the lab's settings come on top: `lab` in `studies`).
 pub const PARAMS: [Param; 10] = [
@@ -76,24 +81,26 @@ fn take(pairs: &mut Vec<(String, String)>, key: &str) -> Option<String> {
 }
 
 /// A sweep setting checked against `PARAMS` (the message names the key).
-fn checked(pairs: &mut Vec<(String, String)>, key: &str) -> Result<Option<String>, String> {
+fn checked(pairs: &mut Vec<(String, String)>, key: &str) -> Result<Option<String>, SettingError> {
     let p = PARAMS.iter().find(|p| p.key == key).expect("a sweep setting");
-    take(pairs, key).map(|v| p.check(&v).map_err(|e| e.message)).transpose()
+    take(pairs, key).map(|v| p.check(&v)).transpose()
 }
 
 /// The lab's settings from pairs; any bad value is an error naming the key.
-pub fn config(pairs: &[(String, String)]) -> Result<Config, String> {
+pub fn config(pairs: &[(String, String)]) -> Result<Config, SettingError> {
     let mut c = Config::default();
     let errors = c.apply(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    errors.first().map_or(Ok(c), |e| Err(e.message.clone()))
+    errors.into_iter().next().map_or(Ok(c), Err)
 }
 
 /// The sweep's items: `figure` (a named figure, which also sets its base settings under the
 /// caller's), or every combination of `inits` (`paper`: the paper's starts; `ranks`: bare ranks),
 /// `rules`, `gains` and `flosses`.
-fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
+fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, SettingError> {
     let figure = match checked(pairs, "figure")? {
-        Some(name) => Some(named(&name).ok_or_else(|| format!("figure: '{name}' is not one of paper, local, gain"))?),
+        Some(name) => Some(named(&name).ok_or_else(|| {
+            SettingError::new("figure", Code::Choice, format!("figure: '{name}' is not one of paper, local, gain"))
+        })?),
         None => None,
     };
     let inits = match (take(pairs, "inits"), take(pairs, "ranks")) {
@@ -104,7 +111,7 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
     let [rule_list, gain_list, floss_list] = ["rules", "gains", "flosses"].map(|k| take(pairs, k).unwrap_or_default());
     for (key, list) in [("inits", &inits), ("rules", &rule_list), ("gains", &gain_list), ("flosses", &floss_list)] {
         if list.split(',').count() > 1 && list.split(',').any(|s| s.trim().is_empty()) {
-            return Err(crate::settings::empty_item(key, list));
+            return Err(SettingError::new(key, Code::List, crate::settings::empty_item(key, list)));
         }
     }
     let lists = [inits, prefixed("rule", &rule_list), prefixed("gain", &gain_list), prefixed("floss", &floss_list)];
@@ -123,7 +130,8 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
     if list.is_empty() {
         list = "1,30,100,300".into();
     }
-    parse_variants(&list).map_err(|e| format!("sweep: {e}"))
+    // The list is the crossing of inits, rules, gains and flosses: its errors go to `inits`, with their own code.
+    parse_variants(&list).map_err(|e| SettingError { key: "inits".into(), ..e.within("sweep") })
 }
 
 /// The given settings of a call (`run`, `sweep`, or a study's name, with the command line's pairs)
@@ -189,7 +197,7 @@ fn sweep_unused(pairs: &[(String, String)]) -> Vec<SettingError> {
 /// `richlazy sweep` without the printing: (the report `--json` writes, the table). The runs are
 /// numbered item-major, seed-minor; `shard` K/N runs those with i mod N = K and reports them with
 /// the items' labels (no summary), for `merge`.
-pub fn sweep(pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), String> {
+pub fn sweep(pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), SettingError> {
     let mut pairs = pairs.to_vec();
     let variants = variants(&mut pairs)?;
     let seeds: u64 = checked(&mut pairs, "seeds")?.map_or(3, |s| s.parse().expect("checked"));
@@ -202,7 +210,7 @@ pub fn sweep(pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String)
             let mut c = base.clone();
             let seed = (base.seed + s).to_string();
             let pairs = v.pairs.iter().map(|(k, val)| (*k, val.as_str())).chain([("seed", seed.as_str())]);
-            c.apply(pairs).first().map_or(Ok(()), |e| Err(e.message.clone()))?;
+            c.apply(pairs).into_iter().next().map_or(Ok(()), Err)?;
             if shard.owns(i) {
                 jobs.push(c);
             }
@@ -363,7 +371,7 @@ fn table(base: &Config, seeds: u64, rows: &[Json]) -> String {
 
 /// Runs every configuration to the end on `threads` threads (each run single-threaded inside, so
 /// that the cores are not oversubscribed); the runs' reports in job order.
-fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<Json>, String> {
+fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<Json>, SettingError> {
     let total = jobs.len();
     let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
     let done = std::sync::Mutex::new(Vec::with_capacity(total));
@@ -379,7 +387,7 @@ fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<
                     let every = exp.config().every.max(1);
                     while exp.status() == Status::Running {
                         if ctl.cancelled() {
-                            return Err(CANCELLED.to_string());
+                            return Err(cancelled());
                         }
                         exp.advance(every);
                     }
@@ -388,7 +396,7 @@ fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<
                 let mut d = done.lock().unwrap();
                 let summary = match &result {
                     Ok(j) => j.get("final").map_or("-".into(), |f| f.to_string()),
-                    Err(e) => e.clone(),
+                    Err(e) => e.message.clone(),
                 };
                 let label =
                     format!("{} seed {} in {:.1}s: {summary}", run_label(&c), c.seed, t0.elapsed().as_secs_f64());
@@ -398,7 +406,7 @@ fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<
         }
     });
     if ctl.cancelled() {
-        return Err(CANCELLED.into());
+        return Err(cancelled());
     }
     let mut done = done.into_inner().unwrap();
     done.sort_by_key(|(i, _)| *i);
@@ -407,16 +415,16 @@ fn run_parallel(jobs: Vec<Config>, threads: usize, ctl: &Control) -> Result<Vec<
 
 /// A registered study (`studies::STUDIES`: theory, perceptron, phase, grok) run to the end:
 /// (its report, its table). Cancel is checked between units.
-pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), String> {
-    let spec = crate::studies::find(name).map_err(|e| e.message)?;
+pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(Json, String), SettingError> {
+    let spec = crate::studies::find(name)?;
     let (values, errors) = spec.values(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if let Some(e) = errors.into_iter().next() {
-        return Err(e.message);
+        return Err(e);
     }
-    let mut run = (spec.open)(&values).map_err(|e| e.message)?;
+    let mut run = (spec.open)(&values)?;
     loop {
         if ctl.cancelled() {
-            return Err(CANCELLED.into());
+            return Err(cancelled());
         }
         let more = run.advance(1);
         let p = run.progress();
@@ -432,9 +440,9 @@ pub fn study(name: &str, pairs: &[(String, String)], ctl: &Control) -> Result<(J
 
 /// `richlazy merge FILES`: the shards (file name, text) of one sharded sweep or study as the
 /// whole run's report and table, byte for byte what the unsharded run writes.
-pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
-    let (first, text) = texts.first().ok_or("merge: give the shards' report files")?;
-    let j = Json::parse(text).map_err(|e| format!("{first}: {e}"))?;
+pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
+    let (first, text) = texts.first().ok_or_else(|| crate::settings::unfit("merge: give the shards' report files"))?;
+    let j = Json::parse(text).map_err(|e| SettingError::from(e).within(first))?;
     if j.get("items").is_some() && j.get("base").is_some() {
         return merge_sweep(texts);
     }
@@ -446,33 +454,35 @@ pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), String> {
     let spec = crate::studies::STUDIES
         .iter()
         .find(|s| s.params.iter().map(|p| p.key).eq(keys.iter().copied()))
-        .ok_or_else(|| format!("{first}: not a report of a sweep or a study"))?;
-    let merge = spec.merge.ok_or_else(|| format!("{first}: the {} study is not sharded", spec.name))?;
+        .ok_or_else(|| crate::study::malformed(format!("{first}: not a report of a sweep or a study")))?;
+    let merge =
+        spec.merge.ok_or_else(|| crate::settings::unfit(format!("{first}: the {} study is not sharded", spec.name)))?;
     merge(texts)
 }
 
 /// A sweep's shards: the same base, seeds and items in every one, each shard once.
-fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), String> {
+fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
     let mut parts = Vec::new();
     let mut head: Option<(String, String)> = None;
     for (name, text) in texts {
-        let j = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
+        let j = Json::parse(text).map_err(|e| SettingError::from(e).within(name))?;
         let (Some(base), Some(seeds), Some(items), Some(Json::Str(shard)), Some(Json::Arr(runs))) =
             (j.get("base"), j.get("seeds"), j.get("items"), j.get("shard"), j.get("runs"))
         else {
-            return Err(format!("{name}: not a shard of a sweep (richlazy sweep ... --shard K/N)"));
+            let message = format!("{name}: not a shard of a sweep (richlazy sweep ... --shard K/N)");
+            return Err(crate::study::malformed(message));
         };
         let same = (format!("{base}"), format!("{seeds} {items}"));
         match &head {
             Some(h) if *h != same => {
-                return Err(format!(
+                return Err(crate::settings::unfit(format!(
                     "merge: {name} is a shard of another sweep (its settings or items differ from {}'s)",
                     texts[0].0
-                ))
+                )))
             }
             _ => head = Some(same),
         }
-        let shard = crate::study::SHARD.check(shard).map_err(|e| format!("{name}: {e}"))?;
+        let shard = crate::study::SHARD.check(shard).map_err(|e| e.within(name))?;
         parts.push((name.clone(), Shard::parse(&shard).expect("checked"), runs.clone()));
     }
     let j = Json::parse(&texts[0].1).expect("parsed above");
@@ -494,7 +504,8 @@ fn merge_sweep(texts: &[(String, String)]) -> Result<(Json, String), String> {
     };
     let (report, table) = whole(&config(&base)?, seeds, &labels, runs);
     if report.get("base") != j.get("base") {
-        return Err(format!("merge: {}: its base settings do not read back as they were written", texts[0].0));
+        let message = format!("merge: {}: its base settings do not read back as they were written", texts[0].0);
+        return Err(crate::study::malformed(message));
     }
     Ok((report, table))
 }

@@ -5,6 +5,8 @@
 //! (`connectome+dataset:witvliet_8`), a hidden size (`gaussian+hidden:443`: the Gaussian that
 //! a start of fixed N, such as the fly's, is scaled to).
 
+use crate::settings::{Code, SettingError};
+
 /// One run setting of a sweep: a label and the settings that make it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
@@ -92,12 +94,14 @@ fn part(p: &str) -> Option<Vec<(&'static str, String)>> {
     Some(vec![(key, param?)])
 }
 
-fn variant(item: &str) -> Result<Variant, String> {
+fn variant(item: &str) -> Result<Variant, SettingError> {
     let mut pairs = Vec::new();
     let mut label = Vec::new();
     for p in item.split('+').map(str::trim) {
-        let mut ps =
-            part(p).ok_or_else(|| format!("'{}' is not one of {}", p.chars().take(40).collect::<String>(), items()))?;
+        let mut ps = part(p).ok_or_else(|| {
+            let message = format!("'{}' is not one of {}", p.chars().take(40).collect::<String>(), items());
+            SettingError::new(LIST_KEY, Code::Choice, message)
+        })?;
         // A bare number is labelled as the rank it stands for.
         label.push(if p.parse::<usize>().is_ok() { format!("rank:{p}") } else { p.to_string() });
         // A later part wins over an earlier one (a figure's `rule:bptt` crossed with `--rules eprop`).
@@ -107,16 +111,22 @@ fn variant(item: &str) -> Result<Variant, String> {
     Ok(Variant { label: label.join("+"), pairs })
 }
 
-/// Parses a comma-separated list; at least one item, at most `MAX_VARIANTS`.
-pub fn parse_variants(list: &str) -> Result<Vec<Variant>, String> {
+/// The key of the list's errors: the page's `compare` (the sweep gives its own, `inits`).
+const LIST_KEY: &str = "compare";
+
+/// Parses a comma-separated list; at least one item, at most `MAX_VARIANTS`. An item that is not
+/// one is a `choice` error, a list too short or too long a `list` error.
+pub fn parse_variants(list: &str) -> Result<Vec<Variant>, SettingError> {
     let items: Vec<&str> = list.split(',').map(str::trim).collect();
     // An empty item (two commas in a row, one at an end) is a slip to name, never to skip.
     if items.len() > 1 && items.iter().any(|s| s.is_empty()) {
-        return Err(crate::settings::empty_item("list", list).replacen("list: ", "", 1));
+        let message = crate::settings::empty_item("list", list).replacen("list: ", "", 1);
+        return Err(SettingError::new(LIST_KEY, Code::List, message));
     }
     let items: Vec<&str> = items.into_iter().filter(|s| !s.is_empty()).collect();
     if items.is_empty() || items.len() > MAX_VARIANTS {
-        return Err(format!("give between 1 and {MAX_VARIANTS} items, separated by commas"));
+        let message = format!("give between 1 and {MAX_VARIANTS} items, separated by commas");
+        return Err(SettingError::new(LIST_KEY, Code::List, message));
     }
     items.into_iter().map(variant).collect()
 }

@@ -15,6 +15,7 @@ pub use perceptual::PerceptualDecision;
 pub use seq_mnist::{SeqMnist, Split};
 
 use crate::rng::Rng;
+use crate::settings::SettingError;
 use std::ops::Range;
 
 /// The time steps a task can take, in ms: divisors of 100, so that every period is whole steps.
@@ -103,7 +104,7 @@ pub trait Task: Send + Sync {
         None
     }
     /// Whether trials can be drawn; the message says why not (data that is not loaded).
-    fn ready(&self) -> Result<(), String> {
+    fn ready(&self) -> Result<(), SettingError> {
         Ok(())
     }
     /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),

@@ -18,6 +18,7 @@
 use super::{Task, DT_DEFAULT};
 use crate::mnist::{Digits, Mnist, CLASSES, SIDE};
 use crate::rng::Rng;
+use crate::settings::SettingError;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ pub enum Split {
 
 pub struct SeqMnist {
     /// The data, or why it is not there (the page loads it only when the task is chosen).
-    data: Result<Arc<Mnist>, String>,
+    data: Result<Arc<Mnist>, SettingError>,
     split: Split,
 }
 
@@ -38,7 +39,7 @@ pub struct SeqMnist {
 pub const KERNEL_SEQUENCES: usize = 32;
 
 impl SeqMnist {
-    pub fn new(data: Result<Arc<Mnist>, String>, split: Split) -> Self {
+    pub fn new(data: Result<Arc<Mnist>, SettingError>, split: Split) -> Self {
         SeqMnist { data, split }
     }
 
@@ -80,7 +81,7 @@ impl Task for SeqMnist {
     fn kernel_sequences(&self) -> Option<usize> {
         Some(KERNEL_SEQUENCES)
     }
-    fn ready(&self) -> Result<(), String> {
+    fn ready(&self) -> Result<(), SettingError> {
         self.data.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 

@@ -54,20 +54,31 @@ pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
     .to_string()
 }
 
+/// An engine error as JavaScript catches it: an `Error` with the reader's line as its message and the
+/// error's `key` and `code` as properties (the worker posts the three to the page).
+pub(crate) fn thrown(e: &SettingError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    for (k, v) in [("key", e.key.as_str()), ("code", e.code.key())] {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    err.into()
+}
+
 /// Checks a `.npy` or `.csv` matrix (`name` gives the format) and keeps it in this engine instance
-/// (each worker has its own) for the file starts: `{"hash": "16 hex digits", "n": N}` or `{"error": "..."}`.
+/// (each worker has its own) for the file starts: `{"hash": "16 hex digits", "n": N}` or `{"error": {"key", "code", "message"}}`.
 #[wasm_bindgen]
 pub fn load_matrix(bytes: &[u8], name: &str) -> String {
     match crate::init::file::load(bytes, name) {
         Ok((hash, n)) => obj([("hash", Json::from(crate::init::file::hex(hash).as_str())), ("n", n.into())]),
-        Err(e) => obj([("error", Json::from(e.as_str()))]),
+        Err(e) => obj([("error", e.json())]),
     }
     .to_string()
 }
 
 /// Keeps MNIST in this engine instance (each worker has its own) for the sMNIST task, from the
 /// four raw IDX files in `mnist::FILES` order (the page fetches the bundled .gz files and
-/// decompresses them): `{"train": 60000, "test": 10000}` or `{"error": "..."}`.
+/// decompresses them): `{"train": 60000, "test": 10000}` or `{"error": {"key", "code", "message"}}`.
 #[wasm_bindgen]
 pub fn load_mnist(train_images: &[u8], train_labels: &[u8], test_images: &[u8], test_labels: &[u8]) -> String {
     match crate::mnist::Mnist::from_idx([train_images, train_labels, test_images, test_labels]) {
@@ -76,7 +87,7 @@ pub fn load_mnist(train_images: &[u8], train_labels: &[u8], test_images: &[u8], 
             crate::mnist::load(m);
             sizes
         }
-        Err(e) => obj([("error", Json::from(e.as_str()))]),
+        Err(e) => obj([("error", e.json())]),
     }
     .to_string()
 }
@@ -101,12 +112,13 @@ impl Preview {
     /// An error only for a file start whose matrix is not loaded (`load_matrix`), or for sMNIST
     /// before its data is (`load_mnist`).
     #[wasm_bindgen(constructor)]
-    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Preview, JsError> {
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Preview, JsValue> {
         let (c, _) = lenient(&keys, &values);
         if c.init.is_file() && c.init.file_matrix().is_none() {
-            return Err(JsError::new(&crate::init::file::missing(c.init.file)));
+            let message = crate::init::file::missing(c.init.file);
+            return Err(thrown(&SettingError::new("file", Code::MissingFile, message)));
         }
-        c.task().ready().map_err(|e| JsError::new(&e))?;
+        c.task().ready().map_err(|e| thrown(&e))?;
         Ok(Preview { w_rec: initial_network(&c).w_rec })
     }
 
@@ -129,7 +141,7 @@ impl Preview {
 /// The runs of a comparison from a list such as `rank:30,aligned:1,connectome` or
 /// `rule:eprop+gain:0.5,rank:30+rule:rflo`, or a named figure ("paper", "local", see `sweep::named`):
 /// `{"variants": [{"label", "pairs": {key: value}}], "base": {key: value}}` ("base" for
-/// named lists only) or `{"error": "..."}`.
+/// named lists only) or `{"error": {"key", "code", "message"}}`.
 #[wasm_bindgen]
 pub fn variants(list: &str) -> String {
     let named = named(list);
@@ -165,19 +177,19 @@ pub fn variants(list: &str) -> String {
             }
             Json::Obj(out)
         }
-        Err(e) => obj([("error", SettingError::new("compare", Code::List, e).json())]),
+        Err(e) => obj([("error", e.json())]),
     }
     .to_string()
 }
 
 /// One trial of the chosen task: `{"seq_len", "n_in", "names", "x": [t][i] flattened, "labels": [t]}`,
-/// or `{"error": "..."}` while its data is not loaded (sMNIST).
+/// or `{"error": {"key", "code", "message"}}` while its data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, _) = lenient(&keys, &values);
     let task = c.task();
     if let Err(e) = task.ready() {
-        return obj([("error", Json::from(e.as_str()))]).to_string();
+        return obj([("error", e.json())]).to_string();
     }
     let (t, n_in) = (task.seq_len(), task.n_in());
     let mut x = vec![0f32; t * n_in];
@@ -204,12 +216,14 @@ pub struct Run {
 impl Run {
     /// Strict: any bad setting is an error naming it.
     #[wasm_bindgen(constructor)]
-    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Run, JsError> {
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> Result<Run, JsValue> {
         let (c, errors) = lenient(&keys, &values);
-        if !errors.is_empty() {
-            return Err(JsError::new(&errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")));
+        if let Some(first) = errors.first() {
+            // The first error's key and code; every error's line in the message.
+            let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+            return Err(thrown(&SettingError { message, ..first.clone() }));
         }
-        Experiment::new(c).map(|exp| Run { exp }).map_err(|e| JsError::new(&e))
+        Experiment::new(c).map(|exp| Run { exp }).map_err(|e| thrown(&e))
     }
 
     /// Up to `n` iterations; returns whether the run goes on.
@@ -278,12 +292,12 @@ impl Run {
 }
 
 /// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`,
-/// or `{"error": "..."}` while the task's data is not loaded (sMNIST).
+/// or `{"error": {"key", "code", "message"}}` while the task's data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
     let (c, _) = lenient(&keys, &values);
     if let Err(e) = c.task().ready() {
-        return obj([("error", Json::from(e.as_str()))]).to_string();
+        return obj([("error", e.json())]).to_string();
     }
     crate::bench::run(&c, iters.max(1), &now_ms).to_json().to_string()
 }

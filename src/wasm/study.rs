@@ -2,6 +2,7 @@
 //! needs no binding of its own. Settings cross as key and value arrays, results as JSON text,
 //! errors as `{"key", "code", "message"}`.
 
+use super::thrown;
 use crate::json::{obj, Json};
 use crate::settings::errors_json;
 use crate::studies::find;
@@ -25,8 +26,8 @@ pub fn study_schema(name: &str) -> String {
 /// defaults and are named; `notices` names the given keys that have no effect (code `unused`:
 /// `Spec::unused`), and `changed` leaves them out, so that a link never carries them.
 #[wasm_bindgen]
-pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<String, JsError> {
-    let spec = find(name).map_err(|e| JsError::new(&e.message))?;
+pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<String, JsValue> {
+    let spec = find(name).map_err(|e| thrown(&e))?;
     let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     let given: Vec<&str> = keys.iter().map(String::as_str).collect();
     let unused = spec.unused(&v, &given, &errors);
@@ -55,11 +56,11 @@ pub fn check(view: &str, key: &str, value: &str) -> String {
 /// The reports of a run's pool jobs (each one part of the work) as the one report the command line
 /// writes for the whole run; `null` where the study has no merge (its jobs' reports stay a list).
 #[wasm_bindgen]
-pub fn study_merge(name: &str, reports: Vec<String>) -> Result<String, JsError> {
-    let spec = find(name).map_err(|e| JsError::new(&e.message))?;
+pub fn study_merge(name: &str, reports: Vec<String>) -> Result<String, JsValue> {
+    let spec = find(name).map_err(|e| thrown(&e))?;
     let Some(merge) = spec.merge else { return Ok("null".into()) };
     let named: Vec<(String, String)> = reports.into_iter().enumerate().map(|(i, r)| (format!("job {i}"), r)).collect();
-    merge(&named).map(|(report, _)| report.to_string()).map_err(|e| JsError::new(&e))
+    merge(&named).map(|(report, _)| report.to_string()).map_err(|e| thrown(&e))
 }
 
 /// One run of a study, advanced by the worker in small slices.
@@ -72,10 +73,10 @@ pub struct StudyRun {
 impl StudyRun {
     /// Bad settings are an error here (the page validates with `study_settings` first).
     #[wasm_bindgen(constructor)]
-    pub fn new(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<StudyRun, JsError> {
-        let spec = find(name).map_err(|e| JsError::new(&e.message))?;
+    pub fn new(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<StudyRun, JsValue> {
+        let spec = find(name).map_err(|e| thrown(&e))?;
         let pairs = keys.iter().map(String::as_str).zip(values.iter().map(String::as_str));
-        spec.open_strict(pairs).map(|run| StudyRun { run }).map_err(|e| JsError::new(&e.message))
+        spec.open_strict(pairs).map(|run| StudyRun { run }).map_err(|e| thrown(&e))
     }
 
     /// Up to `units` units of work; whether work remains.

@@ -46,8 +46,11 @@ function progress(state, p, job) {
   for (const f of p.finished) {
     const r = find(f.run);
     r.summary = f;
-    // A diverged run (c too large) or one above the kernel phase's limit says so.
-    if (f.note && /diverged|above/.test(f.note)) notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${f.note}.`, 'warn');
+  }
+  // The engine's cautions on finished runs: code 'diverged' (c too large) or 'notice' (c above the kernel phase's limit).
+  for (const c of p.cautions ?? []) {
+    const r = runs.find((x) => x.job === job && x.run === c.run);
+    notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${c.message}.`, 'warn');
   }
   if (p.error) notice(`Grokking: ${p.error}.`, 'error');
 }

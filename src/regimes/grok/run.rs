@@ -5,6 +5,7 @@ use super::kernel::{min_norm_solve, tangent, target_alignment};
 use super::net::{mse, Net, Problem};
 use crate::json::{obj, Json};
 use crate::linalg::{alignment, Mat};
+use crate::settings::{Code, SettingError};
 
 /// Readout rows per decade of epochs.
 const ROWS_PER_DECADE: f64 = 16.0;
@@ -217,6 +218,19 @@ impl Run {
             _ if self.c > self.c_limit => Some(above.trim_start().to_string()),
             _ => None,
         }
+    }
+
+    /// What the reader should be told of as the run finishes (the page's notice, keyed on the code):
+    /// it diverged, or its c is above the kernel phase's limit; with the note as the message.
+    pub fn caution(&self, d: usize, p: usize) -> Option<SettingError> {
+        let code = if self.diverged_at.is_some() {
+            Code::Diverged
+        } else if self.c > self.c_limit {
+            Code::Notice
+        } else {
+            return None;
+        };
+        Some(SettingError::new("c", code, self.note(d, p)?))
     }
 
     /// What a finished run reports (no rows): its constants, crossings and note.
