@@ -558,7 +558,7 @@ async function loadFile(f) {
   let bytes;
   try { bytes = new Uint8Array(await f.arrayBuffer()); } catch (e) { return refuse(`it could not be read (${e.message ?? e})`); }
   const r = JSON.parse(load_matrix(bytes, f.name));
-  if (r.error) return refuse(r.error);
+  if (r.error) return refuse(r.error.message);
   const pending = app.pendingFile;
   if (pending && pending.hash && r.hash !== pending.hash) {
     return refuse(`its matrix has hash ${r.hash}, the link's has ${pending.hash}: not the link's matrix, refused`);

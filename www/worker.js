@@ -17,7 +17,7 @@ const loaded = new Set();
 function holdFile(f) {
   if (!f || loaded.has(f.hash)) return;
   const r = JSON.parse(load_matrix(f.bytes, f.name));
-  if (r.error) throw new Error(`${f.name}: ${r.error}`);
+  if (r.error) throw new Error(`${f.name}: ${r.error.message}`);
   if (r.hash !== f.hash) throw new Error(`${f.name}: hash ${r.hash}, expected ${f.hash}`);
   if (loaded.size >= 8) loaded.clear(); // the engine keeps 8; loading again is harmless
   loaded.add(f.hash);
@@ -28,7 +28,7 @@ let mnistHeld = false;
 function holdMnist(files) {
   if (!files || mnistHeld) return;
   const r = JSON.parse(load_mnist(...files));
-  if (r.error) throw new Error(r.error);
+  if (r.error) throw new Error(r.error.message);
   mnistHeld = true;
 }
 
