@@ -91,7 +91,9 @@ mod tests {
         let s = delta_structure(&w0, &w, &w_in, &w_out, 2);
         assert!((s.singular_values[0] - 2.0).abs() < 1e-9, "{:?}", &s.singular_values[..3]);
         assert!(s.singular_values[1] < 1e-6);
-        assert!((s.erank_pr - 1.0).abs() < 1e-9 && s.erank_entropy < 1.0 + 1e-6);
+        // The SVD squares W (svd.rs), so the zero singular values come out near 1e-8 and the
+        // effective ranks sit just above 1.
+        assert!((s.erank_pr - 1.0).abs() < 1e-5 && (s.erank_entropy - 1.0).abs() < 1e-4, "{} {}", s.erank_pr, s.erank_entropy);
         let top = &s.top[0];
         assert!((top.left_on_input - 1.0).abs() < 1e-9 && (top.right_on_output - 1.0).abs() < 1e-9, "{top:?}");
         assert!(top.left_on_start < 0.9 && top.right_on_start < 0.9, "{top:?}");
