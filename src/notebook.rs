@@ -29,8 +29,10 @@ const CHUNK: usize = 100;
 /// writes it) or none. A bad setting is refused with its table's error; bad JSON under the key `report`.
 pub fn notebook(study: &str, pairs: &[(String, String)], page_json: Option<&str>) -> Result<String, SettingError> {
     let spec = crate::studies::find(study)?;
-    let (page, own): (Vec<(&str, &str)>, Vec<(&str, &str)>) =
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).partition(|(k, _)| spec.page_params.iter().any(|p| p.key == *k));
+    let (page, own): (Vec<(&str, &str)>, Vec<(&str, &str)>) = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .partition(|(k, _)| spec.page_params.iter().any(|p| p.key == *k));
     let (values, errors) = spec.values(own);
     if let Some(e) = errors.into_iter().next() {
         return Err(e);

@@ -30,7 +30,13 @@ pub struct DeltaStructure {
 }
 
 /// ΔW's structure for a network with W_in (N x inputs) and W_out (outputs x N); `k` top directions.
-pub fn delta_structure(w_rec0: &Mat<f64>, w_rec: &Mat<f64>, w_in: &Mat<f64>, w_out: &Mat<f64>, k: usize) -> DeltaStructure {
+pub fn delta_structure(
+    w_rec0: &Mat<f64>,
+    w_rec: &Mat<f64>,
+    w_in: &Mat<f64>,
+    w_out: &Mat<f64>,
+    k: usize,
+) -> DeltaStructure {
     let n = w_rec.rows;
     let d = svd(&w_rec.sub(w_rec0));
     let start = svd(w_rec0);
@@ -93,7 +99,12 @@ mod tests {
         assert!(s.singular_values[1] < 1e-6);
         // The SVD squares W (svd.rs), so the zero singular values come out near 1e-8 and the
         // effective ranks sit just above 1.
-        assert!((s.erank_pr - 1.0).abs() < 1e-5 && (s.erank_entropy - 1.0).abs() < 1e-4, "{} {}", s.erank_pr, s.erank_entropy);
+        assert!(
+            (s.erank_pr - 1.0).abs() < 1e-5 && (s.erank_entropy - 1.0).abs() < 1e-4,
+            "{} {}",
+            s.erank_pr,
+            s.erank_entropy
+        );
         let top = &s.top[0];
         assert!((top.left_on_input - 1.0).abs() < 1e-9 && (top.right_on_output - 1.0).abs() < 1e-9, "{top:?}");
         assert!(top.left_on_start < 0.9 && top.right_on_start < 0.9, "{top:?}");

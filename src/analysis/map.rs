@@ -53,7 +53,11 @@ impl<'a> StepMap<'a> {
     pub fn jacobian(&self, h: &[f64]) -> Mat<f64> {
         let (n, a) = (self.n(), self.a);
         let on = self.pattern(h);
-        Mat::from_fn(n, n, |i, j| if on[i] { a * self.w_rec.at(i, j) + if i == j { 1.0 - a } else { 0.0 } } else { 0.0 })
+        Mat::from_fn(
+            n,
+            n,
+            |i, j| if on[i] { a * self.w_rec.at(i, j) + if i == j { 1.0 - a } else { 0.0 } } else { 0.0 },
+        )
     }
 
     /// ∇q = (J − I)ᵀ (F(h) − h), and q itself.

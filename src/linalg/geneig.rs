@@ -27,9 +27,7 @@ pub fn eigenvalues(a: &[f64], n: usize) -> Option<Vec<Eigenvalue>> {
     let mut h: Vec<Vec<f64>> = (0..n).map(|i| a[i * n..(i + 1) * n].to_vec()).collect();
     hessenberg(&mut h);
     let mut out = hqr(&mut h)?;
-    out.sort_by(|x, y| {
-        y.modulus().total_cmp(&x.modulus()).then(y.re.total_cmp(&x.re)).then(y.im.total_cmp(&x.im))
-    });
+    out.sort_by(|x, y| y.modulus().total_cmp(&x.modulus()).then(y.re.total_cmp(&x.re)).then(y.im.total_cmp(&x.im)));
     Some(out)
 }
 
@@ -304,8 +302,7 @@ mod tests {
         assert!(e[0].modulus() > 0.8 && e[0].modulus() < 1.25, "{}", e[0].modulus());
         // A - lambda I is singular at a real eigenvalue (an odd n has one): its LU has a pivot near 0.
         let real = e.iter().find(|v| v.im == 0.0).expect("an odd n has a real eigenvalue");
-        let shifted: Vec<f64> =
-            (0..n * n).map(|k| a[k] - if k / n == k % n { real.re } else { 0.0 }).collect();
+        let shifted: Vec<f64> = (0..n * n).map(|k| a[k] - if k / n == k % n { real.re } else { 0.0 }).collect();
         let pivots = crate::analysis::solve::lu_pivots(&shifted, n);
         let smallest = pivots.iter().fold(f64::INFINITY, |m, p| m.min(p.abs()));
         assert!(smallest < 1e-9, "{smallest}");
