@@ -24,12 +24,15 @@ const FIGURES: [(&str, &str); 5] = [
 /// The characters of the page's JSON per line of the cell that embeds it.
 const CHUNK: usize = 100;
 
+/// Settings as (key, value).
+type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
 /// The notebook for `study`'s view at `pairs` (a link's or a command line's, the view's page keys
 /// included), with the page's finished result `page_json` (any JSON text: it is embedded as the engine
 /// writes it) or none. A bad setting is refused with its table's error; bad JSON under the key `report`.
 pub fn notebook(study: &str, pairs: &[(String, String)], page_json: Option<&str>) -> Result<String, SettingError> {
     let spec = crate::studies::find(study)?;
-    let (page, own): (Vec<(&str, &str)>, Vec<(&str, &str)>) = pairs
+    let (page, own): (Pairs, Pairs) = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .partition(|(k, _)| spec.page_params.iter().any(|p| p.key == *k));
