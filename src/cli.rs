@@ -18,6 +18,8 @@ const USAGE: &str = "usage:
                  [--rules bptt,eprop,rflo] [--gains 0.5,1,2] [--flosses none,pre] [--figure paper|local|gain] [--seeds K]
                  [run options] [--threads T] [--json | --save FILE.json (and the table on stdout)]
                  every combination of the lists; an item may also join parts: rank:30+rule:eprop+gain:0.5
+  richlazy analyse [run options] [--save_weights DIR] | [--task T --seed S ...] --weights DIR
+                 the start against the end: trajectories, fixed points, W_rec - W_rec0 as JSON
   richlazy bench [run options] [--iters I] [--json]
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
@@ -49,6 +51,7 @@ pub fn main(args: &[String]) -> Result<(), SettingError> {
                 lab_help(),
                 families_help()
             ),
+            "analyse" => format!("{ANALYSE_HELP}{}", lab_help()),
             "sweep" => format!("{SWEEP_HELP}{}", lab_help()),
             "bench" => format!("richlazy bench: ms per training iteration and per measure.\n  --iters          iterations timed [default 100]\n  --json           the timings as JSON\n{}", lab_help()),
             "theory" => study_help("theory")?,
@@ -62,6 +65,7 @@ pub fn main(args: &[String]) -> Result<(), SettingError> {
     }
     match cmd.as_str() {
         "run" => run(rest),
+        "analyse" => analyse(rest),
         "sweep" => sweep(rest),
         "bench" => bench(rest),
         "theory" => theory(rest),
@@ -84,11 +88,20 @@ pub fn main(args: &[String]) -> Result<(), SettingError> {
         }
         other => Err(usage(
             "",
-            format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, merge, notebook, help)"),
+            format!(
+                "unknown command '{other}' (try: run, analyse, sweep, bench, theory, sgd, grok, merge, notebook, help)"
+            ),
         )),
     }
 }
 
+const ANALYSE_HELP: &str = "richlazy analyse: what learning did to a network, as JSON on stdout (docs/analysis.md):
+the probe's condition-averaged trajectories in shared principal components, principal angles and CKA,
+fixed and slow points under each constant input, and the structure of W_rec - W_rec0.
+  --weights DIR    analyse W_in.npy, W_rec0.npy, W_rec.npy, W_out.npy from DIR (as run --save_weights
+                   writes them) on the probe set of these settings, instead of training a run
+  --save_weights DIR  also write the trained run's weights
+";
 const SGD_HELP: &str = "richlazy sgd: the SGD-noise studies.
   richlazy sgd perceptron [--key value ...]   the perceptron (see richlazy sgd perceptron --help)
   richlazy sgd grid [--key value ...]         the (alpha, T) phase diagram (see richlazy sgd grid --help)
@@ -216,7 +229,70 @@ fn progress(exp: &Experiment, label: &str) {
 fn run(args: &[String]) -> Result<(), SettingError> {
     let mut flags = Flags::parse(args)?;
     let weights = flags.take("save_weights");
-    let threads = threads(&mut flags)?;
+    let exp = train(&mut flags)?;
+    if let Some(dir) = weights {
+        crate::report::save_weights(&exp, std::path::Path::new(&dir))?;
+    }
+    if flags.has("json") {
+        println!("{}", run_json(&exp));
+    } else if let Some(f) = crate::report::final_json(&exp).to_string().into() {
+        println!("final: {f}");
+    }
+    Ok(())
+}
+
+/// `analyse`: the start against the end of a run of these settings, or of the weights in
+/// `--weights DIR` on these settings' probe set; the report as JSON on stdout.
+fn analyse(args: &[String]) -> Result<(), SettingError> {
+    let mut flags = Flags::parse(args)?;
+    let (dir, save) = (flags.take("weights"), flags.take("save_weights"));
+    let opt = crate::analysis::report::Options::default();
+    let report = match dir {
+        Some(dir) => {
+            if save.is_some() {
+                return Err(usage("weights", "--weights reads weights and --save_weights writes a run's: give one"));
+            }
+            let config = flags.config()?;
+            warn_unused("run", &flags.pairs);
+            let path = std::path::Path::new(&dir);
+            let names = ["W_in.npy", "W_rec0.npy", "W_rec.npy", "W_out.npy"];
+            let mut bytes = Vec::new();
+            for name in names {
+                let p = path.join(name);
+                bytes.push(
+                    std::fs::read(&p).map_err(|e| {
+                        SettingError::new("weights", Code::Io, format!("--weights {}: {e}", p.display()))
+                    })?,
+                );
+            }
+            let files = [0, 1, 2, 3].map(|i| (names[i], bytes[i].as_slice()));
+            let w = crate::analysis::Weights::from_npy(files).map_err(weights_error)?;
+            crate::analysis::report::analyse_weights(&config, &w, &opt).map_err(weights_error)?
+        }
+        None => {
+            let exp = train(&mut flags)?;
+            if exp.status().failed() {
+                let message = format!("the run {}: nothing to analyse", exp.status().key());
+                return Err(SettingError::new("", Code::Diverged, message));
+            }
+            if let Some(dir) = save {
+                crate::report::save_weights(&exp, std::path::Path::new(&dir))?;
+            }
+            crate::analysis::report::analyse_run(&exp, &opt)
+        }
+    };
+    println!("{report}");
+    Ok(())
+}
+
+/// An error about `--weights DIR`'s files, as the command line names it.
+fn weights_error(e: SettingError) -> SettingError {
+    SettingError { message: format!("--weights {}", e.message), ..e }
+}
+
+/// One run of the remaining flags to its end, progress on stderr.
+fn train(flags: &mut Flags) -> Result<Experiment, SettingError> {
+    let threads = threads(flags)?;
     let config = flags.config()?;
     warn_unused("run", &flags.pairs);
     let mut exp = Experiment::new(config)?;
@@ -234,15 +310,7 @@ fn run(args: &[String]) -> Result<(), SettingError> {
         ),
         _ => {}
     }
-    if let Some(dir) = weights {
-        crate::report::save_weights(&exp, std::path::Path::new(&dir))?;
-    }
-    if flags.has("json") {
-        println!("{}", run_json(&exp));
-    } else if let Some(f) = crate::report::final_json(&exp).to_string().into() {
-        println!("final: {f}");
-    }
-    Ok(())
+    Ok(exp)
 }
 
 /// The command line's drive of a long call: the machine's cores (or `--threads`), no cancel (Ctrl-C

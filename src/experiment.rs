@@ -109,6 +109,11 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
     net
 }
 
+/// The stream the probe set is drawn from (its first `PROBE_BATCHES` batches): held-out trials.
+pub fn probe_stream(config: &Config) -> TaskStream {
+    TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE)
+}
+
 /// The configuration's learning rule for `net` (random feedback drawn from the seed).
 pub fn learning_rule(config: &Config, net: &Rnn<f32>, seq_len: usize) -> Box<dyn LearningRule<f32>> {
     config.rule.build(net, seq_len, config.batch, &mut Rng::new(config.seed, STREAM_FEEDBACK))
@@ -123,11 +128,7 @@ impl Experiment {
         let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
         // The probe set and the Lyapunov stream: held-out trials (sMNIST's test images).
         let lyap_stream = TaskStream::new(config.probe_task(), 1, config.seed, STREAM_LYAP);
-        let probe = Probe::draw(
-            TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE),
-            PROBE_BATCHES,
-            lyap_stream,
-        );
+        let probe = Probe::draw(probe_stream(&config), PROBE_BATCHES, lyap_stream);
         let mut flosser = config
             .floss
             .on()
@@ -182,6 +183,9 @@ impl Experiment {
     }
     pub fn iter(&self) -> usize {
         self.iter
+    }
+    pub fn probe(&self) -> &Probe {
+        &self.probe
     }
     pub fn status(&self) -> Status {
         self.status

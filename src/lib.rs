@@ -7,6 +7,7 @@
 // `!(x >= lo)` deliberately counts NaN as failing the test; `x < lo` would let it through.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod analysis;
 pub mod bench;
 pub mod charts;
 pub mod config;

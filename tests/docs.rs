@@ -47,9 +47,8 @@ fn every_flag_in_the_docs_is_a_key_of_a_table_and_every_lab_key_is_documented() 
         .chain(&richlazy::sweep::PARAMS)
         .map(|p| p.key)
         .collect();
-    // The command line's switches and arguments that are not settings (grok --summary, notebook --report),
-    // cargo's and jupyter's flags.
-    let others = ["json", "save", "summary", "report", "help", "key", "release", "trace", "to", "execute"];
+    // The command line's switches and arguments that are not settings, and cargo's and nbconvert's flags.
+    let others = ["json", "save", "help", "key", "release", "trace", "summary", "report", "weights", "to", "execute"];
     for doc in ["docs/cli.md", "README.md"] {
         for f in flags(&read(doc)) {
             assert!(keys.contains(&f.as_str()) || others.contains(&f.as_str()), "{doc}: --{f} is no table's key");

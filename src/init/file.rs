@@ -89,9 +89,17 @@ fn header_field<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     Some(rest[..end].trim())
 }
 
-/// NumPy's format: magic, version, header length, a Python dict literal, then the data.
-/// Only little-endian float32/float64 in C order, two-dimensional.
+/// A square `.npy` matrix of a size the starts take.
 fn npy(b: &[u8]) -> Result<Mat<f64>, SettingError> {
+    let m = npy_matrix(b)?;
+    check_n(m.rows, m.cols)?;
+    Ok(m)
+}
+
+/// NumPy's format: magic, version, header length, a Python dict literal, then the data.
+/// Only little-endian float32/float64 in C order, two-dimensional, any shape (the analysis reads
+/// W_in and W_out with it).
+pub fn npy_matrix(b: &[u8]) -> Result<Mat<f64>, SettingError> {
     const MAGIC: &[u8] = b"\x93NUMPY";
     if b.len() < 10 || &b[..6] != MAGIC {
         return Err(bad("not a .npy file (it does not start with \\x93NUMPY)"));
@@ -133,13 +141,12 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, SettingError> {
     let [rows, cols] = dims[..] else {
         return Err(bad(format!(".npy array has shape {shape}: it must be two-dimensional (N x N)")));
     };
-    let n = check_n(rows, cols)?;
     let data = &b[start + len..];
-    if data.len() != n * n * size {
+    if data.len() != rows * cols * size {
         return Err(bad(format!(
-            ".npy data holds {} bytes, the shape {n} x {n} of '{descr}' needs {}",
+            ".npy data holds {} bytes, the shape {rows} x {cols} of '{descr}' needs {}",
             data.len(),
-            n * n * size
+            rows * cols * size
         )));
     }
     let values: Vec<f64> = if size == 8 {
@@ -150,12 +157,12 @@ fn npy(b: &[u8]) -> Result<Mat<f64>, SettingError> {
     if let Some(i) = values.iter().position(|x| !x.is_finite()) {
         return Err(bad(format!(
             "entry at row {}, column {} is {}: every entry must be finite",
-            i / n + 1,
-            i % n + 1,
+            i / cols + 1,
+            i % cols + 1,
             values[i]
         )));
     }
-    Ok(Mat::from_vec(n, n, values))
+    Ok(Mat::from_vec(rows, cols, values))
 }
 
 /// One row per line; numbers separated by commas (then each field may be padded with spaces) or by

@@ -1,6 +1,7 @@
 //! Dense linear algebra written for determinism: the same bits on every CPU and in wasm.
 
 mod eig;
+mod geneig;
 mod hypot;
 mod kernels;
 mod lanes;
@@ -9,6 +10,7 @@ mod real;
 mod svd;
 
 pub use eig::sym_eigen;
+pub use geneig::{eigenvalues, Eigenvalue};
 pub use kernels::{gemm_nn, gemm_tn};
 pub use lanes::{with_lanes, MIN_DIM};
 pub use mat::{alignment, Mat};

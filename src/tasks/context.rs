@@ -3,7 +3,7 @@
 //! cue throughout says which one to report, the answer in the decision period
 //! (at dt = 100: stimulus on steps 0-1, answer on step 7).
 
-use super::{answer_labels, input_noise_sd, write_step, Task};
+use super::{answer_labels, input_noise_sd, write_step, Condition, Task};
 use crate::rng::Rng;
 
 pub struct ContextDecision {
@@ -33,9 +33,14 @@ impl Task for ContextDecision {
         &[("stimulus", 200), ("delay", 500), ("decision", 100)]
     }
 
+    /// The context (0: report modality 1, 1: modality 2) and the side (1 or 2) each modality carries.
+    fn condition_names(&self) -> &'static [&'static str] {
+        &["context", "side 1", "side 2"]
+    }
+
     /// Draws: answer, other choice, context, coherence of modality 1, of
     /// modality 2, then the noise of each stimulus step, channel by channel.
-    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) {
+    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) -> Condition {
         let answer = 1 + rng.below(2);
         let other = 1 + rng.below(2);
         let context = rng.below(2);
@@ -57,5 +62,6 @@ impl Task for ContextDecision {
             }
         }
         answer_labels(labels, decision, answer);
+        [context as f64, c1 as f64, c2 as f64]
     }
 }

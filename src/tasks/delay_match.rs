@@ -2,7 +2,7 @@
 //! test 100, decision 100 ms: sample, delay, test, then the answer (at dt = 100:
 //! sample on step 0, test on step 6, answer on step 7).
 
-use super::{answer_labels, direction_pair, input_noise_sd, write_step, Task};
+use super::{answer_labels, direction_pair, input_noise_sd, write_step, Condition, Task};
 use crate::rng::Rng;
 use std::f64::consts::PI;
 
@@ -24,11 +24,17 @@ impl Task for DelayMatchSample {
         &[("sample", 100), ("delay", 500), ("test", 100), ("decision", 100)]
     }
 
+    /// The sample's direction (0 or 1 for angle 0 or pi) and whether the test matches it (1) or not (0).
+    fn condition_names(&self) -> &'static [&'static str] {
+        &["sample", "match"]
+    }
+
     /// Draws: answer (1 match, 2 non-match), sample angle, then the noise of
     /// each sample step and of each test step, channel s1 then s2.
-    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) {
+    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) -> Condition {
         let answer = 1 + rng.below(2);
-        let sample = PI * rng.below(2) as f64;
+        let side = rng.below(2);
+        let sample = PI * side as f64;
         let test = if answer == 1 { sample } else { (sample + PI) % (2.0 * PI) };
         let (sample_steps, test_steps, decision) = (self.period("sample"), self.period("test"), self.decision_steps());
         let sd = input_noise_sd(self.dt);
@@ -50,5 +56,6 @@ impl Task for DelayMatchSample {
             }
         }
         answer_labels(labels, decision, answer);
+        [side as f64, (answer == 1) as usize as f64, 0.0]
     }
 }

@@ -57,6 +57,10 @@ fn answer_labels(labels: &mut [usize], decision: Range<usize>, answer: usize) {
     }
 }
 
+/// What a trial's draws fixed before its noise, the values named by `Task::condition_names` (unused
+/// slots 0): the probe's trials are averaged per condition (`analysis::trajectories`).
+pub type Condition = [f64; 3];
+
 pub trait Task: Send + Sync {
     /// Short name used on the command line and in links ("2af", "dms", "cxt").
     fn key(&self) -> &'static str;
@@ -107,9 +111,11 @@ pub trait Task: Send + Sync {
     fn ready(&self) -> Result<(), SettingError> {
         Ok(())
     }
+    /// What a trial's `Condition` holds, in order.
+    fn condition_names(&self) -> &'static [&'static str];
     /// Writes one trial: `x` is `seq_len x n_in` row-major (overwritten in full),
-    /// `labels` is `seq_len` class indices (0 = fixate).
-    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]);
+    /// `labels` is `seq_len` class indices (0 = fixate); returns its condition.
+    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) -> Condition;
 }
 
 /// Which task: the value the configuration, the command line and links carry.
@@ -186,6 +192,8 @@ pub struct Batch {
     pub scored: Range<usize>,
     pub x: Vec<f32>,
     pub labels: Vec<usize>,
+    /// Each sequence's condition (`Task::trial`).
+    pub conditions: Vec<Condition>,
 }
 
 impl Batch {
@@ -198,6 +206,7 @@ impl Batch {
             scored,
             x: vec![0.0; seq_len * batch * n_in],
             labels: vec![0; seq_len * batch],
+            conditions: vec![[0.0; 3]; batch],
         }
     }
 
@@ -209,6 +218,7 @@ impl Batch {
             out.x[t * n * self.n_in..(t + 1) * n * self.n_in].copy_from_slice(&self.x_at(t)[..n * self.n_in]);
             out.labels[t * n..(t + 1) * n].copy_from_slice(&self.labels_at(t)[..n]);
         }
+        out.conditions.copy_from_slice(&self.conditions[..n]);
         out
     }
 
@@ -252,7 +262,7 @@ impl TaskStream {
     pub fn fill(&mut self, out: &mut Batch) {
         let (t_len, n_in, batch) = (self.task.seq_len(), self.task.n_in(), self.slots.len());
         for (b, rng) in self.slots.iter_mut().enumerate() {
-            self.task.trial(rng, &mut self.trial_x, &mut self.trial_labels);
+            out.conditions[b] = self.task.trial(rng, &mut self.trial_x, &mut self.trial_labels);
             for t in 0..t_len {
                 let dst = (t * batch + b) * n_in;
                 out.x[dst..dst + n_in].copy_from_slice(&self.trial_x[t * n_in..(t + 1) * n_in]);

@@ -15,7 +15,7 @@
 //! - A step stands for 100 ms (so the leak is a = 1 unless `alpha` is set): the periods below are
 //!   27 rows, then the last row, when the answer is read.
 
-use super::{Task, DT_DEFAULT};
+use super::{Condition, Task, DT_DEFAULT};
 use crate::mnist::{Digits, Mnist, CLASSES, SIDE};
 use crate::rng::Rng;
 use crate::settings::SettingError;
@@ -85,13 +85,18 @@ impl Task for SeqMnist {
         self.data.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
+    fn condition_names(&self) -> &'static [&'static str] {
+        &["digit"]
+    }
+
     /// Draws: the image's index. Row t of the image is the input at step t.
-    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) {
+    fn trial(&self, rng: &mut Rng, x: &mut [f32], labels: &mut [usize]) -> Condition {
         let digits = self.digits();
         let i = rng.below(digits.len());
         for (v, &p) in x.iter_mut().zip(digits.image(i)) {
             *v = p as f32 / 255.0;
         }
         labels.fill(digits.labels[i] as usize);
+        [digits.labels[i] as f64, 0.0, 0.0]
     }
 }
