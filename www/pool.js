@@ -1,6 +1,6 @@
 // Every worker the page starts goes through here: a pool of engine jobs (one worker each, worker.js)
 // for runs, comparisons, figures and studies, and a long-lived helper for request/reply work
-// (previews, the theory sweeps). A worker fails in three ways (an uncaught error, an unreadable
+// (previews, benchmarks). A worker fails in three ways (an uncaught error, an unreadable
 // message, the engine's {type: 'error'}); all three reach one callback, once.
 
 /** Workers to run at once: one core is left to the page, at most 16. */
@@ -87,7 +87,7 @@ export function pool(hooks) {
 }
 
 /**
- * One long-lived worker for requests that each get one reply (a preview, the theory sweeps):
+ * One long-lived worker for requests that each get one reply (a preview, a benchmark):
  * `send(message)` posts it with a fresh id; only the latest request's reply reaches `reply(m)`.
  * On a failure `failed(message)` is told and the next send starts a fresh worker.
  */

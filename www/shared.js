@@ -1,5 +1,5 @@
-// What every view of the page shares: notices, an in-page question, downloads, the share bar
-// (copy link, exports, embed snippet) and PNG buttons on charts. Workers: pool.js.
+// What every view of the page shares: notices, an in-page question, numbers and table rows as text,
+// downloads, links, the embed snippet and PNG buttons on charts. The share bar: study.js; workers: pool.js.
 
 const $ = (s) => document.querySelector(s);
 
@@ -18,6 +18,16 @@ export function notice(text, kind = 'info') {
   p.append(close);
   $('#notices').append(p);
   if (kind === 'error') errors.push(text);
+}
+
+/** A number with `d` decimals, or '–' where there is none (not yet measured, not finite). */
+export const fixed = (v, d) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '–');
+
+/** A table row of text cells (`th` for a head). */
+export function tableRow(cells, tag = 'td') {
+  const tr = document.createElement('tr');
+  for (const c of cells) { const td = document.createElement(tag); td.textContent = c; tr.append(td); }
+  return tr;
 }
 
 export function download(name, type, text) {

@@ -1,16 +1,16 @@
 // The local-rules study on the page (shared/spec/bio-rules.md): its settings (rule, time step,
 // flossing), the Lyapunov charts, the summary of a rule x gain grid, and the one-click figure with
-// its cost stated first. app.js calls in through the exports below; everything else stays here.
-import { variants, schema } from '../pkg/richlazy.js';
-import { lines, errorbars, meanSd, COLOURS } from './plot.js';
-import { ask } from './shared.js';
-import { helper, poolSize } from './pool.js';
+// its cost stated first. The lab's modules call in through the exports below; everything else stays here.
+import { variants, schema } from '../../pkg/richlazy.js';
+import { lines, errorbars, meanSd, COLOURS } from '../plot.js';
+import { ask, fixed } from '../shared.js';
+import { helper, poolSize } from '../pool.js';
+import { $ } from './state.js';
 
 /** Its charts: one run's (or every compared run's) exponents, and the grid's summaries. */
 export const CHARTS = ['lyap', 'lyap-spectrum'];
 export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
 
-const $ = (s) => document.querySelector(s);
 // A hue per rule; a rule's lines with other settings (flossing, ...) take the next shades of it.
 const RULE_COLOURS = { bptt: ['#1f77b4', '#17becf', '#9467bd'], eprop: ['#d62728', '#ff7f0e', '#e377c2'], rflo: ['#2ca02c', '#bcbd22', '#8c564b'] };
 const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'RFLO' };
@@ -199,9 +199,9 @@ export function drawGrid(name, groups) {
 }
 
 /** Extra summary-table columns: lambda_max at the start and at the end, mean ± sd. */
-export function summaryColumns(groups, fix) {
+export function summaryColumns(groups) {
   if (!groups.some((g) => g.reports.some((r) => r.initial?.lyap_spectrum))) return [];
-  const cell = (v) => { const [m, sd] = meanSd(v); return `${fix(m, 3)} ± ${fix(sd, 3)}`; };
+  const cell = (v) => { const [m, sd] = meanSd(v); return `${fixed(m, 3)} ± ${fixed(sd, 3)}`; };
   return [
     ['λ_max start', (g) => cell(initialLyap(g))],
     ['λ_max end', (g) => cell(g.finals.map((f) => f.lyap_max))],
