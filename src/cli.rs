@@ -21,10 +21,12 @@ const USAGE: &str = "usage:
   richlazy theory [--dim D] [--norm N] [--norm_align N] [--kappa K] [--seeds S] [--seed S] [--json]
                  the two-layer linear student-teacher theory: measured vs closed-form kernel and weight change
   richlazy sgd perceptron|grid [--key value ...] [--json | --save FILE.json]
-  richlazy grok [--key value ...] [--json | --save FILE.json]
+  richlazy grok [--key value ...] [--json | --save FILE.json] [--summary (the report without epoch rows)]
                  the regime studies; --help after any command lists its settings
   richlazy merge part-*.json [--json | --save FILE.json]
                  the shards (--shard K/N) of one sweep, perceptron, grid or grok run as the whole run's report
+  richlazy notebook VIEW [--key value ...] [--report FILE.json]
+                 a Jupyter notebook (.ipynb on stdout) that reruns the view's settings in Python and checks them
 Defaults are the paper's: 2af, gaussian gain 1.25, N 300, 10000 iterations, SGD lr 0.003 momentum 0.9.";
 
 /// Runs the command line; `Err` is a one-line message for the user.
@@ -46,6 +48,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             "theory" => study_help("theory")?,
             "grok" => study_help("grok")?,
             "merge" => MERGE_HELP.to_string(),
+            "notebook" => NOTEBOOK_HELP.to_string(),
             _ => USAGE.to_string(),
         };
         print!("{help}");
@@ -63,6 +66,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         },
         "grok" => study("grok", rest),
         "merge" => merge(rest),
+        "notebook" => notebook(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             print!("{}", families_help());
@@ -72,7 +76,9 @@ pub fn main(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        other => Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, help)")),
+        other => {
+            Err(format!("unknown command '{other}' (try: run, sweep, bench, theory, sgd, grok, merge, notebook, help)"))
+        }
     }
 }
 
@@ -83,6 +89,13 @@ const SGD_HELP: &str = "richlazy sgd: the SGD-noise studies.
 const MERGE_HELP: &str = "richlazy merge part-*.json [--json | --save FILE.json]: the shards of one sweep, perceptron,
 phase grid or grok run (each run with --shard K/N: the items i with i mod N = K) as the report and table of
 the whole run, byte for byte what the unsharded run writes. A missing, doubled or foreign shard is refused.
+";
+const NOTEBOOK_HELP: &str =
+    "richlazy notebook VIEW [--key value ...] [--report FILE.json]: the page's \"Open as notebook\"
+for a view (lab, theory, perceptron, phase, grok) at these settings (the view's own keys; the lab's also
+compare and seeds), byte for byte the file the page downloads. The notebook installs the Python package,
+reruns the view through it, checks to_json() against the report of --report (the page's JSON or the
+command line's --json for the same settings; without it there is nothing to compare) and draws the view's charts.
 ";
 const SWEEP_HELP: &str = "richlazy sweep: seeds of every start in parallel threads, a table of final measures.
   --inits          starts: gaussian, rank:R, spectrum:E, aligned:R, connectome, ... or paper
@@ -111,8 +124,12 @@ fn families_help() -> String {
 }
 
 fn study_help(name: &str) -> Result<String, String> {
-    Ok(crate::studies::find(name)?.help())
+    let spec = crate::studies::find(name)?;
+    let summary = if spec.summary.is_some() { SUMMARY_HELP } else { "" };
+    Ok(format!("{}{summary}", spec.help()))
 }
+
+const SUMMARY_HELP: &str = "  --summary        --save and --json write the report without each run's epoch rows\n";
 
 /// Command-line flags: `--key value` pairs and bare switches.
 struct Flags {
@@ -169,6 +186,14 @@ impl Flags {
     }
 }
 
+/// One line on stderr per given setting that has no effect (`sweep::unused`): named, never silent,
+/// and the call runs (results keep their bytes; the JSON never carries the key).
+fn warn_unused(name: &str, pairs: &[(String, String)]) {
+    for e in crate::sweep::unused(name, pairs) {
+        eprintln!("warning: {}", e.message);
+    }
+}
+
 fn progress(exp: &Experiment, label: &str) {
     if let Some(m) = exp.history().last() {
         eprintln!(
@@ -183,6 +208,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let weights = flags.take("save_weights");
     let threads = threads(&mut flags)?;
     let config = flags.config()?;
+    warn_unused("run", &flags.pairs);
     let mut exp = Experiment::new(config)?;
     exp.set_threads(threads);
     progress(&exp, "");
@@ -261,6 +287,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
     let cancel = AtomicBool::new(false);
     let progress = control_progress("sweep");
     let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    warn_unused("sweep", &flags.pairs);
     let (report, table) = crate::sweep::sweep(&flags.pairs, &ctl)?;
     emit(&flags, save, &report, &table)
 }
@@ -272,6 +299,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         .map_or(Ok(100), |s| s.parse().map_err(|_| format!("--iters: '{s}' is not a whole number")))?;
     let threads = threads(&mut flags)?;
     let config = flags.config()?;
+    warn_unused("run", &flags.pairs);
     let start = Instant::now();
     let t = crate::linalg::with_lanes(threads, || {
         crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3)
@@ -325,16 +353,31 @@ fn theory(args: &[String]) -> Result<(), String> {
 }
 
 /// A regime study (`regimes::STUDIES`) run to the end: its table on stdout, or its report as JSON
-/// (`--json`), or both (`--save FILE`). Progress goes to stderr.
+/// (`--json`), or both (`--save FILE`); `--summary` makes that report the study's summary (checked
+/// before the run). Progress goes to stderr.
 fn study(name: &str, args: &[String]) -> Result<(), String> {
-    crate::studies::find(name)?;
-    let mut flags = Flags::parse(args)?;
+    let spec = crate::studies::find(name)?;
+    let summary = match (args.iter().any(|a| a == "--summary"), spec.summary) {
+        (false, _) => None,
+        (true, Some(f)) => Some(f),
+        (true, None) => {
+            let with: Vec<&str> =
+                crate::studies::STUDIES.iter().filter(|s| s.summary.is_some()).map(|s| s.name).collect();
+            return Err(format!("--summary: the {name} study has none (studies with one: {})", with.join(", ")));
+        }
+    };
+    let mut flags = Flags::parse(&args.iter().filter(|a| *a != "--summary").cloned().collect::<Vec<_>>())?;
     let save = flags.take("save");
     let t0 = Instant::now();
     let cancel = AtomicBool::new(false);
     let progress = control_progress(name);
     let ctl = Control { threads: cores(), cancel: &cancel, progress: &progress };
+    warn_unused(name, &flags.pairs);
     let (report, table) = crate::sweep::study(name, &flags.pairs, &ctl)?;
+    let report = match summary {
+        Some(f) => f(&report),
+        None => report,
+    };
     emit(&flags, save, &report, &table)?;
     eprintln!("{name}: {:.1} s", t0.elapsed().as_secs_f64());
     Ok(())
@@ -358,4 +401,20 @@ fn merge(args: &[String]) -> Result<(), String> {
     let (report, table) = crate::sweep::merge(&texts)?;
     let flags = Flags { pairs: Vec::new(), switches: if json { vec!["json".into()] } else { Vec::new() } };
     emit(&flags, save, &report, &table)
+}
+
+/// `richlazy notebook VIEW [--key value ...] [--report FILE]`: the page's notebook export on stdout.
+fn notebook(args: &[String]) -> Result<(), String> {
+    let (view, rest) =
+        args.split_first().ok_or("usage: richlazy notebook VIEW [--key value ...] [--report FILE.json]")?;
+    let mut flags = Flags::parse(rest)?;
+    let report = match flags.take("report") {
+        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| format!("--report {path}: {e}"))?),
+        None => None,
+    };
+    if flags.has("json") {
+        return Err("notebook: unexpected argument '--json' (the notebook is JSON already)".into());
+    }
+    print!("{}", crate::notebook::notebook(view, &flags.pairs, report.as_deref()).map_err(|e| e.message)?);
+    Ok(())
 }

@@ -1,11 +1,12 @@
 //! A run's settings, parsed and written as `key=value` pairs: one format for
 //! the command line, the page's links and the JSON the engine prints.
 
+use crate::init::families;
 use crate::init::{InitSpec, MAX_HIDDEN};
 use crate::lyap::{FlossMode, FlossSpec, FlossWhen};
 use crate::optim::OptimizerKind;
 use crate::rules::RuleKind;
-use crate::settings::{clip, compact, concat, param, Code, Param, SettingError};
+use crate::settings::{clip, compact, concat, param, Applies, Code, Param, SettingError};
 use crate::tasks::{Task, TaskKind, DT_CHOICES, DT_DEFAULT, TAU_MS};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +116,38 @@ const TRAINING: [Param; 15] = [
     Param::int("floss_iters", "100", 1, MAX_FLOSS_ITERS as u64, "flossing steps before training"),
     Param::int("floss_every", "10", 1, MAX_ITERS as u64, "one flossing step every"),
 ];
+
+/// When the lab's settings have an effect (a key not listed always has one): a family's own keys
+/// with the families whose rows list them (`init::FAMILIES`), the flossing keys with the flossing
+/// settings that use them (`FlossSpec`), `dt` with the tasks that have a time step. `Config::pairs`
+/// writes a key exactly when its row holds, and `Config::unused` names a given key where it does not.
+pub const APPLIES: [Applies; 11] = [
+    family_key("rank", || families::using("rank")),
+    family_key("erank", || families::using("erank")),
+    family_key("signed", || families::using("signed")),
+    family_key("dataset", || families::using("dataset")),
+    family_key("ei", || families::using("ei")),
+    family_key("file", || families::using("file")),
+    Applies {
+        key: "dt",
+        when: "task",
+        values: || TaskKind::ALL.iter().filter(|t| t.has_dt()).map(|t| t.key()).collect(),
+    },
+    Applies { key: "floss_k", when: "floss", values: || flossing(FlossSpec::on) },
+    Applies { key: "floss_mode", when: "floss", values: || flossing(FlossSpec::on) },
+    Applies { key: "floss_iters", when: "floss", values: || flossing(FlossSpec::pre) },
+    Applies { key: "floss_every", when: "floss", values: || flossing(FlossSpec::interleaved) },
+];
+
+const fn family_key(key: &'static str, values: fn() -> Vec<&'static str>) -> Applies {
+    Applies { key, when: "init", values }
+}
+
+/// The `floss` values for which `uses` holds.
+fn flossing(uses: fn(&FlossSpec) -> bool) -> Vec<&'static str> {
+    let spec = |k: &str| FlossSpec { when: FlossWhen::parse(k).expect("a key"), ..FlossSpec::default() };
+    FlossWhen::KEYS.into_iter().filter(|k| uses(&spec(k))).collect()
+}
 
 /// A number or whole number in the table's range for `key`.
 fn checked(key: &str, value: &str) -> Result<f64, SettingError> {
@@ -261,6 +294,36 @@ impl Config {
         out
     }
 
+    /// The given keys that have no effect with these settings (`APPLIES`), one warning each
+    /// (code `unused`): the command line prints them, Python warns, the page names them. A key
+    /// refused already (an error of `apply`) is not named again.
+    pub fn unused<'k>(&self, given: impl IntoIterator<Item = &'k str>, errors: &[SettingError]) -> Vec<SettingError> {
+        let given = given.into_iter().filter(|k| !errors.iter().any(|e| e.key == *k));
+        crate::settings::unused(&APPLIES, given, |when| self.text(when))
+    }
+
+    /// The settings a link carries: those `pairs` writes that differ from the table's defaults,
+    /// without an `alpha` that `dt` implies (dt / 100 ms), so that a link sets the fewest keys.
+    pub fn link(&self) -> Vec<(&'static str, String)> {
+        let implied = self.dt as f64 / TAU_MS;
+        self.pairs()
+            .into_iter()
+            .filter(|(k, v)| param(&PARAMS, k).is_none_or(|p| p.default != v.as_str()))
+            .filter(|(k, _)| !(*k == "alpha" && self.alpha == implied))
+            .collect()
+    }
+
+    /// A choice setting's value as text (the keys `APPLIES` rows depend on).
+    fn text(&self, key: &str) -> String {
+        match key {
+            "task" => self.task.key(),
+            "init" => self.init.key(),
+            "floss" => self.floss.when.key(),
+            _ => unreachable!("no row of APPLIES depends on {key}"),
+        }
+        .to_string()
+    }
+
     /// Every setting as `key=value` pairs (`rank`, `erank`, `signed`, `dataset` and `ei` only
     /// for the families that use them, `dataset` off its default; `dt` only off its default and the
     /// flossing keys only when flossing is on, so that older results keep their bytes).
@@ -298,6 +361,78 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_that_do_not_apply_are_named_and_never_written() {
+        let unused = |pairs: &[(&str, &str)]| {
+            let mut c = Config::default();
+            let errors = c.apply(pairs.iter().copied());
+            let u = c.unused(pairs.iter().map(|(k, _)| *k), &errors);
+            (u.iter().map(|e| (e.key.clone(), e.code)).collect::<Vec<_>>(), c)
+        };
+        let (u, c) = unused(&[("init", "gaussian"), ("rank", "5")]);
+        assert_eq!(u, [("rank".to_string(), Code::Unused)]);
+        assert!(!c.pairs().iter().any(|(k, _)| *k == "rank"));
+        let mut c = Config::default();
+        c.apply([("init", "gaussian"), ("rank", "5")]);
+        assert_eq!(
+            c.unused(["rank"], &[])[0].message,
+            "rank: has no effect with init gaussian (it applies with init rank, aligned, dale_rank)"
+        );
+        let (u, c) = unused(&[("init", "v1"), ("dataset", "witvliet_3")]);
+        assert_eq!(u, [("dataset".to_string(), Code::Unused)]);
+        assert!(!c.pairs().iter().any(|(k, _)| *k == "dataset"));
+        let (u, _) = unused(&[("floss_k", "3"), ("floss_iters", "5")]);
+        assert_eq!(u.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["floss_k", "floss_iters"]);
+        let (u, c) = unused(&[("floss", "inter"), ("floss_iters", "5"), ("floss_every", "3")]);
+        assert_eq!(u, [("floss_iters".to_string(), Code::Unused)]);
+        assert!(c.pairs().contains(&("floss_every", "3".to_string())));
+        // A rank alone selects its family, so it applies; dt with sMNIST is a conflict, named once.
+        assert!(unused(&[("rank", "5")]).0.is_empty());
+        assert!(unused(&[("task", "smnist"), ("dt", "20")]).0.is_empty());
+        assert_eq!(unused(&[("task", "smnist"), ("dt", "100")]).0, [("dt".to_string(), Code::Unused)]);
+        assert!(unused(&[("init", "connectome"), ("dataset", "cook_herm"), ("signed", "1")]).0.is_empty());
+    }
+
+    #[test]
+    fn pairs_write_a_key_exactly_where_its_applies_row_holds() {
+        // Every family, task and flossing setting: each APPLIES key is written iff it applies
+        // (dt and dataset also only off their defaults).
+        let mut cases = Vec::new();
+        for f in crate::init::FAMILIES {
+            cases.push(vec![("init", f.key), ("dataset", "witvliet_2"), ("file", "0123456789abcdef")]);
+        }
+        for w in FlossWhen::KEYS {
+            for t in TaskKind::ALL {
+                cases.push(vec![("floss", w), ("task", t.key()), ("dt", if t.has_dt() { "20" } else { "100" })]);
+            }
+        }
+        for pairs in cases {
+            let mut c = Config::default();
+            c.apply(pairs.iter().copied());
+            let written: Vec<&str> = c.pairs().into_iter().map(|(k, _)| k).collect();
+            for a in &APPLIES {
+                let holds = a.holds(&c.text(a.when));
+                assert!(!written.contains(&a.key) || holds, "{} written with {pairs:?}", a.key);
+                let at_default = a.key == "dt" && c.dt == DT_DEFAULT;
+                assert!(written.contains(&a.key) || !holds || at_default, "{} left out with {pairs:?}", a.key);
+            }
+        }
+    }
+
+    #[test]
+    fn a_link_carries_what_differs_from_the_defaults_without_the_implied_alpha() {
+        let link = |pairs: &[(&str, &str)]| {
+            let mut c = Config::default();
+            assert!(c.apply(pairs.iter().copied()).is_empty());
+            c.link().into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+        };
+        assert_eq!(link(&[]), "");
+        assert_eq!(link(&[("dt", "20")]), "dt=20");
+        assert_eq!(link(&[("dt", "20"), ("alpha", "0.5")]), "dt=20&alpha=0.5");
+        assert_eq!(link(&[("init", "rank"), ("rank", "30"), ("floss_k", "4")]), "init=rank&rank=30");
+        assert_eq!(link(&[("init", "fly")]), "init=fly&hidden=443");
+    }
 
     #[test]
     fn pairs_round_trip() {

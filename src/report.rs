@@ -20,6 +20,53 @@ pub fn config_json(c: &Config) -> Json {
     Json::Obj(pairs)
 }
 
+/// One measure of a history row, as the page draws and tabulates it: key (in `measures_json`'s
+/// order, the CSV's columns), chart title, table header, axis, log axis, digits in tables.
+pub struct Measure {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub short: &'static str,
+    pub axis: &'static str,
+    pub log: bool,
+    pub digits: usize,
+}
+
+const fn measure(key: &'static str, label: &'static str, short: &'static str, axis: &'static str) -> Measure {
+    Measure { key, label, short, axis, log: false, digits: 4 }
+}
+
+/// The history row's measures, in its order (the schema's `measures`).
+pub const MEASURES: [Measure; 9] = [
+    Measure { digits: 0, ..measure("iter", "Iteration", "iteration", "iteration") },
+    Measure { log: true, ..measure("loss", "Loss", "probe loss", "cross-entropy") },
+    Measure { digits: 3, ..measure("accuracy", "Decision accuracy", "accuracy", "fraction correct") },
+    measure("weight_change", "Weight change of W_rec, absolute", "weight change (abs)", "|W_rec - W_rec(0)|"),
+    measure("weight_change_rel", "Weight change of W_rec", "weight change", "relative change"),
+    Measure { digits: 3, ..measure("sign_similarity", "Sign similarity", "sign similarity", "fraction of signs kept") },
+    measure("rep_alignment", "Representation alignment", "repr. alignment", "alignment with start"),
+    measure("kernel_alignment", "Tangent-kernel alignment", "kernel alignment", "alignment with start"),
+    Measure { digits: 3, ..measure("lyap_max", "Largest Lyapunov exponent", "λ_max", "λ_max per time step") },
+];
+
+/// `[{"key", "label", "short", "axis", "log", "digits"}]`.
+pub fn measures_schema() -> Json {
+    Json::Arr(
+        MEASURES
+            .iter()
+            .map(|m| {
+                obj([
+                    ("key", Json::from(m.key)),
+                    ("label", Json::from(m.label)),
+                    ("short", Json::from(m.short)),
+                    ("axis", Json::from(m.axis)),
+                    ("log", Json::Bool(m.log)),
+                    ("digits", Json::from(m.digits)),
+                ])
+            })
+            .collect(),
+    )
+}
+
 pub fn measures_json(m: &Measures) -> Json {
     obj([
         ("iter", m.iter.into()),

@@ -30,6 +30,8 @@ pub enum Code {
     Format,
     /// Not refused: a value kept, with a caution the reader should see (`Config::notices`).
     Notice,
+    /// Not refused: a setting given where it has no effect (`Applies`); named, never written.
+    Unused,
 }
 
 impl Code {
@@ -46,6 +48,7 @@ impl Code {
             Code::MissingFile => "missing_file",
             Code::Format => "format",
             Code::Notice => "notice",
+            Code::Unused => "unused",
         }
     }
 }
@@ -149,6 +152,13 @@ pub fn compact(x: f64) -> String {
     }
 }
 
+/// The message for a list with an empty item (two commas in a row, or one at an end): an error,
+/// never skipped, so that a slip in a list is seen.
+pub fn empty_item(key: &str, list: &str) -> String {
+    let at = list.split(',').position(|s| s.trim().is_empty()).map_or(1, |i| i + 1);
+    format!("{key}: item {at} of '{}' is empty (two commas in a row, or a comma at an end)", clip(list.trim()))
+}
+
 /// Keeps error messages short when a link carries junk.
 pub fn clip(v: &str) -> String {
     let s: String = v.chars().take(24).collect();
@@ -237,7 +247,11 @@ impl Param {
             Kind::Int { lo, hi } => whole(key, v, lo, hi).map(|x| compact(x as f64)),
             Kind::Real { lo, hi } => real(number(key, v)?, lo, hi),
             Kind::Reals { lo, hi, max } => {
-                let items: Vec<&str> = v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                let items: Vec<&str> = v.split(',').map(str::trim).collect();
+                if items.iter().any(|s| s.is_empty()) && !(items.len() == 1 && v.trim().is_empty()) {
+                    return Err(SettingError::new(key, Code::List, empty_item(key, v)));
+                }
+                let items: Vec<&str> = items.into_iter().filter(|s| !s.is_empty()).collect();
                 if items.is_empty() || items.len() > max {
                     return Err(SettingError::new(
                         key,
@@ -325,6 +339,68 @@ pub const fn concat<const N: usize>(parts: &[&[Param]]) -> [Param; N] {
         i += 1;
     }
     assert!(at == N, "the parts' lengths must add up to N");
+    out
+}
+
+/// When a setting has an effect: only while the setting `when` has one of `values()` (a fn, so
+/// that a table derives the list from another, as the lab's family keys from `init::FAMILIES`).
+/// A key without such a row always applies. Tables keep these beside their `Param`s (`Spec::applies`).
+#[derive(Clone, Copy, Debug)]
+pub struct Applies {
+    pub key: &'static str,
+    pub when: &'static str,
+    pub values: fn() -> Vec<&'static str>,
+}
+
+impl Applies {
+    /// Whether the setting has an effect while `when` is `value`.
+    pub fn holds(&self, value: &str) -> bool {
+        (self.values)().contains(&value)
+    }
+
+    /// The schema's `"applies": {"<when>": [values]}`.
+    pub fn json(&self) -> Json {
+        obj([(self.when, Json::Arr((self.values)().into_iter().map(Json::from).collect()))])
+    }
+
+    /// The warning for this key given while `when` is `value`: "rank: has no effect with init gaussian
+    /// (it applies with init rank, aligned, dale_rank)".
+    pub fn unused(&self, value: &str) -> SettingError {
+        let when = self.when;
+        SettingError::new(
+            self.key,
+            Code::Unused,
+            format!(
+                "{}: has no effect with {when} {} (it applies with {when} {})",
+                self.key,
+                clip(value),
+                (self.values)().join(", ")
+            ),
+        )
+    }
+}
+
+/// The row of `table` for `key`, if the key applies only sometimes.
+pub fn applies<'t>(table: &'t [Applies], key: &str) -> Option<&'t Applies> {
+    table.iter().find(|a| a.key == key)
+}
+
+/// The given keys that have no effect, one warning each, in the order given: `value_of` reads the
+/// settings the rows depend on (the run's own values, after every cross-key rule).
+pub fn unused<'k>(
+    table: &[Applies],
+    given: impl IntoIterator<Item = &'k str>,
+    value_of: impl Fn(&str) -> String,
+) -> Vec<SettingError> {
+    let mut out: Vec<SettingError> = Vec::new();
+    for k in given {
+        if let Some(a) = applies(table, k) {
+            let v = value_of(a.when);
+            if !a.holds(&v) && !out.iter().any(|e| e.key == k) {
+                out.push(a.unused(&v));
+            }
+        }
+    }
     out
 }
 

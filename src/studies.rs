@@ -34,12 +34,26 @@ mod tests {
     #[test]
     fn every_study_has_unique_keys_and_valid_defaults() {
         for s in STUDIES {
+            assert!(s.applies.iter().all(|a| s.params.iter().any(|p| p.key == a.key)), "{}", s.name);
             for (i, p) in s.params.iter().enumerate() {
                 if !p.default.is_empty() {
                     assert_eq!(p.check(p.default).as_deref(), Ok(p.default), "{}: default of {}", s.name, p.key);
                 }
                 assert!(!s.params[..i].iter().any(|q| q.key == p.key), "{}: {} twice", s.name, p.key);
-                assert!(!s.page_keys.contains(&p.key) && !["view", "embed"].contains(&p.key), "{}: {}", s.name, p.key);
+                // A key that applies only sometimes depends on a choice of the same table, each value one of its names.
+                if let Some(a) = crate::settings::applies(s.applies, p.key) {
+                    let when = s.params.iter().find(|q| q.key == a.when).expect("a key of the table");
+                    let crate::settings::Kind::Choice { names, .. } = when.kind else {
+                        panic!("{}: {} is not a choice", s.name, a.when)
+                    };
+                    assert!((a.values)().iter().all(|v| names.contains(v)), "{}: {}", s.name, p.key);
+                }
+                assert!(
+                    !s.page_params.iter().any(|q| q.key == p.key) && !["view", "embed"].contains(&p.key),
+                    "{}: {}",
+                    s.name,
+                    p.key
+                );
             }
         }
         assert_eq!(

@@ -8,7 +8,7 @@
 //! the page one view module (`www/views/`).
 
 use crate::json::{obj, Json};
-use crate::settings::{without_repeats, Kind, Param, SettingError, Values};
+use crate::settings::{applies, clip, unused, without_repeats, Applies, Code, Kind, Param, SettingError, Values};
 use crate::shard::Shard;
 
 /// A run of a study: advanced in deterministic units of work (so the same settings give the same
@@ -37,8 +37,14 @@ pub struct Spec {
     pub name: &'static str,
     pub title: &'static str,
     pub params: &'static [Param],
-    /// Link keys the view reads besides its settings (the lab's comparison list).
-    pub page_keys: &'static [&'static str],
+    /// When its settings have an effect (`settings::Applies`; a key without a row always has one).
+    pub applies: &'static [Applies],
+    /// Link keys the view reads besides its settings, typed (the lab's comparison list and seeds):
+    /// the page checks them with `check`, the schema lists them as `page_params` and `page_keys`.
+    pub page_params: &'static [Param],
+    /// The given keys that have no effect, where `applies` read on the table's values is not the
+    /// whole rule (the lab's, which a `Config` settles); `None`: `applies` on the values.
+    pub unused: Option<Unused>,
     /// Further rows of the schema (the lab's initial families), by name.
     pub extra: Option<SchemaRows>,
     /// The checks that span keys, after each key's own (the theory's even dimension): each error's
@@ -51,16 +57,35 @@ pub struct Spec {
     /// Joins the reports of runs that each did part of the work (shards: named texts) into the
     /// report one whole run writes, and its table; `None` where a study's work is never split.
     pub merge: Option<Merge>,
+    /// The report less what only a live chart or one run's table reads (the grokking study: each
+    /// run's epoch rows), every number kept bit for bit: `--summary` writes it; `None` where a
+    /// report has nothing such.
+    pub summary: Option<fn(&Json) -> Json>,
 }
+
+/// The given keys (second) that have no effect with the checked settings (first).
+pub type Unused = fn(&Values, &[&str]) -> Vec<SettingError>;
 
 /// How a study opens a run from checked settings.
 pub type Open = fn(&Values) -> Result<Box<dyn Study>, SettingError>;
 
 impl Spec {
-    /// A study with its settings and nothing more: no page keys, schema rows, cross checks or merge
-    /// (set those with `Spec { merge: Some(f), ..Spec::new(...) }`).
+    /// A study with its settings and nothing more: no page keys, schema rows, cross checks, merge or
+    /// summary (set those with `Spec { merge: Some(f), ..Spec::new(...) }`).
     pub const fn new(name: &'static str, title: &'static str, params: &'static [Param], open: Open) -> Spec {
-        Spec { name, title, params, page_keys: &[], extra: None, settle: None, open, merge: None }
+        Spec {
+            name,
+            title,
+            params,
+            applies: &[],
+            page_params: &[],
+            unused: None,
+            extra: None,
+            settle: None,
+            open,
+            merge: None,
+            summary: None,
+        }
     }
 
     /// Settings from a link's or a command line's pairs, bad and repeated ones named and left at
@@ -88,13 +113,42 @@ impl Spec {
         }
     }
 
-    /// The table for the page's form: `{"name", "title", "params": [...], "page_keys": [...], ...}`.
+    /// The given keys (in `given`) that have no effect with the checked settings `v`, one warning
+    /// each (code `unused`); keys with an error in `errors` are not named again.
+    pub fn unused(&self, v: &Values, given: &[&str], errors: &[SettingError]) -> Vec<SettingError> {
+        let given: Vec<&str> = given.iter().copied().filter(|k| !errors.iter().any(|e| e.key == *k)).collect();
+        match self.unused {
+            Some(f) => f(v, &given),
+            None => unused(self.applies, given, |when| v.text(when).to_string()),
+        }
+    }
+
+    /// One setting or page key checked alone: its canonical text, or the error naming it (the
+    /// page's check of a key it keeps itself, such as the lab's `seeds`).
+    pub fn check(&self, key: &str, value: &str) -> Result<String, SettingError> {
+        match self.params.iter().chain(self.page_params).find(|p| p.key == key) {
+            Some(p) => p.check(value),
+            None => Err(SettingError::new(key, Code::Unknown, format!("{}: not a setting of this study", clip(key)))),
+        }
+    }
+
+    /// The table for the page's form: `{"name", "title", "params": [...], "page_keys": [...],
+    /// "page_params": [...], ...}`; a param row of a key that applies only sometimes carries
+    /// `"applies": {"<other key>": [values]}`.
     pub fn schema(&self) -> Json {
+        let row = |p: &Param| {
+            let mut j = p.schema();
+            if let (Json::Obj(f), Some(a)) = (&mut j, applies(self.applies, p.key)) {
+                f.push(("applies".into(), a.json()));
+            }
+            j
+        };
         let mut f = vec![
             ("name", Json::from(self.name)),
             ("title", Json::from(self.title)),
-            ("params", Json::Arr(self.params.iter().map(Param::schema).collect())),
-            ("page_keys", Json::Arr(self.page_keys.iter().map(|k| Json::from(*k)).collect())),
+            ("params", Json::Arr(self.params.iter().map(row).collect())),
+            ("page_keys", Json::Arr(self.page_params.iter().map(|p| Json::from(p.key)).collect())),
+            ("page_params", Json::Arr(self.page_params.iter().map(Param::schema).collect())),
         ];
         if let Some(extra) = self.extra {
             f.extend(extra());

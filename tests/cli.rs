@@ -43,6 +43,7 @@ fn bad_arguments_give_one_line_and_exit_2() {
         vec!["frobnicate"],
         vec!["run", "stray"],
         vec!["grok", "--mode", "map", "--cell", "30"],
+        vec!["sgd", "perceptron", "--summary"],
     ] {
         let (code, out, err) = richlazy(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -253,6 +254,32 @@ fn sgd_grid_shards_merge_into_the_unsharded_file() {
 }
 
 #[test]
+fn grok_summary_is_the_report_without_rows_and_its_shards_merge_into_it() {
+    let dir = std::env::temp_dir().join(format!("richlazy-grok-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let map = ["grok", "--mode", "map", "--d", "6", "--p", "20", "--n", "8", "--test", "20", "--epochs", "150"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = map.iter().chain(extra).copied().collect();
+        let (code, table, err) = richlazy(&args);
+        assert_eq!(code, 0, "{err}");
+        table
+    };
+    let (full, short, p0, p1, merged) =
+        (path("full.json"), path("short.json"), path("p0.json"), path("p1.json"), path("merged.json"));
+    let table = run(&["--save", &full]);
+    assert_eq!(run(&["--summary", "--save", &short]), table, "the same table");
+    run(&["--summary", "--shard", "0/2", "--save", &p0]);
+    run(&["--summary", "--shard", "1/2", "--save", &p1]);
+    let (code, merged_table, err) = richlazy(&["merge", &p1, &p0, "--save", &merged]);
+    assert_eq!((code, merged_table), (0, table), "{err}");
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    assert!(read(&full).contains("\"rows\":[{") && !read(&short).contains("\"rows\""));
+    assert_eq!(read(&merged), read(&short));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn help_after_any_command_lists_its_keys_and_exits_0() {
     let cases: [(&[&str], &[&str]); 10] = [
         (&["run", "--help"], &["--task", "--init", "--floss_every", "--json"]),
@@ -263,7 +290,7 @@ fn help_after_any_command_lists_its_keys_and_exits_0() {
         (&["merge", "--help"], &["--shard K/N", "byte for byte"]),
         (&["sgd", "perceptron", "--help"], &["--chi", "--ats"]),
         (&["sgd", "grid", "--help"], &["--log2_alpha"]),
-        (&["grok", "--help"], &["--mode", "--epochs", "--shard"]),
+        (&["grok", "--help"], &["--mode", "--epochs", "--shard", "--summary"]),
         (&["help"], &["lab", "theory", "perceptron", "phase", "grok"]),
     ];
     for (args, keys) in cases {
@@ -281,5 +308,91 @@ fn a_flag_given_twice_is_refused_naming_both_values() {
         let (code, out, err) = richlazy(&args);
         assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
         assert!(err.contains("given 2 times") && err.contains(&format!("'{}'", args[2])), "{args:?}: {err}");
+    }
+}
+
+/// The `warning:` lines of a run's stderr.
+fn warnings(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.starts_with("warning: ")).collect()
+}
+
+#[test]
+fn a_setting_that_does_not_apply_is_named_on_stderr_and_the_run_goes_on_without_it() {
+    let small = ["--hidden", "12", "--iters", "2", "--every", "2", "--json"];
+    let plain = {
+        let (code, out, err) = richlazy(&[&["run"], &small[..]].concat());
+        assert_eq!((code, warnings(&err).len()), (0, 0), "{err}");
+        out
+    };
+    for (extra, lines) in [
+        (
+            vec!["--init", "gaussian", "--rank", "5"],
+            vec!["warning: rank: has no effect with init gaussian (it applies with init rank, aligned, dale_rank)"],
+        ),
+        (
+            vec!["--init", "v1", "--dataset", "witvliet_3"],
+            vec!["warning: dataset: has no effect with init v1 (it applies with init connectome, connectome_shuffled, connectome_spectrum)"],
+        ),
+        (
+            vec!["--floss_k", "3", "--floss_every", "4"],
+            vec![
+                "warning: floss_k: has no effect with floss none (it applies with floss pre, inter, both)",
+                "warning: floss_every: has no effect with floss none (it applies with floss inter, both)",
+            ],
+        ),
+    ] {
+        let args = [&["run"], &extra[..], &small[..]].concat();
+        let (code, out, err) = richlazy(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(warnings(&err), lines, "{args:?}");
+        let config = out.split("\"status\"").next().unwrap();
+        for k in extra.iter().filter_map(|a| a.strip_prefix("--")).filter(|k| *k != "init") {
+            assert!(!config.contains(&format!("\"{k}\"")), "{k} written: {config}");
+        }
+        if extra[0] == "--floss_k" {
+            assert_eq!(out, plain, "the same run as without the keys");
+        }
+    }
+}
+
+#[test]
+fn sweeps_and_studies_name_their_unused_keys_and_an_empty_item_is_an_error() {
+    let (code, _, err) = richlazy(&[
+        "sweep",
+        "--inits",
+        "rank:1,gaussian+dataset:cook_herm",
+        "--dataset",
+        "witvliet_2",
+        "--hidden",
+        "8",
+        "--iters",
+        "1",
+        "--every",
+        "1",
+        "--seeds",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        warnings(&err),
+        [
+            "warning: dataset: has no effect with init rank (it applies with init connectome, connectome_shuffled, connectome_spectrum), in every run of the sweep",
+            "warning: gaussian+dataset:cook_herm: dataset: has no effect with init gaussian (it applies with init connectome, connectome_shuffled, connectome_spectrum)",
+        ]
+    );
+    let (code, _, err) = richlazy(&["sweep", "--inits", "connectome,rank:1", "--dataset", "witvliet_2", "--help"]);
+    assert_eq!((code, warnings(&err).len()), (0, 0), "applies in one of the runs (and --help runs nothing)");
+    let (code, _, err) =
+        richlazy(&["grok", "--mode", "run", "--alphas", "1,2", "--epochs", "1", "--n", "4", "--p", "4"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(warnings(&err), ["warning: alphas: has no effect with mode run (it applies with mode alpha, map)"]);
+    for (args, what) in [
+        (vec!["sweep", "--inits", "rank:1,,connectome"], "inits: item 2 of 'rank:1,,connectome' is empty"),
+        (vec!["sweep", "--rules", "bptt,"], "rules: item 2 of 'bptt,' is empty"),
+        (vec!["grok", "--alphas", "1,,2"], "alphas: item 2 of '1,,2' is empty"),
+    ] {
+        let (code, _, err) = richlazy(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(what), "{args:?}: {err}");
     }
 }

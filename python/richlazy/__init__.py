@@ -6,7 +6,9 @@ settings, the same names and the same bits as the command line.
     r.history["weight_change"], r.weights["W_rec"], r.to_json()
 
 Settings are the command line's keys (``richlazy run --help``), checked by the engine's own tables: a bad
-key or value raises :class:`SettingError` (a ``ValueError``) whose ``.key`` names it.
+key or value raises :class:`SettingError` (a ``ValueError``) whose ``.key`` names it; a setting given
+where it has no effect (``rank`` with ``init="gaussian"``) is named by a :class:`SettingWarning` and the
+call runs without it, as the command line's ``warning:`` line.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 import numpy as np
@@ -21,7 +24,7 @@ import numpy as np
 from . import _core
 from ._core import SettingError
 
-__all__ = ["run", "sweep", "study", "merge", "schema", "studies", "RunResult", "Report", "SettingError"]
+__all__ = ["run", "sweep", "study", "merge", "schema", "studies", "RunResult", "Report", "SettingError", "SettingWarning"]
 
 Progress = Union[None, bool, Callable[[int, int, str], Any]]
 
@@ -39,6 +42,22 @@ def _text(v: Any) -> str:
 
 def _pairs(settings: Dict[str, Any]) -> List[tuple]:
     return [(k, _text(v)) for k, v in settings.items() if v is not None]
+
+
+class SettingWarning(UserWarning):
+    """A setting given where it has no effect (``rank`` with ``init="gaussian"``, ``floss_k`` without
+    flossing): ``.key`` names it, ``.code`` is ``"unused"``. The call runs without it."""
+
+    def __init__(self, message: str, key: str, code: str):
+        super().__init__(message)
+        self.key, self.code = key, code
+
+
+def _warn_unused(name: str, pairs: List[tuple]) -> List[tuple]:
+    """Warns once per given key that has no effect (the engine's rule, ``sweep::unused``); the pairs back."""
+    for key, code, message in _core.unused(name, pairs):
+        warnings.warn(SettingWarning(message, key, code), stacklevel=5)  # the caller of run, sweep or study
+    return pairs
 
 
 class _Bar:
@@ -157,21 +176,21 @@ class Report:
 def run(*, progress: Progress = None, **settings: Any) -> RunResult:
     """One training run of the lab: ``richlazy run`` with the same keys (``task``, ``init``, ``rank``,
     ``iters``, ``seed``, ``rule``, ``file``, ...)."""
-    text, weights = _call("run", progress, lambda p: _core.run(_pairs(settings), p))
+    text, weights = _call("run", progress, lambda p: _core.run(_warn_unused("run", _pairs(settings)), p))
     return RunResult(text, weights)
 
 
 def sweep(*, threads: Optional[int] = None, progress: Progress = None, **settings: Any) -> Report:
     """``richlazy sweep``: ``inits`` (or ``ranks``), ``rules``, ``gains``, ``flosses``, ``figure``, ``seeds``,
     ``shard`` ("K/N") and any lab setting; lists may be Python lists."""
-    text, table = _call("sweep", progress, lambda p: _core.sweep(_pairs(settings), threads, p))
+    text, table = _call("sweep", progress, lambda p: _core.sweep(_warn_unused("sweep", _pairs(settings)), threads, p))
     return Report(text, table)
 
 
 def study(name: str, *, threads: Optional[int] = None, progress: Progress = None, **settings: Any) -> Report:
     """A study to the end: ``theory``, ``perceptron`` (``richlazy sgd perceptron``), ``phase`` (``richlazy sgd
     grid``) or ``grok``, with its keys (``schema(name)`` lists them) and ``shard`` ("K/N") where it shards."""
-    text, table = _call(name, progress, lambda p: _core.study(name, _pairs(settings), threads, p))
+    text, table = _call(name, progress, lambda p: _core.study(name, _warn_unused(name, _pairs(settings)), threads, p))
     return Report(text, table)
 
 

@@ -11,6 +11,10 @@ class SettingError(ValueError):
     key: str
     code: str
 
+class SettingWarning(UserWarning):
+    key: str
+    code: str
+
 class RunResult:
     config: Dict[str, Any]
     status: str

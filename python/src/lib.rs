@@ -269,6 +269,14 @@ fn schema(py: Python<'_>, name: &str) -> PyResult<String> {
     Ok(richlazy::studies::find(name).map_err(|e| setting_error(py, &e))?.schema().to_string())
 }
 
+/// The given settings of a call (`run`, `sweep` or a study's name) that have no effect, as (key,
+/// code, message) each: the command line's `warning:` lines (`sweep::unused`), which the package
+/// raises as `richlazy.SettingWarning`.
+#[pyfunction]
+fn unused(name: &str, pairs: Vec<(String, String)>) -> Vec<(String, &'static str, String)> {
+    richlazy::sweep::unused(name, &pairs).into_iter().map(|e| (e.key, e.code.key(), e.message)).collect()
+}
+
 /// The registered studies: (name, title).
 #[pyfunction]
 fn studies() -> Vec<(&'static str, &'static str)> {
@@ -285,5 +293,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_schema, m)?)?;
     m.add_function(wrap_pyfunction!(studies, m)?)?;
+    m.add_function(wrap_pyfunction!(unused, m)?)?;
     Ok(())
 }

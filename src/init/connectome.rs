@@ -64,6 +64,15 @@ pub const DATASETS: [Dataset; 10] = [
 
 /// The `dataset` menu's values and labels, in `DATASETS`' order.
 pub const KEYS: [&str; DATASETS.len()] = column(true);
+
+/// The data of the connectome families (`FamilyDef::on`): N is the chosen worm's (`dataset`).
+pub const SOURCE: super::Data = super::Data {
+    key: "connectome",
+    display: "C. elegans",
+    by: Some("dataset"),
+    hidden: |spec| Some(load(spec.dataset).n()),
+    what: |m| format!("this connectome has {m} neurons"),
+};
 pub const LABELS: [&str; DATASETS.len()] = column(false);
 
 const fn column(keys: bool) -> [&'static str; DATASETS.len()] {

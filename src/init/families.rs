@@ -5,7 +5,7 @@
 //! family modules' declarations in `init/mod.rs`: a new family is a module (its build function and
 //! hint) and a row there.
 
-use super::{connectome, fly, InitSpec, TaskAxes, FAMILIES};
+use super::{InitSpec, TaskAxes, FAMILIES};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::rng::Rng;
@@ -30,44 +30,45 @@ pub type Build = fn(&InitSpec, &Mat<f64>, &mut Rng, &TaskAxes) -> Start;
 /// the message's opening that says so (`, got R` follows).
 pub type RankLimit = fn(usize, usize, usize) -> (usize, String);
 
-/// Data that fixes the hidden size.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Data {
-    /// A bundled C. elegans connectome (`InitSpec::dataset`: 279 neurons by default).
-    Connectome,
-    /// The fly's visual system on its patch (443 neurons).
-    Fly,
-    /// The reader's own matrix (`file`), registered under `InitSpec::file`'s hash.
-    File,
+/// Data that fixes the hidden size: a field of the rows of the families that read it, defined by the
+/// module that reads it (`connectome::SOURCE`, `fly::SOURCE`, `file::SOURCE`), so that a new measured
+/// wiring is its module and its rows.
+#[derive(Clone, Copy)]
+pub struct Data {
+    /// Its name in the schema (the families rows' `data`).
+    pub key: &'static str,
+    /// Its name in the initial matrix's title (the rows' `display`): "C. elegans".
+    pub display: &'static str,
+    /// The setting N follows besides the family (`dataset`, `file`), if any: then the schema's
+    /// `hidden` is null, since N is known only with that setting.
+    pub by: Option<&'static str>,
+    /// The hidden size it fixes (a file's: once its matrix is registered).
+    pub hidden: fn(&InitSpec) -> Option<usize>,
+    /// What it is, sized: "this connectome has 279 neurons", for the mismatch message.
+    pub what: fn(usize) -> String,
 }
 
 impl Data {
-    pub fn key(self) -> &'static str {
-        match self {
-            Data::Connectome => "connectome",
-            Data::Fly => "fly",
-            Data::File => "file",
-        }
-    }
-
     /// The hidden size the data fixes (a file's: once its matrix is registered).
     pub fn hidden(self, spec: &InitSpec) -> Option<usize> {
-        match self {
-            Data::Connectome => Some(connectome::load(spec.dataset).n()),
-            Data::Fly => Some(fly::n()),
-            Data::File => spec.file_matrix().map(|m| m.rows),
-        }
+        (self.hidden)(spec)
     }
 
     /// Why the hidden size must be `m`.
     pub fn mismatch(self, m: usize, n: usize) -> String {
-        match self {
-            Data::Connectome => {
-                format!("this connectome has {m} neurons, so the hidden size must be {m}, got {n}")
-            }
-            Data::Fly => format!("the fly's patch has {m} neurons, so the hidden size must be {m}, got {n}"),
-            Data::File => format!("the file's matrix is {m} x {m}, so the hidden size must be {m}, got {n}"),
-        }
+        format!("{}, so the hidden size must be {m}, got {n}", (self.what)(m))
+    }
+}
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl std::fmt::Debug for Data {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key)
     }
 }
 
@@ -125,6 +126,21 @@ impl FamilyDef {
     pub fn item_param(&self) -> Option<&'static str> {
         self.params.iter().copied().find(|p| OWNED.contains(p))
     }
+
+    /// How a comparison list names it: `rank:R`, `spectrum:E`, `fly` (the value's initial after a colon).
+    pub fn item(&self) -> String {
+        match self.item_param() {
+            Some(p) => format!("{}:{}", self.key, p[..1].to_ascii_uppercase()),
+            None => self.key.to_string(),
+        }
+    }
+
+    /// The hidden size the row alone fixes (the fly's 443); `None` where N is free or follows
+    /// another setting too (a worm's `dataset`, a `file`).
+    pub fn fixed_hidden(&self) -> Option<usize> {
+        let d = self.data.filter(|d| d.by.is_none())?;
+        d.hidden(&InitSpec { family: family(self.key).expect("a row of the table"), ..InitSpec::default() })
+    }
 }
 
 impl PartialEq for FamilyDef {
@@ -168,7 +184,14 @@ pub fn family(key: &str) -> Option<&'static FamilyDef> {
     FAMILIES.iter().find(|f| f.key == key)
 }
 
-/// The initial families for the page's menu: `[{"key", "title", "params", "data", "hint"}]`.
+/// The families that use `param` (a key of `init::PARAMS`), in the table's order: where it applies.
+pub fn using(param: &str) -> Vec<&'static str> {
+    FAMILIES.iter().filter(|f| f.uses(param)).map(|f| f.key).collect()
+}
+
+/// The initial families for the page's menu: `[{"key", "title", "params", "data", "hidden", "display",
+/// "item", "hint"}]` (`hidden`: the N the row fixes, or null; `display`: the data's name in the
+/// initial matrix's title, or null; `item`: how a comparison list names it).
 pub fn families_json() -> Json {
     Json::Arr(
         FAMILIES
@@ -178,7 +201,10 @@ pub fn families_json() -> Json {
                     ("key", Json::from(f.key)),
                     ("title", Json::from(f.title)),
                     ("params", Json::Arr(f.params.iter().map(|p| Json::from(*p)).collect())),
-                    ("data", f.data.map_or(Json::Null, |d| Json::from(d.key()))),
+                    ("data", f.data.map_or(Json::Null, |d| Json::from(d.key))),
+                    ("hidden", f.fixed_hidden().map_or(Json::Null, Json::from)),
+                    ("display", f.data.map_or(Json::Null, |d| Json::from(d.display))),
+                    ("item", Json::from(f.item().as_str())),
                     ("hint", Json::from(f.hint)),
                 ])
             })
@@ -223,7 +249,7 @@ mod tests {
             for p in ["rank", "erank", "signed", "dataset", "ei", "file"] {
                 assert_eq!(spec.value(p).is_some(), f.uses(p), "{} {p}", f.key);
             }
-            assert_eq!(f.data == Some(Data::File), f.uses("file"), "{}", f.key);
+            assert_eq!(f.data == Some(crate::init::file::SOURCE), f.uses("file"), "{}", f.key);
         }
         assert_eq!(InitSpec::KEYS, keys);
         assert_eq!(home("rank").map(|f| f.key), Some("rank"));
@@ -235,11 +261,15 @@ mod tests {
         assert_eq!(
             row("dale_rank"),
             format!(
-                r#"{{"key":"dale_rank","title":"Dale's law, rank r truncation","params":["rank","ei"],"data":null,"hint":{}}}"#,
+                r#"{{"key":"dale_rank","title":"Dale's law, rank r truncation","params":["rank","ei"],"data":null,"hidden":null,"display":null,"item":"dale_rank:R","hint":{}}}"#,
                 Json::from(crate::init::dale::HINT)
             )
         );
-        assert!(row("connectome").contains(r#""data":"connectome""#));
+        assert!(row("connectome")
+            .contains(r#""data":"connectome","hidden":null,"display":"C. elegans","item":"connectome""#));
+        assert!(row("fly_shuffled").contains(r#""data":"fly","hidden":443,"display":"fly visual system""#));
+        assert!(row("spectrum").contains(r#""item":"spectrum:E""#));
+        assert_eq!(using("rank"), ["rank", "aligned", "dale_rank"]);
     }
 
     #[test]

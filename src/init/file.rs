@@ -27,6 +27,15 @@ pub const MAX_BYTES: usize = 50_000_000;
 /// The smallest matrix (the largest is `MAX_HIDDEN`).
 pub const MIN_N: usize = 2;
 
+/// The data of the file families (`FamilyDef::on`): N is the registered matrix's (`file`).
+pub const SOURCE: super::Data = super::Data {
+    key: "file",
+    display: "your matrix",
+    by: Some("file"),
+    hidden: |spec| spec.file_matrix().map(|m| m.rows),
+    what: |m| format!("the file's matrix is {m} x {m}"),
+};
+
 /// Parses a square matrix from a file's bytes; `name` (its file name) chooses the format by its
 /// ending, `.npy` or `.csv` (case-insensitive). The message is for a reader.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, String> {
@@ -48,7 +57,12 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Mat<f64>, String> {
 }
 
 pub fn too_large(len: usize) -> String {
-    format!("the file has {len} bytes, more than the limit of 50 MB ({MAX_BYTES} bytes)")
+    too_large_as(&len.to_string())
+}
+
+/// The message with the file's size as given (the schema's `limits` writes `{bytes}`, for the page).
+pub fn too_large_as(len: &str) -> String {
+    format!("the file has {len} bytes, more than the limit of {} MB ({MAX_BYTES} bytes)", MAX_BYTES / 1_000_000)
 }
 
 fn check_n(rows: usize, cols: usize) -> Result<usize, String> {

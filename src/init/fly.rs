@@ -81,6 +81,15 @@ impl Types {
     }
 }
 
+/// The data of the fly families (`FamilyDef::on`): N is the patch's.
+pub const SOURCE: super::Data = super::Data {
+    key: "fly",
+    display: "fly visual system",
+    by: None,
+    hidden: |_| Some(n()),
+    what: |m| format!("the fly's patch has {m} neurons"),
+};
+
 /// The number of neurons of the bundled patch (the hidden size these starts fix).
 pub fn n() -> usize {
     types().patch(RADIUS).nodes.len()

@@ -38,7 +38,7 @@ pub const FAMILIES: &[FamilyDef] = &[
     FamilyDef::new("aligned", "rank r aligned with the task", &["rank"], aligned::HINT, aligned::start)
         .ranks(aligned::rank_limit),
     FamilyDef::new("connectome", "C. elegans connectome", &["signed", "dataset"], connectome::HINT, connectome::start)
-        .on(Data::Connectome),
+        .on(connectome::SOURCE),
     FamilyDef::new(
         "connectome_shuffled",
         "connectome, entries shuffled",
@@ -46,7 +46,7 @@ pub const FAMILIES: &[FamilyDef] = &[
         connectome::HINT,
         connectome::start_shuffled,
     )
-    .on(Data::Connectome),
+    .on(connectome::SOURCE),
     FamilyDef::new(
         "connectome_spectrum",
         "connectome's spectrum, random directions",
@@ -54,19 +54,19 @@ pub const FAMILIES: &[FamilyDef] = &[
         connectome::HINT,
         connectome::start_spectrum,
     )
-    .on(Data::Connectome),
+    .on(connectome::SOURCE),
     FamilyDef::new("v1", "mouse V1 (Allen cell types)", &[], v1::HINT, v1::start),
     FamilyDef::new("v1_shuffled", "mouse V1, entries shuffled", &[], v1::HINT, v1::start_shuffled),
     FamilyDef::new("v1_spectrum", "mouse V1's spectrum, random directions", &[], v1::HINT, v1::start_spectrum),
-    FamilyDef::new("fly", "fly visual system (flyvis, 443 neurons)", &[], fly::HINT, fly::start).on(Data::Fly),
-    FamilyDef::new("fly_shuffled", "fly, entries shuffled", &[], fly::HINT, fly::start_shuffled).on(Data::Fly),
+    FamilyDef::new("fly", "fly visual system (flyvis, 443 neurons)", &[], fly::HINT, fly::start).on(fly::SOURCE),
+    FamilyDef::new("fly_shuffled", "fly, entries shuffled", &[], fly::HINT, fly::start_shuffled).on(fly::SOURCE),
     FamilyDef::new("fly_spectrum", "fly's spectrum, random directions", &[], fly::HINT, fly::start_spectrum)
-        .on(Data::Fly),
+        .on(fly::SOURCE),
     FamilyDef::new("dale", "Dale's law: excitatory and inhibitory units", &["ei"], dale::HINT, dale::start),
     FamilyDef::new("dale_rank", "Dale's law, rank r truncation", &["rank", "ei"], dale::HINT, dale::start_rank),
-    FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(Data::File),
+    FamilyDef::new("file", "your own matrix (.npy or .csv)", &["file"], file::HINT, file::start).on(file::SOURCE),
     FamilyDef::new("file_shuffled", "your matrix, entries shuffled", &["file"], file::HINT, file::start_shuffled)
-        .on(Data::File),
+        .on(file::SOURCE),
     FamilyDef::new(
         "file_spectrum",
         "your matrix's spectrum, random directions",
@@ -74,7 +74,7 @@ pub const FAMILIES: &[FamilyDef] = &[
         file::HINT,
         file::start_spectrum,
     )
-    .on(Data::File),
+    .on(file::SOURCE),
 ];
 
 /// The largest network (and so the largest rank, and a file's largest matrix).
@@ -211,11 +211,11 @@ impl InitSpec {
     }
 
     pub fn is_connectome(&self) -> bool {
-        self.family.data == Some(Data::Connectome)
+        self.family.data == Some(connectome::SOURCE)
     }
 
     pub fn is_file(&self) -> bool {
-        self.family.data == Some(Data::File)
+        self.family.data == Some(file::SOURCE)
     }
 
     /// A file family's matrix, when its hash is registered.

@@ -21,7 +21,10 @@
 //!   as in the notebook's sweeps; map cells stop once both losses have crossed;
 //! - runs are numbered in the unsharded order (the map's alpha outer, eps inner) and `shard` K/N
 //!   runs those with i mod N = K (`crate::shard`): the page's pool runs the map's cell i as `i/cells`.
-//!   The table is drawn from the report alone, so that `merge` writes the unsharded run's table too.
+//!   The table is drawn from the report alone, so that `merge` writes the unsharded run's table too;
+//! - the summary (`richlazy grok --summary`) is the report without each run's epoch rows: a map's
+//!   settings, map and cell summaries in a hundredth of the bytes; shards' summaries merge into the
+//!   whole run's summary, and a sweep's or map's table is the same from it.
 
 mod kernel;
 mod net;
@@ -29,7 +32,7 @@ mod run;
 
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
-use crate::settings::{Kind, Param, SettingError, Values};
+use crate::settings::{Applies, Kind, Param, SettingError, Values};
 use crate::study::{gather, shard_of, Spec, Study, SHARD};
 use net::{initial_weights, Problem};
 use run::Run;
@@ -86,7 +89,21 @@ const PARAMS: [Param; 14] = [
     SHARD,
 ];
 
-pub const SPEC: Spec = Spec { merge: Some(merge), ..Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open) };
+pub const SPEC: Spec = Spec {
+    merge: Some(merge),
+    summary: Some(summary),
+    applies: &APPLIES,
+    ..Spec::new("grok", "Grokking as lazy to rich", &PARAMS, open)
+};
+
+/// The keys each mode reads (`points`): one run takes alpha and eps; the alpha sweep its alphas at
+/// eps; the eps sweep its epss at alpha; the map both lists.
+const APPLIES: [Applies; 4] = [
+    Applies { key: "alpha", when: "mode", values: || vec!["run", "eps"] },
+    Applies { key: "eps", when: "mode", values: || vec!["run", "alpha"] },
+    Applies { key: "alphas", when: "mode", values: || vec!["alpha", "map"] },
+    Applies { key: "epss", when: "mode", values: || vec!["eps", "map"] },
+];
 
 /// A run of the study: its number in the unsharded order, its point, its map cell (from 1; 0 off the map).
 #[derive(Clone, Copy)]
@@ -215,6 +232,21 @@ fn map(v: &Values, runs: &[Json], finished: &[bool]) -> Json {
         ("grokking", rows(grid)),
         ("grokking_at_least", rows(at_least)),
     ])
+}
+
+/// The report without each run's epoch rows (`rows`); every other field as it is, in its order.
+pub fn summary(report: &Json) -> Json {
+    let mut s = report.clone();
+    if let Json::Obj(fields) = &mut s {
+        if let Some((_, Json::Arr(runs))) = fields.iter_mut().find(|(k, _)| k == "runs") {
+            for run in runs {
+                if let Json::Obj(f) = run {
+                    f.retain(|(k, _)| k != "rows");
+                }
+            }
+        }
+    }
+    s
 }
 
 /// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
@@ -408,6 +440,21 @@ fn table(report: &Json) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_modes_unused_keys_change_none_of_its_runs_and_are_named() {
+        let other = [("alpha", "2.5"), ("eps", "0.3"), ("alphas", "0.7,0.9"), ("epss", "0.04")];
+        for mode in ["run", "alpha", "eps", "map"] {
+            let (base, _) = SPEC.values([("mode", mode)]);
+            for (k, v) in other {
+                let (changed, errors) = SPEC.values([("mode", mode), (k, v)]);
+                let applies = crate::settings::applies(&APPLIES, k).unwrap().holds(mode);
+                assert_eq!(points(&changed) != points(&base), applies, "{mode} {k}");
+                let named = SPEC.unused(&changed, &["mode", k], &errors);
+                assert_eq!(named.len(), usize::from(!applies), "{mode} {k}: {named:?}");
+            }
+        }
+    }
+
     fn open_with(pairs: &[(&str, &str)]) -> Box<dyn Study> {
         let (v, e) = SPEC.values(pairs.iter().copied());
         assert!(e.is_empty(), "{e:?}");
@@ -464,27 +511,40 @@ mod tests {
         assert_eq!(epochs, want);
     }
 
-    #[test]
-    fn map_cells_split_the_whole_map() {
-        let base = [
-            ("mode", "map"),
-            ("d", "6"),
-            ("p", "20"),
-            ("n", "8"),
-            ("test", "20"),
-            ("c", "1"),
-            ("epochs", "200"),
-            ("alphas", "1,2"),
-            ("epss", "0.1,0.3"),
-        ];
-        let mut all = open_with(&base);
-        while all.advance(50) {}
-        // The page's pool: one job per cell (shard i/4), merged into the whole map's report and table.
-        let parts: Vec<(String, String)> = (0..4usize)
+    /// A 2 x 2 map small enough for a test.
+    const MAP: [(&str, &str); 9] = [
+        ("mode", "map"),
+        ("d", "6"),
+        ("p", "20"),
+        ("n", "8"),
+        ("test", "20"),
+        ("c", "1"),
+        ("epochs", "200"),
+        ("alphas", "1,2"),
+        ("epss", "0.1,0.3"),
+    ];
+
+    /// The page's pool: one job per cell (shard i/4), each run to the end.
+    fn map_shards() -> Vec<(String, Box<dyn Study>)> {
+        (0..4usize)
             .map(|i| {
                 let k = format!("{i}/4");
-                let mut one = open_with(&[base.as_slice(), &[("shard", &k)]].concat());
+                let mut one = open_with(&[MAP.as_slice(), &[("shard", &k)]].concat());
                 while one.advance(50) {}
+                (k, one)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn map_cells_split_the_whole_map() {
+        let mut all = open_with(&MAP);
+        while all.advance(50) {}
+        // The cells merged into the whole map's report and table.
+        let parts: Vec<(String, String)> = map_shards()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, one))| {
                 let Some(Json::Arr(runs)) = one.report().get("runs").cloned() else { panic!() };
                 assert_eq!(
                     (runs.len(), runs[0].get("run"), runs[0].get("cell")),
@@ -496,5 +556,35 @@ mod tests {
         let (report, table) = merge(&parts).unwrap();
         assert_eq!((report.to_string(), table), (all.report().to_string(), all.table()));
         assert!(merge(&parts[..3]).unwrap_err().contains("shard 3/4 is missing"));
+    }
+
+    #[test]
+    fn summary_keeps_every_number_but_the_rows_and_merges() {
+        let mut all = open_with(&MAP);
+        while all.advance(50) {}
+        let full = all.report();
+        let short = summary(&full);
+        // The same fields in the same order, each run's less its rows, the same bits.
+        let (Json::Obj(f), Json::Obj(s)) = (&full, &short) else { panic!() };
+        assert_eq!(f.iter().map(|(k, _)| k).collect::<Vec<_>>(), s.iter().map(|(k, _)| k).collect::<Vec<_>>());
+        for ((k, a), (_, b)) in f.iter().zip(s) {
+            if k != "runs" {
+                assert_eq!(a, b, "{k}");
+            }
+        }
+        let (Some(Json::Arr(long)), Some(Json::Arr(runs))) = (full.get("runs"), short.get("runs")) else { panic!() };
+        assert_eq!(runs.len(), 4);
+        for (a, b) in long.iter().zip(runs) {
+            let (Json::Obj(a), Json::Obj(b)) = (a, b) else { panic!() };
+            assert!(matches!(a.last(), Some((k, Json::Arr(rows))) if k == "rows" && rows.len() > 2));
+            assert_eq!(&a[..a.len() - 1], &b[..]);
+        }
+        assert!(short.to_string().len() * 4 < full.to_string().len());
+        // The map's table is the same from it, and the cells' summaries merge into the whole map's.
+        assert_eq!(table(&short), all.table());
+        let parts: Vec<(String, String)> =
+            map_shards().into_iter().map(|(k, one)| (k, summary(&one.report()).to_string())).collect();
+        let (report, t) = merge(&parts).unwrap();
+        assert_eq!((report.to_string(), t), (short.to_string(), all.table()));
     }
 }

@@ -54,8 +54,40 @@ const PARAMS: [Param; 9] = [
     SHARD,
 ];
 
-pub const SPEC: Spec =
-    Spec { merge: Some(merge), ..Spec::new("phase", "SGD noise: the (alpha, T) phase diagram", &PARAMS, open) };
+pub const SPEC: Spec = Spec {
+    merge: Some(merge),
+    extra: Some(grid_rows),
+    ..Spec::new("phase", "SGD noise: the (alpha, T) phase diagram", &PARAMS, open)
+};
+
+/// The schema's rows on the grid, so that the page reads them: `grid`, its axes outer first (cell
+/// `i` = `i_alpha * len(log2_T) + i_T`, the shard order) on a log base 2, `unfit` the flags of a
+/// cell that is not fitted; `optimum`, the line
+/// `T0 (alpha / alpha0)^k` with `k = (L - 1)/(L + 1)` through the anchor (`anchor`, `best`), and
+/// where a report holds it (`line`: `{"k", "alpha0", "T0"}`).
+fn grid_rows() -> Vec<(&'static str, Json)> {
+    let strs = |l: &[&str]| Json::Arr(l.iter().map(|s| Json::from(*s)).collect());
+    vec![
+        (
+            "grid",
+            obj([
+                ("order", strs(&["log2_alpha", "log2_T"])),
+                ("base", Json::from(2usize)),
+                ("unfit", strs(&["capped", "diverged"])),
+            ]),
+        ),
+        (
+            "optimum",
+            obj([
+                ("layers", Json::from("L")),
+                ("exponent", Json::from("(L - 1) / (L + 1)")),
+                ("anchor", Json::from("smallest_alpha")),
+                ("best", Json::from("lowest test_err, the lower T on ties, among fitted cells")),
+                ("report", Json::from("line")),
+            ]),
+        ),
+    ]
+}
 
 /// SGD steps per advance unit: a few ms at the page's default size.
 const STEPS_PER_UNIT: u64 = 50;
@@ -215,7 +247,7 @@ fn best(alphas: &[f64], temps: &[f64], rows: &[Row]) -> Vec<Option<Row>> {
         .collect()
 }
 
-/// The line's anchor: the best fitted cell of the smallest alpha that has one.
+/// The line's anchor: the best fitted cell of the smallest alpha that has one (the schema's `optimum`).
 fn anchor(best: &[Option<Row>]) -> Option<&Row> {
     best.iter().flatten().min_by(|a, b| a.alpha.total_cmp(&b.alpha))
 }

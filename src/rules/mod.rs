@@ -61,6 +61,32 @@ pub enum RuleKind {
     Rflo,
 }
 
+/// Each rule as the page names and draws it: key, short name, and its hues (a rule's lines with
+/// other settings, flossing and so on, take the next shades); the schema's `rules`.
+pub const RULES: [(&str, &str, [&str; 3]); 3] = [
+    ("bptt", "BPTT", ["#1f77b4", "#17becf", "#9467bd"]),
+    ("eprop", "e-prop", ["#d62728", "#ff7f0e", "#e377c2"]),
+    ("rflo", "RFLO", ["#2ca02c", "#bcbd22", "#8c564b"]),
+];
+
+/// `[{"key", "label", "colour", "shades"}]`, in `RuleKind::KEYS` order.
+pub fn rules_json() -> crate::json::Json {
+    use crate::json::{obj, Json};
+    Json::Arr(
+        RULES
+            .iter()
+            .map(|(key, label, shades)| {
+                obj([
+                    ("key", Json::from(*key)),
+                    ("label", Json::from(*label)),
+                    ("colour", Json::from(shades[0])),
+                    ("shades", Json::Arr(shades.iter().map(|c| Json::from(*c)).collect())),
+                ])
+            })
+            .collect(),
+    )
+}
+
 impl RuleKind {
     pub const KEYS: [&'static str; 3] = ["bptt", "eprop", "rflo"];
     const ALL: [RuleKind; 3] = [RuleKind::Bptt, RuleKind::Eprop, RuleKind::Rflo];

@@ -13,7 +13,7 @@ use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::metrics::mean_sd;
 use crate::report::{config_json, run_json};
-use crate::settings::{Kind, Param};
+use crate::settings::{Code, Kind, Param, SettingError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -101,12 +101,13 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
         (Some(l), _) | (None, Some(l)) => l,
         (None, None) => String::new(),
     };
-    let lists = [
-        inits,
-        prefixed("rule", &take(pairs, "rules").unwrap_or_default()),
-        prefixed("gain", &take(pairs, "gains").unwrap_or_default()),
-        prefixed("floss", &take(pairs, "flosses").unwrap_or_default()),
-    ];
+    let [rule_list, gain_list, floss_list] = ["rules", "gains", "flosses"].map(|k| take(pairs, k).unwrap_or_default());
+    for (key, list) in [("inits", &inits), ("rules", &rule_list), ("gains", &gain_list), ("flosses", &floss_list)] {
+        if list.split(',').count() > 1 && list.split(',').any(|s| s.trim().is_empty()) {
+            return Err(crate::settings::empty_item(key, list));
+        }
+    }
+    let lists = [inits, prefixed("rule", &rule_list), prefixed("gain", &gain_list), prefixed("floss", &floss_list)];
     let mut list = grid(&lists.iter().map(String::as_str).collect::<Vec<_>>());
     if let Some((figure_list, base)) = figure {
         // The figure's base goes first, so that the caller's own settings win.
@@ -123,6 +124,66 @@ fn variants(pairs: &mut Vec<(String, String)>) -> Result<Vec<Variant>, String> {
         list = "1,30,100,300".into();
     }
     parse_variants(&list).map_err(|e| format!("sweep: {e}"))
+}
+
+/// The given settings of a call (`run`, `sweep`, or a study's name, with the command line's pairs)
+/// that have no effect, one warning each (code `unused`), which the command line prints and Python
+/// warns with before the call runs it. A sweep names a base key that applies in none of its runs,
+/// and an item's part that has no effect in its run (prefixed with the item). Bad pairs give none:
+/// the call itself refuses them.
+pub fn unused(name: &str, pairs: &[(String, String)]) -> Vec<SettingError> {
+    let given = || pairs.iter().map(|(k, _)| k.as_str());
+    match name {
+        "run" => {
+            let mut c = Config::default();
+            let errors = c.apply(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            c.unused(given(), &errors)
+        }
+        "sweep" => sweep_unused(pairs),
+        _ => crate::studies::find(name).map_or_else(
+            |_| Vec::new(),
+            |spec| {
+                let (v, errors) = spec.values(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                spec.unused(&v, &given().collect::<Vec<_>>(), &errors)
+            },
+        ),
+    }
+}
+
+fn sweep_unused(pairs: &[(String, String)]) -> Vec<SettingError> {
+    let mut rest = pairs.to_vec();
+    let Ok(variants) = variants(&mut rest) else { return Vec::new() };
+    rest.retain(|(k, _)| !PARAMS.iter().any(|p| p.key == k));
+    let Ok(base) = config(&rest) else { return Vec::new() };
+    let given: Vec<&str> =
+        pairs.iter().map(|(k, _)| k.as_str()).filter(|k| !PARAMS.iter().any(|p| p.key == *k)).collect();
+    // Per given key: the first run's warning, and whether it has no effect in every run so far (an
+    // item that sets the key itself overrides it: no effect there either).
+    let mut found: Vec<(&str, Option<SettingError>, bool)> = given.iter().map(|k| (*k, None, true)).collect();
+    let mut parts = Vec::new();
+    for v in &variants {
+        let mut c = base.clone();
+        let errors = c.apply(v.pairs.iter().map(|(k, val)| (*k, val.as_str())));
+        let here = c.unused(given.iter().copied(), &errors);
+        for (k, first, everywhere) in &mut found {
+            let e = here.iter().find(|e| e.key == *k);
+            *everywhere &= e.is_some() || v.pairs.iter().any(|(j, _)| j == k);
+            if first.is_none() {
+                *first = e.cloned();
+            }
+        }
+        for e in c.unused(v.pairs.iter().map(|(k, _)| *k), &errors) {
+            parts.push(SettingError::new(&e.key, Code::Unused, format!("{}: {}", v.label, e.message)));
+        }
+    }
+    let mut out: Vec<SettingError> = found.into_iter().filter(|(_, _, all)| *all).filter_map(|(_, e, _)| e).collect();
+    if variants.len() > 1 {
+        for e in &mut out {
+            e.message.push_str(", in every run of the sweep");
+        }
+    }
+    out.extend(parts);
+    out
 }
 
 /// `richlazy sweep` without the printing: (the report `--json` writes, the table). The runs are

@@ -67,10 +67,7 @@ const OTHER_PARTS: [(&str, &str); 8] = [
 /// Every kind of part, for messages: the families (`init::FAMILIES`: bare, or `key:X` for the one
 /// shape parameter that an item sets, X its initial), then the other parts.
 fn items() -> String {
-    let starts = crate::init::FAMILIES.iter().map(|f| match f.item_param() {
-        Some(p) => format!("{}:{}", f.key, p[..1].to_ascii_uppercase()),
-        None => f.key.to_string(),
-    });
+    let starts = crate::init::FAMILIES.iter().map(|f| f.item());
     let others = OTHER_PARTS.iter().map(|(k, x)| format!("{k}:{x}"));
     starts.chain(others).collect::<Vec<_>>().join(", ") + ", joined by +"
 }
@@ -112,7 +109,12 @@ fn variant(item: &str) -> Result<Variant, String> {
 
 /// Parses a comma-separated list; at least one item, at most `MAX_VARIANTS`.
 pub fn parse_variants(list: &str) -> Result<Vec<Variant>, String> {
-    let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let items: Vec<&str> = list.split(',').map(str::trim).collect();
+    // An empty item (two commas in a row, one at an end) is a slip to name, never to skip.
+    if items.len() > 1 && items.iter().any(|s| s.is_empty()) {
+        return Err(crate::settings::empty_item("list", list).replacen("list: ", "", 1));
+    }
+    let items: Vec<&str> = items.into_iter().filter(|s| !s.is_empty()).collect();
     if items.is_empty() || items.len() > MAX_VARIANTS {
         return Err(format!("give between 1 and {MAX_VARIANTS} items, separated by commas"));
     }
@@ -245,9 +247,15 @@ mod tests {
             "rank:1+",
             "rule",
             "connectome+dataset",
+            "rank:1,,connectome",
+            "rank:1,",
             &["rank:1"; 65].join(","),
         ] {
             assert!(parse_variants(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse_variants("rank:1,,connectome").unwrap_err(),
+            "item 2 of 'rank:1,,connectome' is empty (two commas in a row, or a comma at an end)"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! parameters); results cross as JSON text built by `report`.
 
 mod charts;
+mod notebook;
 mod seed;
 mod study;
 mod theory;
@@ -33,13 +34,24 @@ fn lenient(keys: &[String], values: &[String]) -> (Config, Vec<SettingError>) {
 }
 
 /// Validates link or form settings: `{"config": {...}, "errors": [{"key", "code", "message"}, ...],
-/// "notices": [...]}` (notices: values kept, with a caution, `Config::notices`).
-/// The page shows the messages, marks the fields by key and uses the config, defaults filled in.
+/// "notices": [...], "unused": [...], "link": {key: value}}` (notices: values kept, with a caution,
+/// `Config::notices`, and the given keys that have no effect, code `unused`, also listed alone in
+/// `unused`; link: the pairs a link carries, `Config::link`). The page shows the messages, marks
+/// the fields by key, uses the config, defaults filled in, and builds its link from `link` only.
 #[wasm_bindgen]
 pub fn settings(keys: Vec<String>, values: Vec<String>) -> String {
     let (c, errors) = lenient(&keys, &values);
-    obj([("config", config_json(&c)), ("errors", errors_json(&errors)), ("notices", errors_json(&c.notices()))])
-        .to_string()
+    let unused = c.unused(keys.iter().map(String::as_str), &errors);
+    let notices: Vec<SettingError> = c.notices().into_iter().chain(unused.iter().cloned()).collect();
+    let link = Json::Obj(c.link().into_iter().map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
+    obj([
+        ("config", config_json(&c)),
+        ("errors", errors_json(&errors)),
+        ("notices", errors_json(&notices)),
+        ("unused", errors_json(&unused)),
+        ("link", link),
+    ])
+    .to_string()
 }
 
 /// Checks a `.npy` or `.csv` matrix (`name` gives the format) and keeps it in this engine instance

@@ -21,13 +21,35 @@ pub fn study_schema(name: &str) -> String {
 }
 
 /// Validates a study's link or form settings: `{"settings": {key: value}, "changed": {key: value},
-/// "errors": [{"key", "code", "message"}]}`; bad and repeated values keep their defaults and are named.
+/// "errors": [{"key", "code", "message"}], "notices": [...]}`; bad and repeated values keep their
+/// defaults and are named; `notices` names the given keys that have no effect (code `unused`:
+/// `Spec::unused`), and `changed` leaves them out, so that a link never carries them.
 #[wasm_bindgen]
 pub fn study_settings(name: &str, keys: Vec<String>, values: Vec<String>) -> Result<String, JsError> {
     let spec = find(name).map_err(|e| JsError::new(&e.message))?;
     let (v, errors) = spec.values(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
-    let changed = Json::Obj(v.changed().into_iter().map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
-    Ok(obj([("settings", v.json()), ("changed", changed), ("errors", errors_json(&errors))]).to_string())
+    let given: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let unused = spec.unused(&v, &given, &errors);
+    let changed = v.changed().into_iter().filter(|(k, _)| !unused.iter().any(|e| e.key == *k));
+    let changed = Json::Obj(changed.map(|(k, v)| (k.to_string(), Json::Str(v))).collect());
+    Ok(obj([
+        ("settings", v.json()),
+        ("changed", changed),
+        ("errors", errors_json(&errors)),
+        ("notices", errors_json(&unused)),
+    ])
+    .to_string())
+}
+
+/// One setting or page key of a view checked alone (`Spec::check`): `{"value": canonical text}` or
+/// `{"error": {"key", "code", "message"}}` (the lab's `seeds`: `check("lab", "seeds", "3")`).
+#[wasm_bindgen]
+pub fn check(view: &str, key: &str, value: &str) -> String {
+    match find(view).and_then(|s| s.check(key, value)) {
+        Ok(v) => obj([("value", Json::from(v.as_str()))]),
+        Err(e) => obj([("error", e.json())]),
+    }
+    .to_string()
 }
 
 /// The reports of a run's pool jobs (each one part of the work) as the one report the command line

@@ -5,7 +5,7 @@
 // not scroll sideways; no console error and no off-site request anywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, serveHtml, launch, open } from './harness.mjs';
+import { serve, serveHtml, launch, open, inkOf } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -25,7 +25,7 @@ async function reach(page, id) {
 async function check(page, id, label) {
   await reach(page, id);
   const claim = page.locator(`article#${id}`);
-  await claim.locator('.points summary').click();
+  if (!(await claim.locator('details.points').evaluate((d) => d.open))) await claim.locator('.points summary').click();
   await claim.locator('button.point', { hasText: label }).first().click();
   const box = claim.locator('.checks > .ask');
   assert.match(await box.textContent(), /Recompute .* runs?, .* of one worker here/, 'the cost is stated first');
@@ -100,6 +100,58 @@ test('points recompute bit for bit: the live lab demo, a perceptron cell, a phas
   assert.equal(g.match, true, JSON.stringify(g.diffs));
   assert.deepEqual(log.errors, []);
   assert.deepEqual(offSite(log), []);
+  await context.close();
+});
+
+test('the measured animals: the figure from the stored runs, the verdict quotes its points, both quick points recompute bit for bit', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article&section=animals`);
+  await ready(page);
+  await reach(page, 'animals');
+  const fig = await page.evaluate(() => {
+    const f = window.richlazy.article.figures.animals;
+    return { series: f.series.map((s) => [s.name, s.pts.length]), points: f.points.map((p) => ({ label: p.label, seconds: p.jobs.reduce((a, j) => a + j.seconds, 0) })) };
+  });
+  assert.deepEqual(fig.series, [['measured in an animal', 11], ['Gaussian of its N, same norm', 7], ['its spectrum, random vectors', 4],
+    ['its entries shuffled', 4], ['power law of its effective rank', 4], ['quick check (N 100, 300 iterations)', 2]]);
+  assert.ok((await inkOf(page, 'article-animals')) > 5000, 'the figure has ink');
+  assert.match(await page.locator('article#animals .figure-status').textContent(),
+    /^Drawn from results\/animals-2af-paper\.json, results\/worms-2af-paper\.json, results\/animals-2af-erank\.json, results\/animals-2af-quick\.json\. 32 points/);
+  // The verdict's numbers are the figure's points (means over the seeds that finished).
+  const label = (start) => fig.points.find((p) => p.label.startsWith(start)).label;
+  const verdict = await page.locator('article#animals .verdict').textContent();
+  assert.match(verdict, /Our verdict: holds in part\./);
+  for (const [start, value] of [['measured in an animal, mouse V1 (N 300)', '0.262'], ['Gaussian of its N, same norm, N 300', '0.663'],
+    ['measured in an animal, fly (N 443)', '0.300'], ['Gaussian of its N, same norm, N 443', '0.698'], ['its spectrum, random vectors, mouse V1', '0.533'],
+    ['measured in an animal, worm, Cook (adult) (N 302)', '0.118'], ['power law of its effective rank, fly', '0.169']]) {
+    assert.match(label(start), new RegExp(`kernel_alignment ${value.replace('.', '\\.')} `), start);
+    const quoted = Number(value).toFixed(2);
+    assert.ok(verdict.includes(quoted), `the verdict quotes ${quoted} (${start})`);
+  }
+  assert.match(label('measured in an animal, worm, Cook (adult)'), /\(2 of 3 seeds\)/, 'a silent seed is left out of the mean');
+  // The quick points cost seconds, the paper's minutes; both quick ones recompute bit for bit.
+  for (const p of fig.points) assert.ok(p.label.startsWith('quick check') ? p.seconds < 5 : p.seconds > 60, `${p.label}: ${p.seconds} s`);
+  for (const which of ['V1', 'Gaussian']) {
+    const from = await check(page, 'animals', `quick check (N 100, 300 iterations), ${which}:`);
+    const runs = await checks(page, 'animals', from, 2);
+    assert.deepEqual(runs.map((c) => c.match), [true, true], JSON.stringify(runs.filter((c) => !c.match)));
+  }
+  assert.equal(await page.locator('article#animals .points li .check', { hasText: '✓ same bits' }).count(), 2);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(offSite(log), []);
+  await context.close();
+});
+
+test('the grokking map is drawn from its rows-free summary, and a cell recomputes bit for bit', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article&section=grok-map`);
+  await ready(page);
+  await reach(page, 'grok-map');
+  assert.match(await page.locator('article#grok-map .figure-status').textContent(), /^Drawn from results\/grok-map-summary\.json\. 25 points, 25 runs/);
+  assert.deepEqual(log.requests.filter((u) => /results\/grok-map\.json/.test(u)), [], 'the full report is not fetched');
+  assert.ok((await inkOf(page, 'article-grok-map')) > 5000);
+  const from = await check(page, 'grok-map', 'α 0.5, ε 0.01:');
+  const [cell] = await checks(page, 'grok-map', from, 1);
+  assert.equal(cell.match, true, JSON.stringify(cell.diffs));
+  assert.deepEqual(log.errors, []);
   await context.close();
 });
 

@@ -1,8 +1,10 @@
 // The connectivity paper (Liu et al., ICLR 2024) in the article: one row per claim, in the paper's
 // order. Text, verdicts and numbers are read off results/*.json and docs/connectivity.md, smnist.md,
-// theory.md. A new connectome start (another animal) is one row of CONNECTOMES: its results file
-// (a `richlazy sweep --inits ...` JSON in results/, shipped by build.sh) and its starts.
+// theory.md. The default connectome (C. elegans, Varshney) is CONNECTOMES' row, with its results file
+// per task; the other measured animals (V1, the fly, the worm's stages) are their own claim, a row of
+// ANIMALS in animals.js.
 import { startsFigure } from './figures.js';
+import { claim as animals } from './animals.js';
 
 const TASKS = [['2af', '2AF'], ['dms', 'DMS'], ['cxt', 'CXT']];
 const RANKS = ['rank:1', 'rank:30', 'rank:100', 'rank:300'];
@@ -101,6 +103,7 @@ export const study = {
           { name: 'Gaussian ranks', file: 'sweep-2af.json', starts: RANKS },
         ] }),
     },
+    animals,
     {
       id: 'gain',
       title: 'At a small gain the rank matters less',

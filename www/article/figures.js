@@ -16,24 +16,27 @@ const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
 /**
  * Final measures of lab runs against their initial effective rank, mean ± sd over seeds.
  * groups: [{name, file, starts: ['rank:1', ...], where?(config), colour?, shape?, joined?}]; one point per start.
+ * A group may instead list its points from several files: items: [{file, start, where?, name?}].
  */
 export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
   return (data) => {
     const series = [], points = [];
     groups.forEach((g, gi) => {
-      const file = data[g.file];
       const pts = [];
-      for (const start of g.starts) {
-        const runs = file.runs.filter((r) => startOf(r.config) === start && (!g.where || g.where(r.config)));
-        if (!runs.length) continue;
+      const items = g.items ?? g.starts.map((start) => ({ file: g.file, start, where: g.where }));
+      // Every file first, so that a figure's missing files are all fetched at once.
+      const files = items.map((it) => data[it.file]);
+      items.forEach((it, k) => {
+        const runs = (files[k]?.runs ?? []).filter((r) => startOf(r.config) === it.start && (!it.where || it.where(r.config)));
+        if (!runs.length) return;
         const done = runs.filter((r) => r.status === 'done');
         const [x] = meanSd(runs.map((r) => r.initial.erank_entropy));
         const [m, sd] = meanSd(done.map((r) => r.final[measure]));
         pts.push([x, m, sd]);
-        const where = `${g.name}, ${start}`;
+        const where = `${g.name}, ${it.name ?? it.start}`;
         points.push({ series: gi, x, y: m, label: `${where}: ${measure} ${f3(m)} ± ${f3(sd)} (${done.length} of ${runs.length} seeds)`,
           jobs: runs.map((r) => labRun(r, `${where}, seed ${r.config.seed}`)) });
-      }
+      });
       series.push({ name: g.name, colour: g.colour ?? COLOURS[gi % COLOURS.length], shape: g.shape ?? gi % 5, joined: g.joined ?? true, pts });
     });
     return { kind: 'errorbars', title, x: 'initial effective rank', y: yLabel ?? measure, series, opts: { logX }, points };

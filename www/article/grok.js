@@ -1,6 +1,6 @@
 // Grokking as the move from lazy to rich training (Kumar, Bordelon, Gershman, Pehlevan, ICLR 2024) in
 // the article: one row per claim, numbers from results/grok-*.json and docs/grokking.md. The map is
-// read only through `settings`, `map` and each run's summary fields, whatever else the file keeps.
+// read from its summary (results/grok-map-summary.json, `--summary`: the report without epoch rows).
 import { COLOURS } from '../plot.js';
 import { studyRun, costs } from './verify.js';
 
@@ -23,7 +23,7 @@ function sweep(fileName, key, xLabel, title) {
 }
 
 function map(data, schemas) {
-  const file = data['grok-map.json'];
+  const file = data['grok-map-summary.json'];
   const s = file.settings, m = file.map;
   const values = [], marks = [], points = [];
   m.alphas.forEach((alpha, j) => m.epss.forEach((eps, i) => {
@@ -79,7 +79,7 @@ export const study = {
       numbers: `The amount grows with α at every ε and shrinks with ε at α 0.5 and 1. But at α ≥ 2 with ε 0.1–0.2 the initial kernel fits the
         training set within 44–174 epochs while the test loss has not fallen by epoch 40,000: a delay of more than 39,800 epochs, larger, not
         smaller. A larger ε shortens the delay only while the lazy phase cannot fit the training set by itself.`,
-      command: 'richlazy grok --mode map --epochs 40000 --save results/grok-map.json',
+      command: 'richlazy grok --mode map --epochs 40000 --summary --save results/grok-map-summary.json',
       view: 'grok',
       link: { mode: 'map', epochs: 40000 },
       figure: map,
