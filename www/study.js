@@ -2,7 +2,7 @@
 // (`schema(name)`, src/study.rs): the form (www/form.js's fields, the new-seed button among them), the
 // link state (www/link.js: bad values named in notices and replaced by defaults), the runs in workers
 // (www/pool.js: one job, or a pool of jobs such as one grid cell each), the status line, the share bar
-// (copy link, JSON, CSV, weights, embed snippet) and PNG buttons. The regime studies and the theory
+// (copy link, JSON, CSV, weights, notebook, embed snippet) and PNG buttons. The regime studies and the theory
 // are one description each (www/views/); the lab (www/lab/) has its own form and runs and takes the
 // share bar, pairs and links from here.
 //
@@ -29,7 +29,7 @@
 //   settings, changed, refused (the settings' last errors), data (the view's own, reset before each
 //   run), reports (one per job), ms, errors }
 import init, { schema as schemaOf, study_settings, study_merge } from '../pkg/richlazy.js';
-import { notice, download, pngButtons, viewLink, showLink, copyLink, onResize, embedded, errors } from './shared.js';
+import { notice, download, downloadNotebook, pngButtons, viewLink, showLink, copyLink, onResize, embedded, errors } from './shared.js';
 import { weightsNpz } from './weights.js';
 import { pool, poolSize } from './pool.js';
 import { readLink } from './link.js';
@@ -42,19 +42,22 @@ export function pairsOf(obj) {
   return { keys, values };
 }
 
-/** The share bar's HTML: copy link, the exports `acts` names (json, csv, weights), the embed snippet.
+const NOTEBOOK = '<button type="button" id="ID-notebook" data-act="notebook" title="a Jupyter notebook that reruns these settings in Python and checks the result">Open as notebook</button>';
+/** The share bar's HTML: copy link, the exports `acts` names (json, csv, weights), the notebook, the embed snippet.
  * `id` prefixes the ids its controls also have (`<id>-link`, `<id>-json`, `<id>-snippet`, ...). */
 export function shareBar(id, acts) {
   const LABELS = { json: 'Results JSON', csv: 'History CSV', weights: 'Weights .npz' };
   return `<div class="buttons share"><button type="button" id="${id}-link" data-act="link">Copy link</button>
     ${acts.map((a) => `<button type="button" id="${id}-${a}" data-act="${a}" disabled>${LABELS[a]}</button>`).join('\n    ')}
+    ${NOTEBOOK.replace('ID', id)}
     <label class="snippet">embed snippet <textarea id="${id}-snippet" readonly rows="3"></textarea></label></div>`;
 }
 
 /**
  * Wires the share bar under `root` (its buttons found by data-act) and a PNG button on every chart.
  * exports: { json: () => [file, text], csv: ..., weights: () => [file, runs] (the lab's runs, each
- * with its .npy weights) }, each a download; `before()` (optional) runs before a link is copied.
+ * with its .npy weights), notebook: () => [view, settings, report or null] (shared.js's downloadNotebook) },
+ * each a download; `before()` (optional) runs before a link is copied.
  * Returns enable(act, on) for the exports' buttons.
  */
 export function wireShare(root, exports, { png = 'richlazy', before } = {}) {
@@ -64,6 +67,7 @@ export function wireShare(root, exports, { png = 'richlazy', before } = {}) {
   for (const [a, make] of Object.entries(exports)) {
     if (!act(a)) continue;
     act(a).onclick = () => {
+      if (a === 'notebook') return downloadNotebook(...make());
       const [file, data] = make();
       download(file, TYPES[a], a === 'weights' ? weightsNpz(data) : data);
     };
@@ -140,13 +144,15 @@ export async function studyView(root, view) {
         show();
       }
     },
-    failed: (job, message) => fail(`${job.label}: ${message}`),
+    failed: (job, e) => fail(`${job.label}: ${e.message}`),
     idle: () => { if (state.phase === 'running') finish(); },
   });
   const show = () => status(`${jobs.length > 1 ? `${done} of ${jobs.length} done` : 'Running'} · ${((performance.now() - t0) / 1000).toFixed(1)} s${jobs.length > 1 ? ` on ${Math.min(poolSize(), jobs.length)} workers` : ''}`);
   const enable = wireShare(root, {
     json: () => [`richlazy-${view.name}.json`, JSON.stringify(exported(), null, 1)],
     csv: () => [`richlazy-${view.name}.csv`, view.csv(state)],
+    // The settings and, once the run is done, its report (the notebook checks it against Python's).
+    notebook: () => [view.name, state.settings, state.phase === 'done' ? exported() : null],
   }, { png: `richlazy-${view.name}` });
   const exportsOn = (on) => ['json', 'csv'].forEach((a) => enable(a, on));
   function stop(phase = 'stopped') {

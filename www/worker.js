@@ -8,7 +8,8 @@
 //          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed},
 //          a study's {progress} (what is new, its own JSON)
 //        | {type: 'preview', id, preview, trial, image} | {type: 'bench', id, result}
-//        | {type: 'error', message}  (anything that failed, whatever the request)
+//        | {type: 'error', error: {key, code, message}}  (anything that failed, whatever the request)
+import { errorOf } from './shared.js';
 import init, { Run, Preview, sample_trial, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
@@ -16,8 +17,8 @@ const loaded = new Set();
 function holdFile(f) {
   if (!f || loaded.has(f.hash)) return;
   const r = JSON.parse(load_matrix(f.bytes, f.name));
-  if (r.error) throw new Error(`${f.name}: ${r.error}`);
-  if (r.hash !== f.hash) throw new Error(`${f.name}: hash ${r.hash}, expected ${f.hash}`);
+  if (r.error) { const e = errorOf(r.error); throw { ...e, message: `${f.name}: ${e.message}` }; }
+  if (r.hash !== f.hash) throw { key: 'file', code: 'format', message: `${f.name}: hash ${r.hash}, expected ${f.hash}` };
   if (loaded.size >= 8) loaded.clear(); // the engine keeps 8; loading again is harmless
   loaded.add(f.hash);
 }
@@ -27,7 +28,7 @@ let mnistHeld = false;
 function holdMnist(files) {
   if (!files || mnistHeld) return;
   const r = JSON.parse(load_mnist(...files));
-  if (r.error) throw new Error(r.error);
+  if (r.error) throw errorOf(r.error);
   mnistHeld = true;
 }
 
@@ -104,7 +105,7 @@ function post(extra) {
 function fail(err) {
   running = false;
   job = null;
-  self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
+  self.postMessage({ type: 'error', error: errorOf(err, 'engine') });
 }
 
 // Chunks of about TARGET_MS, each followed by what is new, so charts fill in live.

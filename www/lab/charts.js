@@ -151,7 +151,7 @@ const preview = helper({
     $('#init-summary').textContent = `Effective rank of this start: ${app.preview.erank_entropy.toFixed(1)} (entropy), ${app.preview.erank_pr.toFixed(1)} (participation ratio), of ${app.config.hidden}; ‖W_rec‖_F = ${app.preview.frob_norm.toFixed(2)}.`;
     invalidate('spectrum', 'trial', 'matrix');
   },
-  failed: (message) => notice(`Preview failed: ${message}`, 'error'),
+  failed: (e) => notice(`Preview failed: ${e.message}`, 'error'),
 });
 export function refreshPreview() {
   updateLinks();

@@ -1,20 +1,19 @@
 // Bring your own connectivity: a .npy or .csv matrix in the lab's drop zone, checked by the engine
 // (load_matrix); a link carries only its hash, so a link's file start waits here for the same file.
 import { load_matrix } from '../../pkg/richlazy.js';
-import { notice, embedded } from '../shared.js';
+import { notice, embedded, errorOf } from '../shared.js';
 import { esc } from '../form.js';
 import { $, app } from './state.js';
-import { isFile, applySettings, formObject } from './settings.js';
+import { schema, isFile, applySettings, formObject } from './settings.js';
 import { train, askFirst, compareRuns, reset } from './runs.js';
 import { refreshPreview } from './charts.js';
 
-const MAX_FILE_BYTES = 50_000_000;
-
-/** A file family's setting (the matrix's hash): a drop zone that hashes the file here (loadFile). */
+/** A file family's setting (the matrix's hash): a drop zone that hashes the file here (loadFile); its
+ * hint and the size limit are the engine's (schema("lab").limits). */
 export const fileZone = (p) => `<div class="dropzone" id="file-drop" data-key="${esc(p.key)}">
   <label>matrix file <input type="file" id="file-input" accept=".npy,.csv"></label>
   <input type="hidden" name="${esc(p.key)}">
-  <p class="hint" id="file-status">Drop a square matrix here (.npy float32/float64 in C order, or .csv: one row per line), N from 2 to 2000, at most 50 MB.</p></div>`;
+  <p class="hint" id="file-status">${esc(schema.limits.file_hint)}</p></div>`;
 
 /** A file start whose matrix this page does not hold (the engine would refuse it). */
 export const lacksFile = (config) => isFile(config.init) && (!app.file || app.file.hash !== config.file);
@@ -28,11 +27,11 @@ export const fileFor = (config) => (isFile(config.init) && app.file ? { hash: ap
 async function loadFile(f) {
   if (!f) return;
   const refuse = (why) => notice(`${f.name}: ${why}. Nothing changed.`, 'warn');
-  if (f.size > MAX_FILE_BYTES) return refuse(`the file has ${f.size} bytes, more than the limit of 50 MB (${MAX_FILE_BYTES} bytes)`);
+  if (f.size > schema.limits.file_bytes) return refuse(schema.limits.file_too_large.replace('{bytes}', f.size));
   let bytes;
   try { bytes = new Uint8Array(await f.arrayBuffer()); } catch (e) { return refuse(`it could not be read (${e.message ?? e})`); }
   const r = JSON.parse(load_matrix(bytes, f.name));
-  if (r.error) return refuse(r.error);
+  if (r.error) return refuse(errorOf(r.error).message);
   const pending = app.pendingFile;
   if (pending && pending.hash && r.hash !== pending.hash) {
     return refuse(`its matrix has hash ${r.hash}, the link's has ${pending.hash}: not the link's matrix, refused`);
@@ -47,7 +46,7 @@ async function loadFile(f) {
     if (!pending.compare) return train();
     return askFirst(pending.compare, compareRuns(pending.compare));
   }
-  applySettings({ ...formObject(), init: isFile(app.config.init) ? app.config.init : 'file', file: r.hash });
+  applySettings({ ...formObject(), init: isFile(app.config.init) ? app.config.init : schema.families.find((x) => x.data === 'file').key, file: r.hash });
   reset();
 }
 

@@ -7,21 +7,21 @@ import { notice, onResize, embedded } from '../shared.js';
 import { readLink } from '../link.js';
 import { wireShare } from '../study.js';
 import { $, app } from './state.js';
-import { form, schema, buildForm, isFile, validate, formObject, applySettings, updateLinks, parseCompare, figureSettings, fastPreset, paperPreset, FAST_NOTE } from './settings.js';
+import { form, schema, buildForm, isFile, validate, formObject, applySettings, updateLinks, parseCompare, figureSettings, preset } from './settings.js';
 import { draw, invalidate, refreshPreview, RUN_CHARTS } from './charts.js';
 import { workers, setPhase, showProgress, train, reset, askFirst, compareRuns, csv, runFigure } from './runs.js';
 import { wireFile, giveFile } from './file.js';
 import * as local from './localrules.js';
-import * as smnist from './smnist.js';
 
 window.richlazy = app;
 
 function onFormChange() {
   const o = formObject();
-  // Choosing sMNIST starts from its fast preset: the lab's own would take minutes on 28-step trials.
-  const toSmnist = smnist.isSmnist(o) && !smnist.isSmnist(app.config);
-  applySettings(toSmnist ? { ...o, ...smnist.FAST } : o);
-  if (toSmnist) notice(smnist.FAST_NOTE);
+  // Choosing a task with its own fast preset (sMNIST: the lab's would take minutes on 28-step trials) starts from it.
+  const fast = preset('fast', o);
+  const toOwn = fast.own && o.task !== app.config.task;
+  applySettings(toOwn ? { ...o, ...fast.pairs } : o);
+  if (toOwn) notice(fast.note);
   reset();
 }
 
@@ -29,8 +29,7 @@ function wire() {
   form.addEventListener('change', (e) => { if (e.target.id !== 'file-input') onFormChange(); });
   wireFile();
   form.addEventListener('submit', (e) => e.preventDefault());
-  $('#preset-fast').onclick = () => { applySettings({ ...app.config, ...fastPreset(app.config) }); reset(); };
-  $('#preset-paper').onclick = () => { applySettings({ ...app.config, ...paperPreset(app.config) }); reset(); };
+  for (const b of document.querySelectorAll('[data-preset]')) b.onclick = () => { applySettings({ ...app.config, ...preset(b.dataset.preset, app.config).pairs }); reset(); };
   $('#train').onclick = () => train();
   $('#pause').onclick = () => {
     const pausing = app.phase === 'running';
@@ -60,6 +59,10 @@ function wire() {
     json: () => ['richlazy-results.json', JSON.stringify(app.runs.length === 1 ? app.runs[0].report : app.runs.map((r) => r.report), null, 1)],
     csv: () => ['richlazy-history.csv', csv()],
     weights: () => ['richlazy-weights.npz', app.runs],
+    // The link's settings (a comparison's list and seeds too) and, once every run is finished, the run's
+    // report or a comparison's list of them (the notebook checks them against run() or sweep()).
+    notebook: () => ['lab', { ...local.withoutImpliedAlpha(app.config), ...(app.compare ? { compare: app.compare.text, seeds: app.compare.seeds } : {}) },
+      app.runs.length && app.runs.every((r) => r.report) ? (app.runs.length === 1 && !app.compare ? app.runs[0].report : app.runs.map((r) => r.report)) : null],
   }, { before: updateLinks });
   onResize(() => invalidate(...Array.from(lab.querySelectorAll('figure[data-chart]'), (f) => f.dataset.chart)));
 }
@@ -77,8 +80,9 @@ async function main() {
     const { config, errors } = validate({ keys, values });
     if (!errors.some((e) => e.key === 'iters')) { keys.push('every'); values.push(String(Math.max(1, Math.round(config.iters / 100)))); }
   }
-  applySettings(firstVisit ? fastPreset({}) : { keys, values });
-  if (firstVisit && !embedded()) notice(FAST_NOTE);
+  const first = preset(schema.presets[0].name, {});
+  applySettings(firstVisit ? first.pairs : { keys, values });
+  if (firstVisit && !embedded()) notice(first.note);
   let c = null;
   if (link.page.compare !== undefined) {
     c = parseCompare(link.page.compare, link.page.seeds);

@@ -32,9 +32,9 @@ export const workers = pool({
     return { type: 'job', kind: 'run', ...pairsOf(r.config), file: fileFor(r.config), mnist: smnist.dataFor(r.config) };
   },
   message: (r, m) => onWorkerMessage(r, m),
-  failed: (r, message) => {
+  failed: (r, e) => {
     r.status = 'error';
-    notice(`${r.label}: ${message}. The other runs and the page keep working; ${embedded() ? 'press Train' : 'press Reset'} to try again.`, 'error');
+    notice(`${r.label}: ${e.message}. The other runs and the page keep working; ${embedded() ? 'press Train' : 'press Reset'} to try again.`, 'error');
     showProgress();
   },
   idle: () => {

@@ -1,8 +1,8 @@
 // The lab's settings (schema("lab")): the settings column built from the engine's table, the engine's
 // check, the form's values, the link, and a comparison's list checked against the page's settings.
-import { settings, variants } from '../../pkg/richlazy.js';
-import { field, markFields, refused } from '../form.js';
-import { notice, showLink, viewLink, embedded } from '../shared.js';
+import { settings, variants, check } from '../../pkg/richlazy.js';
+import { field, markFields, refused, esc } from '../form.js';
+import { notice, showLink, viewLink, embedded, errorOf } from '../shared.js';
 import { pairsOf } from '../study.js';
 import * as local from './localrules.js'; // the local-rules study: rule, dt, flossing, Lyapunov exponents
 import * as smnist from './smnist.js';
@@ -36,6 +36,9 @@ export function buildForm(table) {
   for (const b of boxes) b.innerHTML = b.dataset.params.split(' ').map((k) => schema.params.find((p) => p.key === k)).filter(Boolean).map(html).join('');
   spare.insertAdjacentHTML('beforeend', schema.params.filter((p) => !placed.has(p.key)).map(html).join(''));
   for (const p of schema.params) form.elements[p.key].value = p.default;
+  const seeds = schema.page_params.find((p) => p.key === 'seeds');
+  Object.assign($('#compare-seeds'), { min: seeds.lo, max: seeds.hi, value: seeds.default, title: seeds.help });
+  form.querySelector('.presets').innerHTML = schema.presets.map((p) => `<button type="button" id="preset-${esc(p.name)}" data-preset="${esc(p.name)}" title="${esc(p.note)}">${esc(p.label)}</button>`).join('\n');
   // The comparison's items, as the engine's sweep reads them: a family with a rank or an effective rank takes it after a colon.
   $('#compare-families').replaceChildren(...schema.families.flatMap((f, i) => {
     const code = document.createElement('code');
@@ -105,9 +108,11 @@ export function parseCompare(text, seedsText) {
     const errors = startConfig(v.pairs, app.config.seed).errors.filter((e) => e.code !== 'missing_file'); // launch asks for the file
     if (errors.length) return { error: `compare: ${v.label}: ${errors[0].message}` };
   }
-  const seeds = seedsText === undefined || seedsText === null || seedsText === '' ? 1 : Number(seedsText);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { error: `seeds: '${String(seedsText).slice(0, 40)}' is not a whole number from 1 to 10` };
-  return { text: list, variants: parsed.variants, seeds };
+  // The seeds are a page setting of the engine's (schema("lab").page_params), checked there.
+  const given = seedsText === undefined || seedsText === null || seedsText === '' ? schema.page_params.find((p) => p.key === 'seeds').default : String(seedsText);
+  const seeds = JSON.parse(check('lab', 'seeds', given));
+  if (seeds.error) return { error: errorOf(seeds.error).message };
+  return { text: list, variants: parsed.variants, seeds: Number(seeds.value) };
 }
 
 /** Checks and takes settings: the form shows them, refused ones are named and marked. */
@@ -128,13 +133,12 @@ export function applySettings(obj, { quiet = false } = {}) {
   return s;
 }
 
-// The presets: the fast one for a first look, the paper's size and length (from the engine).
-const FAST = { hidden: '100', iters: '1000', every: '50' };
-export const FAST_NOTE = 'Fast preset (N 100, 1000 iterations) so that you see results in seconds; "Paper settings" gives N 300 and 10,000 iterations.';
-export const fastPreset = (config) => (smnist.isSmnist(config) ? smnist.FAST : FAST);
-export function paperPreset(config) {
-  const { hidden, iters, every } = JSON.parse(variants('paper')).base;
-  return { hidden, iters, every, ...(smnist.isSmnist(config) ? smnist.PAPER : {}) };
+/** The engine's preset `name` (schema("lab").presets; the first is the first visit's) for `config`'s
+ * task: {pairs} to put on top of the settings, {note} to say, {own} whether the task has its own pairs. */
+export function preset(name, config) {
+  const p = schema.presets.find((x) => x.name === name) ?? schema.presets[0];
+  const own = p.by_task?.[config.task];
+  return { pairs: { ...p.pairs, ...own?.pairs }, note: own ? own.note : p.note, own: !!own };
 }
 
 /** A named comparison's settings (variants('paper'), variants('local')): the figure's base, keeping

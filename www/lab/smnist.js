@@ -1,13 +1,7 @@
-// Sequential MNIST in the lab: its presets, the captions that differ for it and its digit chart. The
+// Sequential MNIST in the lab (its presets are the engine's, schema("lab").presets): the captions that differ for it and its digit chart. The
 // data (loaded when the task is chosen) is www/smnist.js's, shared with the article.
 export { isSmnist, ready, load, dataFor } from '../smnist.js';
 import { isSmnist } from '../smnist.js';
-
-/** Finishes in seconds: a small network, few measures, Adam (about 0.74 test accuracy natively). */
-export const FAST = { hidden: '64', batch: '32', iters: '300', every: '30', opt: 'adam', lr: '0.002' };
-// The paper's sMNIST batch (its iteration count is unknown: the lab's paper preset keeps 10,000), with SGD as for the other tasks.
-export const PAPER = { batch: '200', opt: 'sgd', lr: '0.003' };
-export const FAST_NOTE = 'sMNIST: its fast preset (N 64, batch 32, 300 iterations, Adam at lr 0.002); the paper used N 300 and batch 200.';
 
 // The captions that differ for sMNIST (the lab's own come back when another task is chosen).
 const CAPTIONS = {
