@@ -113,14 +113,17 @@ export async function studyView(root, view) {
   const status = (t) => { root.querySelector('.study-status').textContent = t; };
 
   // Settings: the link's or the form's pairs, checked by the engine; bad ones are named (and their
-  // fields marked) and replaced by defaults.
+  // fields marked) and replaced by defaults, keys that have no effect named. Without `from` (a field
+  // changed) only the marks and the link follow: a notice then would move the page under the pointer
+  // on its way to Run, and Run names them.
   function apply(pairs, from) {
     const r = validate(view.name, pairs);
-    for (const e of r.errors) refused(e, r.settings[e.key], from);
+    if (from) for (const e of r.errors) refused(e, r.settings[e.key], from);
+    if (from) for (const n of r.notices ?? []) notice(`${from}: ${n.message}.`, 'warn');
     state.settings = r.settings;
     state.changed = r.changed;
     state.refused = r.errors;
-    for (const p of fields) form.elements[p.key].value = r.settings[p.key];
+    if (from) for (const p of fields) form.elements[p.key].value = r.settings[p.key];
     markFields(form, fields.map((p) => p.key), r.errors);
     const linked = Object.fromEntries(Object.entries(r.changed).map(([k, v]) => [prefix + k, v]));
     showLink(viewLink(view.name, { ...linked, ...(embedded() ? { embed: 1 } : {}) }), snippetOf(root), `richlazy: ${title}`);
@@ -202,7 +205,7 @@ export async function studyView(root, view) {
   onResize(draw);
 
   form.addEventListener('submit', (e) => { e.preventDefault(); apply(fromForm(), 'settings'); run(); });
-  form.addEventListener('change', () => apply(fromForm(), 'settings'));
+  form.addEventListener('change', () => apply(fromForm()));
   act('stop').onclick = () => { stop(); status('Stopped.'); };
   act('defaults').onclick = () => { apply(pairsOf({}), 'defaults'); };
   // One job's report as it is; a pool's merged into the command line's report where the study can

@@ -8,7 +8,7 @@ import { notice } from '../shared.js';
 import { helper } from '../pool.js';
 import { pairsOf } from '../study.js';
 import { $, app } from './state.js';
-import { familyOf, isConnectome, isFile, updateLinks } from './settings.js';
+import { measure, familyOf, isConnectome, isFile, updateLinks } from './settings.js';
 import { lacksFile, fileFor } from './file.js';
 import * as local from './localrules.js';
 import * as smnist from './smnist.js';
@@ -48,14 +48,20 @@ function spectrumSeries(sv, props) {
   return { x, y, ...props };
 }
 
+// A measure against the iteration: its title, axis and scale are the engine's (schema("lab").measures).
+function history(name, key, range = {}) {
+  const m = measure(key);
+  return lines(name, m.label, measure('iter').axis, m.axis, historySeries(key), { ...range, logY: m.log });
+}
+
 export function draw(name) {
   const single = app.runs.length <= 1;
   switch (name) {
-    case 'loss': return lines(name, 'Loss', 'iteration', 'cross-entropy', historySeries('loss'), { logY: true });
-    case 'accuracy': return lines(name, 'Decision accuracy', 'iteration', 'fraction correct', historySeries('accuracy'), { yMin: 0, yMax: 1.02 });
-    case 'weight': return lines(name, 'Weight change of W_rec', 'iteration', 'relative change', historySeries('weight_change_rel'), { yMin: 0 });
-    case 'kernel': return lines(name, 'Tangent-kernel alignment', 'iteration', 'alignment with start', historySeries('kernel_alignment'), { yMax: 1.005 });
-    case 'rep': return lines(name, 'Representation alignment', 'iteration', 'alignment with start', historySeries('rep_alignment'), { yMax: 1.005 });
+    case 'loss': return history(name, 'loss');
+    case 'accuracy': return history(name, 'accuracy', { yMin: 0, yMax: 1.02 });
+    case 'weight': return history(name, 'weight_change_rel', { yMin: 0 });
+    case 'kernel': return history(name, 'kernel_alignment', { yMax: 1.005 });
+    case 'rep': return history(name, 'rep_alignment', { yMax: 1.005 });
     case 'spectrum': {
       let series;
       if (single) {
@@ -128,10 +134,11 @@ function drawSummary(name) {
   const swept = groups.filter((g) => g.family === 'rank');
   const others = groups.filter((g) => g.family !== 'rank');
   const measures = name === 'summary-align'
-    ? [['kernel_alignment', 'tangent-kernel alignment', COLOURS[0]], ['rep_alignment', 'representation alignment', COLOURS[1]], ['sign_similarity', 'sign similarity', COLOURS[2]]]
-    : [['weight_change_rel', 'relative weight change', COLOURS[3]]];
+    ? [['kernel_alignment', COLOURS[0]], ['rep_alignment', COLOURS[1]], ['sign_similarity', COLOURS[2]]]
+    : [['weight_change_rel', COLOURS[3]]];
   const series = [];
-  for (const [key, label, colour] of measures) {
+  for (const [key, colour] of measures) {
+    const label = measure(key).short;
     series.push({ name: swept.length ? label : '', colour, shape: 0, joined: true, pts: swept.map((g) => [g.erank, ...g.stat(key)]) });
     others.forEach((g, i) => series.push({ name: '', colour, shape: 1 + i, joined: false, pts: [[g.erank, ...g.stat(key)]] }));
   }

@@ -12,8 +12,9 @@ export const CHARTS = ['lyap', 'lyap-spectrum'];
 export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
 
 // A hue per rule; a rule's lines with other settings (flossing, ...) take the next shades of it.
-const RULE_COLOURS = { bptt: ['#1f77b4', '#17becf', '#9467bd'], eprop: ['#d62728', '#ff7f0e', '#e377c2'], rflo: ['#2ca02c', '#bcbd22', '#8c564b'] };
-const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'RFLO' };
+// The rules' names, colours and order are the engine's (schema("lab").rules).
+let rules = null;
+const rulesOf = () => (rules ??= JSON.parse(schema('lab')).rules);
 const SHAPES = [0, 1, 4, 3]; // dot, triangle, square, ring: cross (2) marks "before training"
 const TAU_MS = 100;
 const STEPS_AT_100 = 8; // every task: 8 steps of 100 ms (tasks.md)
@@ -140,16 +141,16 @@ function gridSeries(groups) {
     const f = facets(g.config);
     const key = dims.map((d) => f[d]).join(', ');
     if (!lines.has(key)) {
-      const name = dims.map((d) => (d === 'rule' ? RULE_NAMES[f.rule] ?? f.rule : f[d])).join(', ') || g.label;
+      const name = dims.map((d) => (d === 'rule' ? rulesOf().find((r) => r.key === f.rule)?.label ?? f.rule : f[d])).join(', ') || g.label;
       const i = lines.size;
       const k = others.indexOf(rest(g.config));
-      const hues = RULE_COLOURS[f.rule];
+      const hues = rulesOf().find((r) => r.key === f.rule)?.shades;
       lines.set(key, { name, colour: byRule && hues ? hues[k % hues.length] : COLOURS[(byRule ? i : k) % COLOURS.length],
         shape: byRule ? SHAPES[k % SHAPES.length] : 0, groups: [] });
     }
     lines.get(key).groups.push(g);
   }
-  const ruleIndex = (l) => Object.keys(RULE_NAMES).indexOf(l.groups[0].config.rule);
+  const ruleIndex = (l) => rulesOf().findIndex((r) => r.key === l.groups[0].config.rule);
   const all = [...lines.values()].sort((a, b) => ruleIndex(a) - ruleIndex(b) || others.indexOf(rest(a.groups[0].config)) - others.indexOf(rest(b.groups[0].config)));
   for (const l of all) l.groups.sort((a, b) => a.config.gain - b.config.gain);
   // With a single gain the lines' points would sit on each other: spread them a little.

@@ -6,7 +6,7 @@ import { pool, poolSize } from '../pool.js';
 import { pairsOf } from '../study.js';
 import { COLOURS } from '../plot.js';
 import { $, app } from './state.js';
-import { applySettings, parseCompare, startConfig, updateLinks, figureSettings } from './settings.js';
+import { schema, measure, applySettings, parseCompare, startConfig, updateLinks, figureSettings } from './settings.js';
 import { invalidate, summaryGroups, refreshPreview, RUN_CHARTS, SUMMARY_CHARTS } from './charts.js';
 import { lacksFile, fileFor, giveFile } from './file.js';
 import * as local from './localrules.js';
@@ -105,15 +105,16 @@ export function showProgress() {
 }
 
 // The latest measures of every compared run, as text in a table.
-const TABLE = [['loss', 'probe loss', 4], ['accuracy', 'accuracy', 3], ['weight_change_rel', 'weight change', 4], ['sign_similarity', 'sign similarity', 3], ['rep_alignment', 'repr. alignment', 4], ['kernel_alignment', 'kernel alignment', 4], ['lyap_max', 'λ_max', 3]];
+// Which measures (their short names and digits are the engine's, schema("lab").measures).
+const TABLE = () => ['loss', 'accuracy', 'weight_change_rel', 'sign_similarity', 'rep_alignment', 'kernel_alignment', 'lyap_max'].map((k) => [k, measure(k).short, measure(k).digits]);
 function showTable() {
   const table = $('#runs-table');
   table.hidden = app.runs.length < 2;
   if (table.hidden) return;
-  const head = row(['run', 'initial erank', 'status', 'iteration', ...TABLE.map((t) => t[1])], 'th');
+  const head = row(['run', 'initial erank', 'status', 'iteration', ...TABLE().map((t) => t[1])], 'th');
   const body = app.runs.map((r) => {
     const m = r.rows.at(-1);
-    const tr = row([r.label, r.erank0 === undefined ? '' : r.erank0.toFixed(1), r.status, (r.iter ?? 0).toLocaleString('en'), ...TABLE.map(([k, , d]) => (m ? fix(m[k], d) : ''))]);
+    const tr = row([r.label, r.erank0 === undefined ? '' : r.erank0.toFixed(1), r.status, (r.iter ?? 0).toLocaleString('en'), ...TABLE().map(([k, , d]) => (m ? fix(m[k], d) : ''))]);
     tr.firstChild.style.color = r.colour;
     return tr;
   });
@@ -129,7 +130,7 @@ function showSummary() {
   const caption = document.createElement('caption');
   caption.textContent = 'Final measures by start (mean ± sd over seeds)';
   const extra = local.summaryColumns(groups); // the exponents at the start and the end
-  const measures = TABLE.filter(([k]) => k !== 'lyap_max' || !extra.length);
+  const measures = TABLE().filter(([k]) => k !== 'lyap_max' || !extra.length);
   const head = row(['start', 'initial erank', 'runs', ...measures.map((t) => t[1]), ...extra.map((t) => t[0])], 'th');
   const body = groups.map((g) => {
     const tr = row([g.label, g.erank.toFixed(1), String(g.finals.length), ...measures.map(([k, , d]) => {
@@ -225,8 +226,9 @@ export function reset() {
 }
 
 export function csv() {
-  const cols = ['iter', 'loss', 'accuracy', 'weight_change', 'weight_change_rel', 'sign_similarity', 'rep_alignment', 'kernel_alignment'];
-  if (app.runs.some((r) => r.rows.some((m) => 'lyap_max' in m))) cols.push('lyap_max');
+  // The engine's history columns in its order; the exponent only where a run measured it.
+  const measured = app.runs.some((r) => r.rows.some((m) => 'lyap_max' in m));
+  const cols = schema.measures.map((m) => m.key).filter((k) => k !== 'lyap_max' || measured);
   const lines = [['run', ...cols].join(',')];
   for (const r of app.runs) for (const m of r.rows) lines.push([JSON.stringify(r.label), ...cols.map((c) => m[c])].join(','));
   return lines.join('\n') + '\n';

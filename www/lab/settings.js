@@ -17,6 +17,9 @@ export const engineKeys = () => schema.params.map((p) => p.key);
 export const familyOf = (init) => schema.families.find((f) => f.key === init) ?? { params: [], data: null, hint: '' };
 // The keys only some families use (shown, and sent, only for those).
 const familyKeys = () => new Set(schema.families.flatMap((f) => f.params));
+/** A history measure's row (schema("lab").measures: label, short, axis, log, digits) and a rule's (label, colour, shades). */
+export const measure = (key) => schema.measures.find((m) => m.key === key);
+export const ruleOf = (key) => schema.rules.find((r) => r.key === key);
 export const isConnectome = (init) => familyOf(init).data === 'connectome';
 export const isFile = (init) => familyOf(init).data === 'file';
 
