@@ -3,7 +3,8 @@
 // key renamed or dropped in the engine fails here instead of silently reading `undefined` in the page.
 // Forms scanned: a settings object's field (`config.KEY`, `settings.KEY`, `form.elements.KEY`), a
 // form's field by name (`[name="KEY"]`, `data-key="KEY"`), a family compared by key
-// (`init === 'KEY'`, `family === 'KEY'`) and a history measure read by key (`historySeries('KEY')`).
+// (`init === 'KEY'`, `family === 'KEY'`), a history measure read by key (`historySeries('KEY')`,
+// `measure('KEY')`, `history(name, 'KEY')`) and a preset by name (`preset('KEY')`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -31,6 +32,7 @@ export function exported() {
     add(s.page_params);
     add(s.measures);
     add(s.rules);
+    add(s.presets, 'name');
     for (const f of s.families ?? []) { names.add(f.key); add(f.params); }
   }
   assert.ok(studies >= 5, `schemas for the lab, the theory and the regime studies (${studies})`);
@@ -43,7 +45,8 @@ const FORMS = [
   /\[name="([a-z][a-z0-9_]*)"\]/g,
   /data-key="([a-z][a-z0-9_]*)"/g,
   /\b(?:init|family)\s*===?\s*'([a-z][a-z0-9_]*)'/g,
-  /\bhistorySeries\('([a-z][a-z0-9_]*)'\)/g,
+  /\b(?:historySeries|measure|preset)\('([a-z][a-z0-9_]*)'/g,
+  /\bhistory\(name, '([a-z][a-z0-9_]*)'/g,
 ];
 
 function* files(dir) {
@@ -77,7 +80,7 @@ test("every setting, family and measure key the page names is one the engine's s
 
 test('the scan sees each form it looks for (a bogus key in each is caught)', () => {
   const names = exported();
-  const bogus = ['config.bogus_key', 'settings.bogus_key', 'form.elements.bogus_key', '[name="bogus_key"]', 'data-key="bogus_key"', "init === 'bogus_key'", "family === 'bogus_key'", "historySeries('bogus_key')"];
+  const bogus = ['config.bogus_key', 'settings.bogus_key', 'form.elements.bogus_key', '[name="bogus_key"]', 'data-key="bogus_key"', "init === 'bogus_key'", "family === 'bogus_key'", "historySeries('bogus_key')", "measure('bogus_key')", "preset('bogus_key', o)", "history(name, 'bogus_key')"];
   for (const text of bogus) {
     const hits = FORMS.flatMap((re) => [...text.matchAll(re)].map((m) => m[1]));
     assert.deepEqual(hits, ['bogus_key'], text);

@@ -99,7 +99,10 @@ function drawMatrix() {
   const m = app.image;
   if (!m) return;
   const [c, dpr] = canvasOf('matrix');
-  const title = isConnectome(app.config.init) ? `Initial W_rec: C. elegans${app.config.dataset ? `, ${app.config.dataset}` : ''} (rows receive)` : isFile(app.config.init) ? `Initial W_rec: ${app.file?.name ?? 'your matrix'}` : familyOf(app.config.init).data === 'fly' ? 'Initial W_rec: fly visual system (rows receive)' : 'Initial W_rec';
+  // The family's display name is the engine's (a file start puts the file's name instead).
+  const f = familyOf(app.config.init);
+  const what = isFile(app.config.init) ? app.file?.name ?? f.display : f.display && `${f.display}${isConnectome(app.config.init) && app.config.dataset ? `, ${app.config.dataset}` : ''} (rows receive)`;
+  const title = what ? `Initial W_rec: ${what}` : 'Initial W_rec';
   const [x, y, w, h] = heatmap_axes(c, title, 'from unit', 'to unit', m.n, dpr);
   const img = document.createElement('canvas');
   img.width = img.height = m.n;

@@ -24,19 +24,10 @@ const flossOf = (c) => c.floss ?? 'none';
 
 // ---- settings ----
 
-// Which flossing settings each flossing mode uses (the others are neither shown nor sent).
-const FLOSS_USES = { floss_k: ['pre', 'inter', 'both'], floss_mode: ['pre', 'inter', 'both'], floss_iters: ['pre', 'both'], floss_every: ['inter', 'both'] };
-
 /** The form's controls for a validated config (keys the config leaves out are at their defaults). */
 export function fillControls(form, config) {
   form.elements.dt.value = String(dtOf(config));
   form.elements.floss.value = flossOf(config);
-  for (const [k, uses] of Object.entries(FLOSS_USES)) {
-    if (config[k] !== undefined) form.elements[k].value = config[k];
-    const label = form.elements[k].closest('label');
-    label.dataset.floss = uses.join(' ');
-    label.hidden = !uses.includes(flossOf(config));
-  }
 }
 
 /** The leak is dt / tau unless set on its own: drop an `alpha` that only repeats it, so that a new
@@ -47,10 +38,9 @@ export function withoutImpliedAlpha(obj) {
   return o;
 }
 
-/** The form's values as settings: flossing fields only where flossing uses them, alpha only where
- * it is not implied by the config's dt (the form's dt may have changed). */
+/** The form's values as settings: alpha only where it is not implied by the config's dt (the form's
+ * dt may have changed). Which flossing fields apply is the schema's (settings.js's `applies`). */
 export function tidyForm(o, config) {
-  for (const [k, uses] of Object.entries(FLOSS_USES)) if (!uses.includes(o.floss)) delete o[k];
   if (o.alpha !== undefined && Number(o.alpha) === dtOf(config) / TAU_MS) delete o.alpha;
   return o;
 }

@@ -15,8 +15,10 @@ export const form = $('#settings');
 export let schema = null;
 export const engineKeys = () => schema.params.map((p) => p.key);
 export const familyOf = (init) => schema.families.find((f) => f.key === init) ?? { params: [], data: null, hint: '' };
-// The keys only some families use (shown, and sent, only for those).
-const familyKeys = () => new Set(schema.families.flatMap((f) => f.params));
+const param = (k) => schema.params.find((p) => p.key === k);
+/** Whether setting row `p` applies with settings `o` (the row's `applies`: each key it names has one of
+ * its values, a key left out at its default): only then is its field shown and its value sent. */
+export const applies = (p, o) => !p.applies || Object.entries(p.applies).every(([k, vals]) => vals.includes(String(o[k] ?? param(k).default)));
 /** A history measure's row (schema("lab").measures: label, short, axis, log, digits) and a rule's (label, colour, shades). */
 export const measure = (key) => schema.measures.find((m) => m.key === key);
 export const ruleOf = (key) => schema.rules.find((r) => r.key === key);
@@ -61,7 +63,7 @@ function fillForm(config) {
   const family = familyOf(config.init);
   // A family's key that the config leaves out is at its default (the engine writes `dataset` only off it).
   for (const k of family.params) if (config[k] === undefined && k !== 'file') form.elements[k].value = schema.params.find((p) => p.key === k).default;
-  for (const k of familyKeys()) form.querySelector(`[data-key="${k}"]`).hidden = !family.params.includes(k);
+  for (const p of schema.params) if (p.applies) form.querySelector(`[data-key="${p.key}"]`).hidden = !applies(p, config);
   $('#family-hint').textContent = family.hint;
   $('#family-hint').hidden = !family.hint;
   form.elements.hidden.disabled = family.data !== null; // N follows the data
@@ -69,12 +71,10 @@ function fillForm(config) {
   local.fillControls(form, config);
 }
 
-/** The form's settings: every key of the schema, a family's own keys only for the chosen family. */
+/** The form's settings: every key of the schema that applies with the others (a family's own keys, flossing's, ...). */
 export function formObject() {
-  const o = {};
-  const uses = familyOf(form.elements.init.value).params;
-  const only = familyKeys();
-  for (const k of engineKeys()) if (!only.has(k) || uses.includes(k)) o[k] = form.elements[k].value;
+  const all = Object.fromEntries(engineKeys().map((k) => [k, form.elements[k].value]));
+  const o = Object.fromEntries(Object.entries(all).filter(([k]) => applies(param(k), all)));
   if (isFile(o.init) && !o.file && app.file) o.file = app.file.hash;
   if (o.file === '') delete o.file;
   return local.tidyForm(o, app.config);

@@ -4,7 +4,7 @@
 // their grokking amounts; the (alpha, eps) map as a heat map, one pool job per cell.
 import { studyView } from '../study.js';
 import { lines, heatmap, COLOURS } from '../plot.js';
-import { notice } from '../shared.js';
+import { notice, errorOf } from '../shared.js';
 
 const intro = `<p>Grokking as the move from lazy to rich training (Kumar, Bordelon, Gershman, Pehlevan,
 <a href="https://arxiv.org/abs/2310.06110">ICLR 2024</a>), set up as in the authors' notebook: inputs
@@ -46,10 +46,12 @@ function progress(state, p, job) {
   for (const f of p.finished) {
     const r = find(f.run);
     r.summary = f;
-    // A diverged run (c too large) or one above the kernel phase's limit says so.
-    if (f.note && /diverged|above/.test(f.note)) notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${f.note}.`, 'warn');
+    // A diverged run (c too large) or one above the kernel phase's limit says so: the engine's code
+    // where it gives one, else the summary's own fields (never the note's text).
+    const code = f.code ?? (f.diverged_at != null ? 'diverged' : Number(state.settings.c) > f.c_limit ? 'above' : null);
+    if (f.note && ['diverged', 'above'].includes(code)) notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${f.note}.`, 'warn');
   }
-  if (p.error) notice(`Grokking: ${p.error}.`, 'error');
+  if (p.error) notice(`Grokking: ${errorOf(p.error).message}.`, 'error');
 }
 
 function draw(state) {
