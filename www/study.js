@@ -17,7 +17,7 @@
 //   progress(state, p, job)   optional: fold one progress object from the engine into state.data (job: its index)
 //   draw(state)               draw every chart from state.data and state.reports (also on resize and
 //                             at the start: empty axes)
-//   jobs(settings)            optional: split a run into pool jobs, [{label, pairs: {key: value}}], each
+//   jobs(settings, state)     optional: split a run into pool jobs, [{label, pairs: {key: value}}], each
 //                             run as the same study with those pairs on top of the settings (e.g. shard=i/n)
 //   csv(state)                optional: the history as CSV text for the export
 //   done(state)               optional: what the status adds once a run is done (e.g. ' (3 seeds).')
@@ -25,7 +25,7 @@
 //   look      optional: {intro, form, charts} class names instead of the regime studies' own
 //   labels    optional, default 'key': a field's label is its key with the help below ('key'), or the help ('help')
 //   autorun   optional, default true: run when the view opens
-// state (window.richlazy.study, for tests): { phase: 'idle'|'running'|'done'|'stopped'|'error',
+// state (window.richlazy.study, for tests): { schema (the engine's, schema(name)), phase: 'idle'|'running'|'done'|'stopped'|'error',
 //   settings, changed, refused (the settings' last errors), data (the view's own, reset before each
 //   run), reports (one per job), ms, errors }
 import init, { schema as schemaOf, study_settings, study_merge } from '../pkg/richlazy.js';
@@ -88,7 +88,7 @@ export async function studyView(root, view) {
   await init();
   const schema = JSON.parse(schemaOf(view.name));
   const title = view.title ?? schema.title;
-  const state = { phase: 'idle', settings: null, changed: {}, refused: [], data: {}, reports: [], ms: 0, errors };
+  const state = { schema, phase: 'idle', settings: null, changed: {}, refused: [], data: {}, reports: [], ms: 0, errors };
   window.richlazy = { ...(window.richlazy || {}), study: state, errors };
   const prefix = view.prefix ?? '';
   const look = { intro: 'intro study-intro', form: 'study-form', charts: 'charts', ...view.look };
@@ -170,7 +170,7 @@ export async function studyView(root, view) {
     state.ms = 0;
     draw();
     const base = state.settings;
-    jobs = (view.jobs ? view.jobs(base) : [{ label: view.name, pairs: {} }]).map((j, index) => ({ label: j.label, index, pairs: { ...base, ...whole, ...j.pairs } }));
+    jobs = (view.jobs ? view.jobs(base, state) : [{ label: view.name, pairs: {} }]).map((j, index) => ({ label: j.label, index, pairs: { ...base, ...whole, ...j.pairs } }));
     t0 = performance.now();
     done = 0;
     state.phase = 'running';

@@ -44,10 +44,10 @@ export function buildForm(table) {
   const seeds = schema.page_params.find((p) => p.key === 'seeds');
   Object.assign($('#compare-seeds'), { min: seeds.lo, max: seeds.hi, value: seeds.default, title: seeds.help });
   form.querySelector('.presets').innerHTML = schema.presets.map((p) => `<button type="button" id="preset-${esc(p.name)}" data-preset="${esc(p.name)}" title="${esc(p.note)}">${esc(p.label)}</button>`).join('\n');
-  // The comparison's items, as the engine's sweep reads them: a family with a rank or an effective rank takes it after a colon.
+  // The comparison's items as the engine's sweep reads them (each row's `item`: rank:R, spectrum:E, fly, ...).
   $('#compare-families').replaceChildren(...schema.families.flatMap((f, i) => {
     const code = document.createElement('code');
-    code.textContent = f.params.includes('rank') ? `${f.key}:R` : f.params.includes('erank') ? `${f.key}:E` : f.key;
+    code.textContent = f.item;
     return i ? [', ', code] : [code];
   }));
 }
