@@ -3,8 +3,8 @@
 import { notice, errors } from './shared.js';
 
 const VIEWS = [
-  { id: 'lab', title: 'Connectivity and learning rules', load: () => import('./app.js') },
-  { id: 'theory', title: 'Linear theory', load: () => import('./theory.js') },
+  { id: 'lab', title: 'Connectivity and learning rules', load: () => import('./lab/index.js') },
+  { id: 'theory', title: 'Linear theory', load: () => import('./views/theory.js') },
   { id: 'perceptron', title: 'SGD noise: perceptron', load: () => import('./views/perceptron.js') },
   { id: 'phase', title: 'SGD noise: phase diagram', load: () => import('./views/phase.js') },
   { id: 'grok', title: 'Grokking', load: () => import('./views/grok.js') },
@@ -33,7 +33,8 @@ for (const v of VIEWS) {
   nav.append(a);
 }
 const container = document.querySelector(`[data-view="${id}"]`) ? id : 'study';
-for (const el of document.querySelectorAll('[data-view]')) el.hidden = el.dataset.view !== container;
+// Only the chosen view's containers stay: no other view's buttons (the same data-act names) linger hidden.
+for (const el of document.querySelectorAll('[data-view]')) if (el.dataset.view === container) el.hidden = false; else el.remove();
 document.title = `richlazy: ${view.title}`;
 
 view.load()

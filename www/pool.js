@@ -1,17 +1,18 @@
 // Every worker the page starts goes through here: a pool of engine jobs (one worker each, worker.js)
 // for runs, comparisons, figures and studies, and a long-lived helper for request/reply work
-// (previews, the theory sweeps). A worker fails in three ways (an uncaught error, an unreadable
+// (previews, benchmarks). A worker fails in three ways (an uncaught error, an unreadable
 // message, the engine's {type: 'error'}); all three reach one callback, once.
 
 /** Workers to run at once: one core is left to the page, at most 16. */
 export const poolSize = () => Math.max(1, Math.min((navigator.hardwareConcurrency || 2) - 1, 16));
 
-/** A worker whose messages go to `onMessage` and whose failure goes to `onFail(message)`. */
+/** A worker whose messages go to `onMessage` and whose failure goes to `onFail({key, code, message})`. */
 function watched(onMessage, onFail) {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = (e) => (e.data?.type === 'error' ? onFail(e.data.message) : onMessage(e.data));
-  w.onerror = (e) => { e.preventDefault(); onFail(`the worker stopped: ${e.message || 'unknown error'}`); };
-  w.onmessageerror = () => onFail('the worker sent an unreadable message');
+  const worker = (message) => onFail({ key: '', code: 'worker', message });
+  w.onmessage = (e) => (e.data?.type === 'error' ? onFail(e.data.error) : onMessage(e.data));
+  w.onerror = (e) => { e.preventDefault(); worker(`the worker stopped: ${e.message || 'unknown error'}`); };
+  w.onmessageerror = () => worker('the worker sent an unreadable message');
   return w;
 }
 
@@ -19,7 +20,7 @@ function watched(onMessage, onFail) {
  * A queue of jobs, each one worker running one engine job (worker.js's 'job' message), at most
  * poolSize() at once; one started while the pool is paused starts paused. A job ends with the worker's {type: 'finished'} or its failure; either way its
  * worker goes and the next job starts, so a failed job leaves the others running.
- * hooks: { start(job) -> the message that starts it, message(job, m), failed(job, message), idle() }
+ * hooks: { start(job) -> the message that starts it, message(job, m), failed(job, {key, code, message}), idle() }
  * (idle: nothing queued or running any more). A job gets `worker` while it runs (tests, the curious).
  */
 export function pool(hooks) {
@@ -44,9 +45,9 @@ export function pool(hooks) {
     job.worker = watched(settle((m) => {
       if (m.type === 'finished') end(job);
       hooks.message(job, m);
-    }), settle((message) => {
+    }), settle((e) => {
       end(job);
-      hooks.failed(job, message);
+      hooks.failed(job, e);
     }));
     live.add(job);
     peak = Math.max(peak, live.size);
@@ -87,16 +88,16 @@ export function pool(hooks) {
 }
 
 /**
- * One long-lived worker for requests that each get one reply (a preview, the theory sweeps):
+ * One long-lived worker for requests that each get one reply (a preview, a benchmark):
  * `send(message)` posts it with a fresh id; only the latest request's reply reaches `reply(m)`.
- * On a failure `failed(message)` is told and the next send starts a fresh worker.
+ * On a failure `failed({key, code, message})` is told and the next send starts a fresh worker.
  */
 export function helper({ reply, failed }) {
   let w = null;
   let id = 0;
   return {
     send(message, transfer = []) {
-      w ??= watched((m) => { if (m.id === id) reply(m); }, (message) => { w?.terminate(); w = null; failed(message); });
+      w ??= watched((m) => { if (m.id === id) reply(m); }, (e) => { w?.terminate(); w = null; failed(e); });
       w.postMessage({ ...message, id: ++id }, transfer);
     },
     /** Drops the pending request's reply (newer settings supersede it). */

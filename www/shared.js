@@ -1,7 +1,16 @@
-// What every view of the page shares: notices, an in-page question, downloads, the share bar
-// (copy link, exports, embed snippet) and PNG buttons on charts. Workers: pool.js.
+// What every view of the page shares: notices, an in-page question, numbers and table rows as text,
+// downloads, links, the embed snippet and PNG buttons on charts. The share bar: study.js; workers: pool.js.
+
+import { notebook } from '../pkg/richlazy.js';
 
 const $ = (s) => document.querySelector(s);
+
+/** An error as {key, code, message}, whatever carried it: a wasm reply's `error` (an object, or the
+ * text a few exports still send), a worker's failure, a thrown Error. `code` defaults to `fallback`. */
+export function errorOf(e, fallback = 'format') {
+  if (e && typeof e === 'object' && typeof e.message === 'string') return { key: e.key ?? '', code: e.code ?? fallback, message: e.message };
+  return { key: '', code: fallback, message: String(e) };
+}
 
 /** Error notices so far (tests and curious readers: window.richlazy.errors). */
 export const errors = [];
@@ -18,6 +27,24 @@ export function notice(text, kind = 'info') {
   p.append(close);
   $('#notices').append(p);
   if (kind === 'error') errors.push(text);
+}
+
+/** "Open as notebook": the engine's .ipynb (`notebook`, src/notebook.rs) for a view's settings (an
+ * object of key: value, page keys included) and its finished report, or none (null). */
+export function downloadNotebook(view, settings, report) {
+  const text = notebook(view, Object.keys(settings), Object.values(settings).map(String), report == null ? undefined : JSON.stringify(report));
+  if (text.startsWith('{"error"')) return notice(`Notebook: ${errorOf(JSON.parse(text).error).message}.`, 'error');
+  download(`richlazy-${view}.ipynb`, 'application/x-ipynb+json', text);
+}
+
+/** A number with `d` decimals, or '–' where there is none (not yet measured, not finite). */
+export const fixed = (v, d) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '–');
+
+/** A table row of text cells (`th` for a head). */
+export function tableRow(cells, tag = 'td') {
+  const tr = document.createElement('tr');
+  for (const c of cells) { const td = document.createElement(tag); td.textContent = c; tr.append(td); }
+  return tr;
 }
 
 export function download(name, type, text) {

@@ -3,22 +3,22 @@
 //          (file: {hash, name, bytes}, a file start's matrix; mnist: the four raw MNIST files for sMNIST, see smnist.js)
 //        | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}  (the job)
 //        | {type: 'preview', keys, values, id, file?, mnist?}  (a start's spectrum, sample trial and image)
-//        | {type: 'theory', keys, values, id}  (the theory panel's two sweeps)
 //        | {type: 'bench', keys, values, iters, warmup, id}  (the engine's timings, for a figure's cost)
 //   out: {type: 'started', iters?} then {type: 'progress', ms, ...} per chunk, then {type: 'finished', ms, status, report}
 //          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed},
 //          a study's {progress} (what is new, its own JSON)
-//        | {type: 'preview', id, preview, trial, image} | {type: 'theory', id, result, ms} | {type: 'bench', id, result}
-//        | {type: 'error', message}  (anything that failed, whatever the request)
-import init, { Run, Preview, sample_trial, theory, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
+//        | {type: 'preview', id, preview, trial, image} | {type: 'bench', id, result}
+//        | {type: 'error', error: {key, code, message}}  (anything that failed, whatever the request)
+import { errorOf } from './shared.js';
+import init, { Run, Preview, sample_trial, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
 const loaded = new Set();
 function holdFile(f) {
   if (!f || loaded.has(f.hash)) return;
   const r = JSON.parse(load_matrix(f.bytes, f.name));
-  if (r.error) throw new Error(`${f.name}: ${r.error.message}`);
-  if (r.hash !== f.hash) throw new Error(`${f.name}: hash ${r.hash}, expected ${f.hash}`);
+  if (r.error) { const e = errorOf(r.error); throw { ...e, message: `${f.name}: ${e.message}` }; }
+  if (r.hash !== f.hash) throw { key: 'file', code: 'format', message: `${f.name}: hash ${r.hash}, expected ${f.hash}` };
   if (loaded.size >= 8) loaded.clear(); // the engine keeps 8; loading again is harmless
   loaded.add(f.hash);
 }
@@ -28,7 +28,7 @@ let mnistHeld = false;
 function holdMnist(files) {
   if (!files || mnistHeld) return;
   const r = JSON.parse(load_mnist(...files));
-  if (r.error) throw new Error(r.error.message);
+  if (r.error) throw errorOf(r.error);
   mnistHeld = true;
 }
 
@@ -105,7 +105,7 @@ function post(extra) {
 function fail(err) {
   running = false;
   job = null;
-  self.postMessage({ type: 'error', message: String(err && err.message ? err.message : err) });
+  self.postMessage({ type: 'error', error: errorOf(err, 'engine') });
 }
 
 // Chunks of about TARGET_MS, each followed by what is new, so charts fill in live.
@@ -146,11 +146,6 @@ self.onmessage = async (e) => {
       const image = p.image();
       self.postMessage({ type: 'preview', id: m.id, preview: p.summary(), trial: sample_trial(m.keys, m.values), image }, [image.buffer]);
       p.free();
-    } else if (m.type === 'theory') {
-      await init();
-      const t0 = performance.now();
-      const result = theory(m.keys, m.values);
-      self.postMessage({ type: 'theory', id: m.id, result, ms: performance.now() - t0 });
     } else if (m.type === 'bench') {
       await init();
       if (m.warmup) bench(m.keys, m.values, m.warmup); // a fresh worker's first calls run unoptimised code

@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 const notes = (page) => page.evaluate(() => [...document.querySelectorAll('#notices .notice')].map((n) => n.textContent).join('\n'));
 const form = (page) => page.evaluate(() => Object.fromEntries(['rule', 'dt', 'floss', 'floss_mode', 'floss_k', 'floss_iters', 'floss_every']
   .map((k) => [k, document.querySelector(`#settings [name=${k}]`).value])));
-const shown = (page) => page.evaluate(() => [...document.querySelectorAll('#settings [data-floss]')].filter((l) => !l.hidden).map((l) => l.querySelector('[name]').name));
+const shown = (page) => page.evaluate(() => [...document.querySelectorAll('#settings [data-key^="floss_"]')].filter((l) => !l.hidden).map((l) => l.querySelector('[name]').name));
 
 test('a link with rule, dt and flossing fills the form, draws the Lyapunov charts, and its copy reproduces the numbers', async () => {
   const link = `${server.url}?task=2af&hidden=24&iters=40&every=20&seed=2&rule=eprop&dt=20&floss=both&floss_k=2&floss_mode=local&floss_iters=5&floss_every=10`;

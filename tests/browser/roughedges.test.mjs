@@ -20,7 +20,7 @@ test('at phone width (390 px) nothing scrolls sideways: settings, local-rules co
   // Every local-rules field shown (flossing before and interleaved) and the connectome's extra field.
   await page.goto(`${server.url}?hidden=20&iters=20&every=10&floss=both&init=connectome&signed=1`);
   await waitPhase(page, 'done');
-  assert.equal(await page.evaluate(() => [...document.querySelectorAll('#local-rules [data-floss]')].filter((l) => !l.hidden).length), 4);
+  assert.equal(await page.evaluate(() => [...document.querySelectorAll('#local-rules [data-key^="floss_"]')].filter((l) => !l.hidden).length), 4);
   assert.ok((await scrollWidth(page)) <= 390, `with the local-rules controls: scrollWidth ${await scrollWidth(page)}`);
   // A comparison's wide tables scroll inside their column, not the page.
   await page.goto(`${server.url}?hidden=20&iters=20&every=10&compare=1,2,5,10,20&seeds=2`);

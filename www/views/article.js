@@ -200,10 +200,10 @@ export async function mount(root) {
       else if (m.type === 'started') line(job, 'running…');
       else if (m.type === 'finished') settle(job, JSON.parse(m.report), m.ms);
     },
-    failed: (job, message) => {
+    failed: (job, e) => {
       state.done += 1;
-      line(job, `failed: ${message}`);
-      notice(`${job.claim.title}, ${job.run.label}: the worker failed (${message}).`, 'error');
+      line(job, `failed: ${e.message}`);
+      notice(`${job.claim.title}, ${job.run.label}: the worker failed (${e.message}).`, 'error');
     },
   });
   function line(job, text) {
@@ -267,7 +267,7 @@ export async function mount(root) {
       state.drawn[c.id] = performance.now() - state.shown[c.id];
       status(c, `Computed in your browser in ${(m.ms / 1000).toFixed(2)} s (the command line gives the same bits: tests/wasm/theory.test.mjs). ${r.claim}`);
     },
-    failed: (message) => notice(`The linear theory: ${message}.`, 'error'),
+    failed: (e) => notice(`The linear theory: ${e.message}.`, 'error'),
   });
   function theory() { sweeps.send({ type: 'theory', keys: [], values: [] }); }
 

@@ -4,7 +4,7 @@
 // their grokking amounts; the (alpha, eps) map as a heat map, one pool job per cell.
 import { studyView } from '../study.js';
 import { lines, heatmap, COLOURS } from '../plot.js';
-import { notice } from '../shared.js';
+import { notice, errorOf } from '../shared.js';
 
 const intro = `<p>Grokking as the move from lazy to rich training (Kumar, Bordelon, Gershman, Pehlevan,
 <a href="https://arxiv.org/abs/2310.06110">ICLR 2024</a>), set up as in the authors' notebook: inputs
@@ -52,7 +52,7 @@ function progress(state, p, job) {
     const r = runs.find((x) => x.job === job && x.run === c.run);
     notice(`Grokking, α ${r.alpha}, ε ${r.eps}: ${c.message}.`, 'warn');
   }
-  if (p.error) notice(`Grokking: ${p.error}.`, 'error');
+  if (p.error) notice(`Grokking: ${errorOf(p.error).message}.`, 'error');
 }
 
 function draw(state) {

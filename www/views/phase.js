@@ -20,19 +20,27 @@ where every train point has alpha y F &ge; 1, exactly. The page runs each cell a
 (shard <em>i</em>/cells); the same shards split a grid over a cluster's job array on the command line
 (<code>richlazy sgd grid ... --shard K/N</code>, then <code>richlazy merge</code>).</p></details>`;
 
-const pow2 = (list) => String(list).split(',').map((v) => 2 ** Number(v));
+/** The grid's axes as the engine orders them (schema("phase").grid: cell i = i_alpha * len(T) + i_T,
+ * each axis a list of exponents of `base`). */
+function axes(state) {
+  const { order, base } = state.schema.grid;
+  const [alphas, temps] = order.map((k) => String(state.settings[k]).split(',').map((v) => base ** Number(v)));
+  return { alphas, temps };
+}
+/** A cell the engine's grid calls unfit (it hit the step cap or diverged): crossed, never coloured. */
+const unfit = (state, c) => state.schema.grid.unfit.some((k) => c[k]);
 
-/** The grid's axes, the cells' values in the heat map's order (T-major) and the capped/diverged marks.
+/** The grid's axes, the cells' values in the heat map's order (T-major) and the unfit cells' marks.
  * Only fitted cells are coloured: a capped or diverged cell's numbers (in the exports) would set the
  * colour scale (weight changes of 1e19 where the noise blew the weights up). */
 function grid(state, pick) {
-  const alphas = pow2(state.settings.log2_alpha), temps = pow2(state.settings.log2_T);
+  const { alphas, temps } = axes(state);
   const cells = state.data.cells ?? {};
   const values = [], marks = [];
   for (let it = 0; it < temps.length; it++) {
     for (let ia = 0; ia < alphas.length; ia++) {
       const c = cells[ia * temps.length + it];
-      const failed = !!c && (c.capped || c.diverged);
+      const failed = !!c && unfit(state, c);
       values.push(c && !failed ? pick(c) : NaN);
       marks.push(failed);
     }
@@ -40,7 +48,8 @@ function grid(state, pick) {
   return { alphas, temps, values, marks };
 }
 
-/** T0 (alpha / alpha0)^k through the best fitted cell of the smallest alpha that has one (the engine's rule). */
+/** T0 (alpha / alpha0)^k through the best fitted cell of the smallest alpha that has one, the lower T on
+ * ties (the engine's rule: schema("phase").optimum, whose exponent is k below). */
 function optimum(state, alphas, temps) {
   const cells = state.data.cells ?? {};
   const L = Number(state.settings.L), k = (L - 1) / (L + 1);
@@ -48,7 +57,7 @@ function optimum(state, alphas, temps) {
     let best = null;
     for (let it = 0; it < temps.length; it++) {
       const c = cells[ia * temps.length + it];
-      if (c && !c.capped && !c.diverged && (!best || c.test_err < best.test_err)) best = c;
+      if (c && !unfit(state, c) && (!best || c.test_err < best.test_err)) best = c;
     }
     if (best) return { x: alphas, y: alphas.map((a) => best.T * (a / best.alpha) ** k) };
   }
@@ -66,8 +75,8 @@ export function mount(root) {
       { id: 'phase-dw', caption: 'Relative weight change |w* - w0| / |w0| (colours by log10): large in the feature regime, small in the lazy one.' },
       { id: 'phase-tstar', caption: 'Training time t* = dt x steps to zero train loss (colours by log10).' },
     ],
-    jobs(settings) {
-      const n = pow2(settings.log2_alpha).length * pow2(settings.log2_T).length;
+    jobs(settings, state) {
+      const n = state.schema.grid.order.map((k) => String(settings[k]).split(',').length).reduce((a, b) => a * b);
       return Array.from({ length: n }, (_, i) => ({ label: `cell ${i}`, pairs: { shard: `${i}/${n}` } }));
     },
     progress(state, p) {

@@ -1,19 +1,20 @@
 // The local-rules study on the page (shared/spec/bio-rules.md): its settings (rule, time step,
 // flossing), the Lyapunov charts, the summary of a rule x gain grid, and the one-click figure with
-// its cost stated first. app.js calls in through the exports below; everything else stays here.
-import { variants, schema } from '../pkg/richlazy.js';
-import { lines, errorbars, meanSd, COLOURS } from './plot.js';
-import { ask } from './shared.js';
-import { helper, poolSize } from './pool.js';
+// its cost stated first. The lab's modules call in through the exports below; everything else stays here.
+import { variants, schema } from '../../pkg/richlazy.js';
+import { lines, errorbars, meanSd, COLOURS } from '../plot.js';
+import { ask, fixed } from '../shared.js';
+import { helper, poolSize } from '../pool.js';
+import { $ } from './state.js';
 
 /** Its charts: one run's (or every compared run's) exponents, and the grid's summaries. */
 export const CHARTS = ['lyap', 'lyap-spectrum'];
 export const GRID_CHARTS = ['summary-acc', 'summary-loss', 'summary-lyap', 'summary-rep'];
 
-const $ = (s) => document.querySelector(s);
 // A hue per rule; a rule's lines with other settings (flossing, ...) take the next shades of it.
-const RULE_COLOURS = { bptt: ['#1f77b4', '#17becf', '#9467bd'], eprop: ['#d62728', '#ff7f0e', '#e377c2'], rflo: ['#2ca02c', '#bcbd22', '#8c564b'] };
-const RULE_NAMES = { bptt: 'BPTT', eprop: 'e-prop', rflo: 'RFLO' };
+// The rules' names, colours and order are the engine's (schema("lab").rules).
+let rules = null;
+const rulesOf = () => (rules ??= JSON.parse(schema('lab')).rules);
 const SHAPES = [0, 1, 4, 3]; // dot, triangle, square, ring: cross (2) marks "before training"
 const TAU_MS = 100;
 const STEPS_AT_100 = 8; // every task: 8 steps of 100 ms (tasks.md)
@@ -23,19 +24,10 @@ const flossOf = (c) => c.floss ?? 'none';
 
 // ---- settings ----
 
-// Which flossing settings each flossing mode uses (the others are neither shown nor sent).
-const FLOSS_USES = { floss_k: ['pre', 'inter', 'both'], floss_mode: ['pre', 'inter', 'both'], floss_iters: ['pre', 'both'], floss_every: ['inter', 'both'] };
-
 /** The form's controls for a validated config (keys the config leaves out are at their defaults). */
 export function fillControls(form, config) {
   form.elements.dt.value = String(dtOf(config));
   form.elements.floss.value = flossOf(config);
-  for (const [k, uses] of Object.entries(FLOSS_USES)) {
-    if (config[k] !== undefined) form.elements[k].value = config[k];
-    const label = form.elements[k].closest('label');
-    label.dataset.floss = uses.join(' ');
-    label.hidden = !uses.includes(flossOf(config));
-  }
 }
 
 /** The leak is dt / tau unless set on its own: drop an `alpha` that only repeats it, so that a new
@@ -46,10 +38,9 @@ export function withoutImpliedAlpha(obj) {
   return o;
 }
 
-/** The form's values as settings: flossing fields only where flossing uses them, alpha only where
- * it is not implied by the config's dt (the form's dt may have changed). */
+/** The form's values as settings: alpha only where it is not implied by the config's dt (the form's
+ * dt may have changed). Which flossing fields apply is the schema's (settings.js's `applies`). */
 export function tidyForm(o, config) {
-  for (const [k, uses] of Object.entries(FLOSS_USES)) if (!uses.includes(o.floss)) delete o[k];
   if (o.alpha !== undefined && Number(o.alpha) === dtOf(config) / TAU_MS) delete o.alpha;
   return o;
 }
@@ -140,16 +131,16 @@ function gridSeries(groups) {
     const f = facets(g.config);
     const key = dims.map((d) => f[d]).join(', ');
     if (!lines.has(key)) {
-      const name = dims.map((d) => (d === 'rule' ? RULE_NAMES[f.rule] ?? f.rule : f[d])).join(', ') || g.label;
+      const name = dims.map((d) => (d === 'rule' ? rulesOf().find((r) => r.key === f.rule)?.label ?? f.rule : f[d])).join(', ') || g.label;
       const i = lines.size;
       const k = others.indexOf(rest(g.config));
-      const hues = RULE_COLOURS[f.rule];
+      const hues = rulesOf().find((r) => r.key === f.rule)?.shades;
       lines.set(key, { name, colour: byRule && hues ? hues[k % hues.length] : COLOURS[(byRule ? i : k) % COLOURS.length],
         shape: byRule ? SHAPES[k % SHAPES.length] : 0, groups: [] });
     }
     lines.get(key).groups.push(g);
   }
-  const ruleIndex = (l) => Object.keys(RULE_NAMES).indexOf(l.groups[0].config.rule);
+  const ruleIndex = (l) => rulesOf().findIndex((r) => r.key === l.groups[0].config.rule);
   const all = [...lines.values()].sort((a, b) => ruleIndex(a) - ruleIndex(b) || others.indexOf(rest(a.groups[0].config)) - others.indexOf(rest(b.groups[0].config)));
   for (const l of all) l.groups.sort((a, b) => a.config.gain - b.config.gain);
   // With a single gain the lines' points would sit on each other: spread them a little.
@@ -199,9 +190,9 @@ export function drawGrid(name, groups) {
 }
 
 /** Extra summary-table columns: lambda_max at the start and at the end, mean ± sd. */
-export function summaryColumns(groups, fix) {
+export function summaryColumns(groups) {
   if (!groups.some((g) => g.reports.some((r) => r.initial?.lyap_spectrum))) return [];
-  const cell = (v) => { const [m, sd] = meanSd(v); return `${fix(m, 3)} ± ${fix(sd, 3)}`; };
+  const cell = (v) => { const [m, sd] = meanSd(v); return `${fixed(m, 3)} ± ${fixed(sd, 3)}`; };
   return [
     ['λ_max start', (g) => cell(initialLyap(g))],
     ['λ_max end', (g) => cell(g.finals.map((f) => f.lyap_max))],
