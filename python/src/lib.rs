@@ -128,8 +128,7 @@ fn with_files(py: Python<'_>, pairs: Vec<(String, String)>) -> PyResult<Vec<(Str
         .into_iter()
         .map(|(k, v)| {
             if k == "file" {
-                let (hash, _) =
-                    richlazy::init::file::load_path(&v).map_err(|e| setting_error(py, &e))?;
+                let (hash, _) = richlazy::init::file::load_path(&v).map_err(|e| setting_error(py, &e))?;
                 Ok((k, richlazy::init::file::hex(hash)))
             } else {
                 Ok((k, v))
