@@ -11,7 +11,7 @@
 import init, { schema as schemaOf } from '../../pkg/richlazy.js';
 import { STUDIES } from '../article/index.js';
 import { lines, errorbars, heatmap } from '../plot.js';
-import { pool, helper, poolSize } from '../pool.js';
+import { pool, poolSize } from '../pool.js';
 import { ask, notice, errors, onResize, showLink } from '../shared.js';
 import { differences, cost } from '../article/verify.js';
 import { COMMON_KEYS } from '../link.js';
@@ -253,11 +253,14 @@ export async function mount(root) {
     workers.add(runs);
   }
 
-  // The linear theory: under a second, so computed here as it opens (its closed forms beside).
-  const sweeps = helper({
-    reply: (m) => {
+  // The linear theory: under a second, so computed here as it opens (its closed forms beside), as
+  // the theory view runs it: one pool job of the 'theory' study at its defaults.
+  const sweeps = pool({
+    start: () => ({ type: 'job', kind: 'study', name: 'theory', keys: [], values: [] }),
+    message: (job, m) => {
+      if (m.type !== 'finished') return;
       const c = claims.find((x) => x.theory);
-      const r = JSON.parse(m.result).report.rank;
+      const r = JSON.parse(m.report).rank;
       const x = r.points.map((p) => p.erank);
       state.figures[c.id] = { kind: 'lines', title: 'Kernel change against the effective rank of W1(0), |W1(0)| = 0.2', x: 'effective rank', y: 'kernel change',
         series: [{ name: 'measured (mean of 3 seeds)', colour: '#1f77b4', dots: true, x, y: r.points.map((p) => p.kernel_change.mean) },
@@ -267,9 +270,9 @@ export async function mount(root) {
       state.drawn[c.id] = performance.now() - state.shown[c.id];
       status(c, `Computed in your browser in ${(m.ms / 1000).toFixed(2)} s (the command line gives the same bits: tests/wasm/theory.test.mjs). ${r.claim}`);
     },
-    failed: (e) => notice(`The linear theory: ${e.message}.`, 'error'),
+    failed: (job, e) => notice(`The linear theory: ${e.message}.`, 'error'),
   });
-  function theory() { sweeps.send({ type: 'theory', keys: [], values: [] }); }
+  function theory() { sweeps.add([{}]); }
 
   // Wiring: clicks on figures, the buttons, and opening as each claim scrolls into view.
   for (const c of claims) {
