@@ -266,15 +266,43 @@ fn report(v: &Values, rows: &[Row]) -> Vec<(&'static str, Json)> {
     ]
 }
 
-/// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table.
+/// `richlazy merge`: the shards' reports (JSON texts) as the unsharded run's report and table. A
+/// traced run (`trace=1`, which the page runs beside its sweep's shards for the picture) is no shard:
+/// its report goes as it is under `traced`, once its settings are seen to be those of one of the
+/// sweep's runs.
 pub fn merge(texts: &[(String, String)]) -> Result<(Json, String), SettingError> {
-    let (v, runs) = gather(&SPEC, texts, "runs", |v| Settings::new(v).cells().len())?;
+    let (traces, shards): (Vec<_>, Vec<_>) = texts.iter().cloned().partition(|(_, text)| is_trace(text));
+    let (v, runs) = gather(&SPEC, &shards, "runs", |v| Settings::new(v).cells().len())?;
     let s = Settings::new(&v);
-    if s.trace {
-        return Err(crate::settings::unfit("merge: a trace is one run; it does not shard"));
-    }
     let rows = runs.iter().map(Row::parse).collect::<Result<Vec<_>, _>>().map_err(|e| e.within("merge"))?;
-    Ok((obj(report(&v, &rows)), s.head() + &summary::table(&summary::cells(&rows))))
+    let mut merged = report(&v, &rows);
+    match traces.as_slice() {
+        [] => {}
+        [trace] => merged.push(("traced", traced(&v, &s, trace)?)),
+        _ => return Err(crate::settings::unfit("merge: more than one traced run (trace=1) among the files")),
+    }
+    Ok((obj(merged), s.head() + &summary::table(&summary::cells(&rows))))
+}
+
+/// Whether a report's settings say `trace=1` (text that does not parse is left to `gather`).
+fn is_trace(text: &str) -> bool {
+    Json::parse(text).is_ok_and(|j| j.get("settings").and_then(|s| s.get("trace")) == Some(&Json::from("1")))
+}
+
+/// A traced run's report, checked against the sweep's settings `v`: the same but for the keys a
+/// trace narrows (its one P, alpha*T and seed must be among the sweep's).
+fn traced(v: &Values, s: &Settings, trace: &(String, String)) -> Result<Json, SettingError> {
+    let (name, text) = trace;
+    let (tv, _) = gather(&SPEC, std::slice::from_ref(trace), "runs", |v| Settings::new(v).cells().len())?;
+    let t = Settings::new(&tv);
+    let mut widened = tv.clone();
+    widened.apply(["ps", "ats", "seeds"].map(|k| (k, v.text(k))).into_iter().chain([("trace", "0")]));
+    if widened != *v || !s.ps.contains(&t.ps[0]) || !s.ats.contains(&t.ats[0]) {
+        return Err(crate::settings::unfit(format!(
+            "merge: {name} traces a run of another sweep (its settings are not one of the shards' runs)"
+        )));
+    }
+    Json::parse(text).map_err(|e| SettingError::from(e).within(name))
 }
 
 impl Perceptron {
@@ -474,6 +502,39 @@ mod tests {
         assert!(merge(&parts[1..]).unwrap_err().message.contains("shard 1/3 is missing"));
         let e = SPEC.open_strict([("trace", "1"), ("shard", "0/2")]).err().unwrap();
         assert_eq!((e.key.as_str(), e.code), ("shard", Code::Conflict));
+    }
+
+    /// The page's export: the sweep's shards and the traced run merge into the unsharded report with
+    /// the traced run's own report under `traced`; a trace of another sweep, or two, are refused.
+    #[test]
+    fn a_traced_run_merges_beside_the_shards() {
+        let report_of = |pairs: &[(&str, &str)]| {
+            let mut s = study(pairs);
+            finish(&mut s, 5);
+            s.report().to_string()
+        };
+        let shard = |k: &str| (format!("part {k}"), report_of(&[SMALL.as_slice(), &[("shard", k)]].concat()));
+        let trace = |extra: &[(&str, &str)]| {
+            let base = [("d", "8"), ("pte", "500"), ("trace", "1"), ("ps", "64"), ("ats", "10")];
+            ("trace".to_string(), report_of(&[base.as_slice(), extra].concat()))
+        };
+        let (whole, traced) = (report_of(&SMALL), trace(&[]));
+        let (merged, table) = merge(&[shard("0/2"), shard("1/2"), traced.clone()]).unwrap();
+        assert_eq!(merged.get("traced").unwrap().to_string(), traced.1);
+        let Json::Obj(mut fields) = merged else { panic!("an object") };
+        assert_eq!(fields.pop().map(|(k, _)| k).as_deref(), Some("traced"));
+        assert_eq!(Json::Obj(fields).to_string(), whole);
+        assert_eq!(table, merge(&[shard("0/2"), shard("1/2")]).unwrap().1);
+        // Its one run is the sweep's run at the same P, alpha*T and seed.
+        let run = |text: &str, i: usize| items(get(&Json::parse(text).unwrap(), "runs"))[i].to_string();
+        assert_eq!(run(&traced.1, 0), run(&whole, 1));
+        for other in [trace(&[("seed", "2")]), trace(&[("chi", "1")])] {
+            let e = merge(&[shard("0/2"), shard("1/2"), other]).unwrap_err();
+            assert!(e.message.contains("trace traces a run of another sweep"), "{e:?}");
+            assert_eq!((e.key.as_str(), e.code), ("shard", Code::Merge));
+        }
+        let e = merge(&[shard("0/2"), shard("1/2"), traced.clone(), traced]).unwrap_err();
+        assert!(e.message.contains("more than one traced run"), "{e:?}");
     }
 
     fn get<'a>(j: &'a Json, key: &str) -> &'a Json {

@@ -81,6 +81,6 @@ test('compare lists: parts joined by +, bare numbers are ranks, named figures br
   assert.equal(local.base.dt, '20');
   assert.equal(JSON.parse(variants('paper')).base.hidden, '300');
   const bad = JSON.parse(variants('rank:30+hebb:1')).error;
-  assert.deepEqual([bad.key, bad.code], ['compare', 'list']);
+  assert.deepEqual([bad.key, bad.code], ['compare', 'choice']);
   assert.match(bad.message, /'hebb:1' is not one of/);
 });

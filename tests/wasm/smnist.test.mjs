@@ -17,9 +17,12 @@ const keys = pairs.map((p) => p[0]), values = pairs.map((p) => p[1]);
 
 test('before the data is loaded, runs and trials are refused with a message', () => {
   assert.throws(() => new Run(keys, values), /MNIST data is not loaded/);
-  assert.match(JSON.parse(sample_trial(keys, values)).error, /MNIST data is not loaded/);
-  const bad = JSON.parse(load_mnist(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 3]), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)));
-  assert.match(bad.error, /IDX|MNIST/);
+  const missing = JSON.parse(sample_trial(keys, values)).error;
+  assert.deepEqual([missing.key, missing.code], ['task', 'missing_data']);
+  assert.match(missing.message, /MNIST data is not loaded/);
+  const bad = JSON.parse(load_mnist(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 3]), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0))).error;
+  assert.equal(bad.code, 'format');
+  assert.match(bad.message, /IDX|MNIST/);
 });
 
 test('with the data, wasm and native reports are identical', () => {

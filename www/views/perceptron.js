@@ -1,6 +1,7 @@
 // The SGD-noise perceptron view (?view=perceptron; engine: src/regimes/perceptron.rs). The sweep runs
-// as one pool job per P; one more job traces a single training (trace=1) for the picture of the data
-// and the moving boundary.
+// as shards of one run, one pool job per (P, alpha*T) over every seed, so that the engine merges them
+// into the command line's report; one more job traces a single training (trace=1) for the picture of
+// the data and the moving boundary, and the merge puts its report beside the sweep's under `traced`.
 import { studyView } from '../study.js';
 import { lines, COLOURS } from '../plot.js';
 
@@ -10,6 +11,9 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // The traced run: the smallest P at the middle alpha*T of the list.
 const traced = (settings) => ({ p: Math.min(...list(settings.ps)), at: median(list(settings.ats)) });
+// The sweep's shards: the engine numbers its runs seed, P, alpha*T, so shard i of P x alpha*T owns
+// the i-th (P, alpha*T) of every seed.
+const shards = (settings) => list(settings.ps).flatMap((p) => list(settings.ats).map((at) => ({ p, at })));
 
 const intro = `<p>A perceptron <i>f(w, x) = w·x/√d</i> learns the label <i>y = sign(x<sub>1</sub>)</i> by SGD on the
 hinge loss <i>max(0, 1 − α y F)/α</i> with <i>F = f(w) − f(w<sub>0</sub>)</i>, until the loss is exactly zero
@@ -22,14 +26,18 @@ batch holds no unfitted point changes nothing, so the steps until the next one t
 |dw| = |w* − w<sub>0</sub>| and t* = dt × steps are shown at the α setting (at fixed αT both scale as 1/α).
 A seed's training sets are nested (the first P of one sample) and share a test set. Runs that reach the step
 cap count as capped. The picture: the plane of x<sub>1</sub> and v, the coordinate of x along the current
-direction of w<sub>⊥</sub>, where the boundary is exactly the line w<sub>∥</sub> x<sub>1</sub> + |w<sub>⊥</sub>| v = 0.</p></details>`;
+direction of w<sub>⊥</sub>, where the boundary is exactly the line w<sub>∥</sub> x<sub>1</sub> + |w<sub>⊥</sub>| v = 0.</p>
+<p>The page runs the sweep as shards of one run (one job per P and αT, over every seed). Results JSON is the report
+that <code>richlazy sgd perceptron</code> writes for these settings, with one key more: <code>traced</code>, the traced
+run's own report, which the command line writes apart (<code>--trace 1 --ps P --ats αT --seeds 1</code>);
+<code>richlazy merge</code> joins the shards' and the trace's files the same way.</p></details>`;
 
-// Jobs 0..n-1 sweep one P each; job n is the traced run.
+// Jobs 0..n-1 are the sweep's shards; job n is the traced run.
 function fold(state, p, job) {
   const d = state.data;
   d.rows ??= [];
   d.snaps ??= [];
-  if (job < list(state.settings.ps).length) d.rows.push(...p.rows);
+  if (job < shards(state.settings).length) d.rows.push(...p.rows);
   if (p.x1) d.x1 = p.x1;
   if (p.trace) d.snaps.push(...p.trace);
   if (p.trace && d.frame === undefined) replay(state, d);
@@ -116,7 +124,7 @@ export function mount(root) {
       { id: 'picture', caption: 'One training (the smallest P, the middle αT), played back from snapshots at hits 0, 1, 2, … growing by 15%: the first 400 training points in the plane of x₁ and v, the boundary (solid) and the margins α y F = 1 (dashed); unfitted points in black.' },
     ],
     jobs: (s) => [
-      ...list(s.ps).map((p) => ({ label: `P ${Math.round(p)}`, pairs: { ps: String(p) } })),
+      ...shards(s).map(({ p, at }, i, all) => ({ label: `P ${Math.round(p)}, αT ${at}`, pairs: { shard: `${i}/${all.length}` } })),
       { label: 'traced run', pairs: { trace: '1', ps: String(traced(s).p), ats: String(traced(s).at), seeds: '1' } },
     ],
     progress: fold,
