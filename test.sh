@@ -16,10 +16,13 @@ echo "test.sh: cargo build --release (the native CLI the parity tests compare ag
 cargo build --release
 ./build.sh
 # Explicit file lists: Node 20 searches a directory argument, but Node 21+ take globs instead.
+# --test-force-exit: a test that fails midway can leave a server or browser of its own open, which
+# would keep its file's process alive for ever (a CI run once hung so until its time ran out);
+# --test-timeout: a stuck test fails after 10 minutes instead of waiting (the longest takes ~3).
 js_tests=(tests/wasm/*.test.mjs tests/browser/*.test.mjs)
 if [ ${#js_tests[@]} -gt 0 ]; then
   echo "test.sh: node --test ${js_tests[*]}" >&2
-  node --test "${js_tests[@]}"
+  node --test --test-force-exit --test-timeout=600000 "${js_tests[@]}"
 fi
 # The Python package (built into .venv from this checkout), against the command line built above; the
 # Slurm test starts a single-node cluster (tools/install-deps.sh installs it) and must not skip.

@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -73,3 +75,25 @@ export function inkOf(page, chart) {
 }
 
 export const finals = (page) => page.evaluate(() => window.richlazy.runs.map((r) => r.report && JSON.stringify(r.report.final)));
+
+/** The entries of a stored zip (the lab's .npz), read from its local headers, each CRC checked. */
+export function unzip(buf) {
+  const out = new Map();
+  let at = 0;
+  while (buf.readUInt32LE(at) === 0x04034b50) {
+    assert.equal(buf.readUInt16LE(at + 8), 0, 'stored, not compressed');
+    const size = buf.readUInt32LE(at + 18);
+    const nameLen = buf.readUInt16LE(at + 26);
+    const name = buf.subarray(at + 30, at + 30 + nameLen).toString();
+    const data = buf.subarray(at + 30 + nameLen, at + 30 + nameLen + size);
+    assert.equal(crc32(data), buf.readUInt32LE(at + 14), `${name}: CRC`);
+    out.set(name, data);
+    at += 30 + nameLen + size;
+  }
+  assert.equal(buf.readUInt32LE(buf.length - 22), 0x06054b50, 'ends in a central directory');
+  assert.equal(buf.readUInt16LE(buf.length - 12), out.size);
+  return out;
+}
+
+/** A 2-d .npy file's dtype and shape from its header: ['<f4', '24', '3']. */
+export const npyShape = (npy) => npy.subarray(10, 10 + npy.readUInt16LE(8)).toString().match(/'descr': '([^']+)'.*'shape': \((\d+), (\d+)\)/).slice(1);

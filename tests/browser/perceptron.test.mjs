@@ -22,11 +22,11 @@ test('the view runs the sweep and a traced run, draws every chart, and its link 
     return { phase: st.phase, rows: st.data.rows, snaps: st.data.snaps, x1: st.data.x1, reports: st.reports };
   });
   assert.equal(s.phase, 'done');
-  // Two P jobs of 3 alpha*T x 2 seeds, and the traced run (the smallest P at the middle alpha*T).
+  // Six shards, one per (P, alpha*T), of 2 seeds each, and the traced run (the smallest P at the middle alpha*T).
   assert.equal(s.rows.length, 12);
   assert.ok(s.rows.every((r) => !r.capped && r.dw > 0 && r.t > 0));
-  assert.equal(s.reports.length, 3);
-  assert.deepEqual([s.reports[2].runs[0].p, s.reports[2].runs[0].at], [64, 3]);
+  assert.equal(s.reports.length, 7);
+  assert.deepEqual([s.reports[6].runs[0].p, s.reports[6].runs[0].at], [64, 3]);
   assert.equal(s.x1.length, 64);
   assert.ok(s.snaps.length > 5 && s.snaps.at(-1).unfitted === 0 && s.snaps[0].unfitted === 64);
   for (const c of CHARTS) assert.ok((await inkOf(page, c)) > 2000, `chart ${c} is drawn`);

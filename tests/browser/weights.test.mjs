@@ -6,34 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
-import { serve, launch, open, waitPhase } from './harness.mjs';
+import { serve, launch, open, waitPhase, unzip, npyShape as shape } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-/** The entries of a stored zip, read from its local headers, each CRC checked. */
-function unzip(buf) {
-  const out = new Map();
-  let at = 0;
-  while (buf.readUInt32LE(at) === 0x04034b50) {
-    assert.equal(buf.readUInt16LE(at + 8), 0, 'stored, not compressed');
-    const size = buf.readUInt32LE(at + 18);
-    const nameLen = buf.readUInt16LE(at + 26);
-    const name = buf.subarray(at + 30, at + 30 + nameLen).toString();
-    const data = buf.subarray(at + 30 + nameLen, at + 30 + nameLen + size);
-    assert.equal(crc32(data), buf.readUInt32LE(at + 14), `${name}: CRC`);
-    out.set(name, data);
-    at += 30 + nameLen + size;
-  }
-  assert.equal(buf.readUInt32LE(buf.length - 22), 0x06054b50, 'ends in a central directory');
-  assert.equal(buf.readUInt16LE(buf.length - 12), out.size);
-  return out;
-}
-
-const shape = (npy) => npy.subarray(10, 10 + npy.readUInt16LE(8)).toString().match(/'descr': '([^']+)'.*'shape': \((\d+), (\d+)\)/).slice(1);
 
 async function downloaded(page) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click('#export-weights')]);
