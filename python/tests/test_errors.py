@@ -41,7 +41,7 @@ def test_a_study_refuses_a_bad_value_naming_the_key():
     assert e.value.code == "number"
     with pytest.raises(richlazy.SettingError, match="nosuch") as e:
         richlazy.study("nosuch")
-    assert e.value.code == "unknown"
+    assert e.value.code == "choice"
 
 
 def test_a_sweep_refuses_a_bad_item_naming_it():
@@ -54,8 +54,8 @@ def test_a_sweep_refuses_a_bad_item_naming_it():
 
 
 def test_merge_refuses_shards_of_different_runs_with_code_merge(tmp_path):
-    a = richlazy.sweep(progress=False, inits="rank:1", hidden=12, iters=4, every=2, seeds=2, shard="1/2")
-    b = richlazy.sweep(progress=False, inits="rank:1", hidden=14, iters=4, every=2, seeds=2, shard="2/2")
+    a = richlazy.sweep(progress=False, inits="rank:1", hidden=12, iters=4, every=2, seeds=2, shard="0/2")
+    b = richlazy.sweep(progress=False, inits="rank:1", hidden=14, iters=4, every=2, seeds=2, shard="1/2")
     with pytest.raises(richlazy.SettingError) as e:
         richlazy.merge([a, b])
     assert e.value.code == "merge", (e.value.code, str(e.value))
