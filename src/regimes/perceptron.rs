@@ -290,7 +290,7 @@ fn is_trace(text: &str) -> bool {
 }
 
 /// A traced run's report, checked against the sweep's settings `v`: the same but for the keys a
-/// trace narrows (its one P, alpha*T and seed must be among the sweep's).
+/// trace narrows (its one P and alpha*T must be among the sweep's, its seed the sweep's first).
 fn traced(v: &Values, s: &Settings, trace: &(String, String)) -> Result<Json, SettingError> {
     let (name, text) = trace;
     let (tv, _) = gather(&SPEC, std::slice::from_ref(trace), "runs", |v| Settings::new(v).cells().len())?;
