@@ -254,19 +254,7 @@ fn analyse(args: &[String]) -> Result<(), SettingError> {
             }
             let config = flags.config()?;
             warn_unused("run", &flags.pairs);
-            let path = std::path::Path::new(&dir);
-            let names = ["W_in.npy", "W_rec0.npy", "W_rec.npy", "W_out.npy"];
-            let mut bytes = Vec::new();
-            for name in names {
-                let p = path.join(name);
-                bytes.push(
-                    std::fs::read(&p).map_err(|e| {
-                        SettingError::new("weights", Code::Io, format!("--weights {}: {e}", p.display()))
-                    })?,
-                );
-            }
-            let files = [0, 1, 2, 3].map(|i| (names[i], bytes[i].as_slice()));
-            let w = crate::analysis::Weights::from_npy(files).map_err(weights_error)?;
+            let w = crate::trials::read_weights(std::path::Path::new(&dir)).map_err(weights_error)?;
             crate::analysis::report::analyse_weights(&config, &w, &opt).map_err(weights_error)?
         }
         None => {

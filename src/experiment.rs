@@ -109,6 +109,11 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
     net
 }
 
+/// The stream of training batches: iteration k (0-based) trains on its (k+1)-th batch.
+pub fn train_stream(config: &Config) -> TaskStream {
+    TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN)
+}
+
 /// The stream the probe set is drawn from (its first `PROBE_BATCHES` batches): held-out trials.
 pub fn probe_stream(config: &Config) -> TaskStream {
     TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE)
@@ -125,7 +130,7 @@ impl Experiment {
         task.ready()?;
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;
         let mut net = initial_network(&config);
-        let stream = TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN);
+        let stream = train_stream(&config);
         // The probe set and the Lyapunov stream: held-out trials (sMNIST's test images).
         let lyap_stream = TaskStream::new(config.probe_task(), 1, config.seed, STREAM_LYAP);
         let probe = Probe::draw(probe_stream(&config), PROBE_BATCHES, lyap_stream);

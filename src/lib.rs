@@ -34,6 +34,7 @@ pub mod study;
 pub mod sweep;
 pub mod tasks;
 pub mod theory;
+pub mod trials;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -1,7 +1,7 @@
 """Type stubs written by `python -m richlazy.stubs` from the engine's tables; do not edit."""
 
 import os
-from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Sequence, Union, overload
+from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Union, overload
 
 import numpy as np
 
@@ -25,6 +25,24 @@ class RunResult:
     weights: Dict[str, np.ndarray]
     def to_json(self) -> str: ...
     def save_weights(self, directory: Union[str, os.PathLike]) -> None: ...
+    def analyse(self) -> Analysis: ...
+
+class Analysis:
+    report: Dict[str, Any]
+    def to_json(self) -> str: ...
+    def save(self, path: Union[str, os.PathLike]) -> None: ...
+
+class Trials:
+    x: np.ndarray
+    labels: np.ndarray
+    conditions: np.ndarray
+    scored: range
+    decision: range
+    task: str
+    input_names: List[str]
+    condition_names: List[str]
+    dt: int
+    alpha: float
 
 class Report:
     report: Dict[str, Any]
@@ -63,6 +81,94 @@ def run(
     floss_iters: Optional[int] = None,  # flossing steps before training [default 100]
     floss_every: Optional[int] = None,  # one flossing step every [default 10]
 ) -> RunResult: ...
+def analyse(
+    *,
+    weights: Union[None, str, os.PathLike, Mapping[str, Any]] = None,
+    progress: Progress = None,
+    task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
+    rank: Optional[int] = None,  # rank r [default 1]
+    erank: Optional[float] = None,  # effective rank [default 30]
+    gain: Optional[float] = None,  # gain g [default 1.25]
+    scale: Optional[Literal['frobenius', 'spectral']] = None,  # scale to the Gaussian's [default frobenius]
+    signed: Optional[Literal['0', '1']] = None,  # GABAergic neurons [default 0]
+    dataset: Optional[Literal['varshney', 'witvliet_1', 'witvliet_2', 'witvliet_3', 'witvliet_4', 'witvliet_5', 'witvliet_6', 'witvliet_7', 'witvliet_8', 'cook_herm']] = None,  # worm dataset [default varshney]
+    ei: Optional[float] = None,  # excitatory fraction (strictly between 0 and 1) [default 0.8]
+    file: Optional[str] = None,  # your matrix's hash (16 hex digits)
+    hidden: Optional[int] = None,  # hidden units N [default 300]
+    iters: Optional[int] = None,  # iterations [default 10000]
+    lr: Optional[float] = None,  # learning rate [default 0.003]
+    opt: Optional[Literal['sgd', 'adam']] = None,  # optimiser [default sgd]
+    rule: Optional[Literal['bptt', 'eprop', 'rflo']] = None,  # learning rule [default bptt]
+    seed: Optional[int] = None,  # seed [default 0]
+    every: Optional[int] = None,  # measure every [default 500]
+    batch: Optional[int] = None,  # batch size [default 32]
+    dt: Optional[Literal['100', '50', '25', '20', '10']] = None,  # time step dt [default 100]
+    alpha: Optional[float] = None,  # leak alpha (dt / 100 ms unless given) [default 1]
+    floss: Optional[Literal['none', 'pre', 'inter', 'both']] = None,  # gradient flossing [default none]
+    floss_k: Optional[int] = None,  # exponents flossed k [default 1]
+    floss_mode: Optional[Literal['exact', 'local']] = None,  # flossing gradient [default exact]
+    floss_iters: Optional[int] = None,  # flossing steps before training [default 100]
+    floss_every: Optional[int] = None,  # one flossing step every [default 10]
+) -> Analysis: ...
+def trials(
+    *,
+    iteration: int,
+    task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
+    rank: Optional[int] = None,  # rank r [default 1]
+    erank: Optional[float] = None,  # effective rank [default 30]
+    gain: Optional[float] = None,  # gain g [default 1.25]
+    scale: Optional[Literal['frobenius', 'spectral']] = None,  # scale to the Gaussian's [default frobenius]
+    signed: Optional[Literal['0', '1']] = None,  # GABAergic neurons [default 0]
+    dataset: Optional[Literal['varshney', 'witvliet_1', 'witvliet_2', 'witvliet_3', 'witvliet_4', 'witvliet_5', 'witvliet_6', 'witvliet_7', 'witvliet_8', 'cook_herm']] = None,  # worm dataset [default varshney]
+    ei: Optional[float] = None,  # excitatory fraction (strictly between 0 and 1) [default 0.8]
+    file: Optional[str] = None,  # your matrix's hash (16 hex digits)
+    hidden: Optional[int] = None,  # hidden units N [default 300]
+    iters: Optional[int] = None,  # iterations [default 10000]
+    lr: Optional[float] = None,  # learning rate [default 0.003]
+    opt: Optional[Literal['sgd', 'adam']] = None,  # optimiser [default sgd]
+    rule: Optional[Literal['bptt', 'eprop', 'rflo']] = None,  # learning rule [default bptt]
+    seed: Optional[int] = None,  # seed [default 0]
+    every: Optional[int] = None,  # measure every [default 500]
+    batch: Optional[int] = None,  # batch size [default 32]
+    dt: Optional[Literal['100', '50', '25', '20', '10']] = None,  # time step dt [default 100]
+    alpha: Optional[float] = None,  # leak alpha (dt / 100 ms unless given) [default 1]
+    floss: Optional[Literal['none', 'pre', 'inter', 'both']] = None,  # gradient flossing [default none]
+    floss_k: Optional[int] = None,  # exponents flossed k [default 1]
+    floss_mode: Optional[Literal['exact', 'local']] = None,  # flossing gradient [default exact]
+    floss_iters: Optional[int] = None,  # flossing steps before training [default 100]
+    floss_every: Optional[int] = None,  # one flossing step every [default 10]
+) -> Trials: ...
+def probe(
+    *,
+    task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
+    rank: Optional[int] = None,  # rank r [default 1]
+    erank: Optional[float] = None,  # effective rank [default 30]
+    gain: Optional[float] = None,  # gain g [default 1.25]
+    scale: Optional[Literal['frobenius', 'spectral']] = None,  # scale to the Gaussian's [default frobenius]
+    signed: Optional[Literal['0', '1']] = None,  # GABAergic neurons [default 0]
+    dataset: Optional[Literal['varshney', 'witvliet_1', 'witvliet_2', 'witvliet_3', 'witvliet_4', 'witvliet_5', 'witvliet_6', 'witvliet_7', 'witvliet_8', 'cook_herm']] = None,  # worm dataset [default varshney]
+    ei: Optional[float] = None,  # excitatory fraction (strictly between 0 and 1) [default 0.8]
+    file: Optional[str] = None,  # your matrix's hash (16 hex digits)
+    hidden: Optional[int] = None,  # hidden units N [default 300]
+    iters: Optional[int] = None,  # iterations [default 10000]
+    lr: Optional[float] = None,  # learning rate [default 0.003]
+    opt: Optional[Literal['sgd', 'adam']] = None,  # optimiser [default sgd]
+    rule: Optional[Literal['bptt', 'eprop', 'rflo']] = None,  # learning rule [default bptt]
+    seed: Optional[int] = None,  # seed [default 0]
+    every: Optional[int] = None,  # measure every [default 500]
+    batch: Optional[int] = None,  # batch size [default 32]
+    dt: Optional[Literal['100', '50', '25', '20', '10']] = None,  # time step dt [default 100]
+    alpha: Optional[float] = None,  # leak alpha (dt / 100 ms unless given) [default 1]
+    floss: Optional[Literal['none', 'pre', 'inter', 'both']] = None,  # gradient flossing [default none]
+    floss_k: Optional[int] = None,  # exponents flossed k [default 1]
+    floss_mode: Optional[Literal['exact', 'local']] = None,  # flossing gradient [default exact]
+    floss_iters: Optional[int] = None,  # flossing steps before training [default 100]
+    floss_every: Optional[int] = None,  # one flossing step every [default 10]
+) -> Trials: ...
+def hidden(weights: Mapping[str, Any], x: Union[np.ndarray, Trials], *, alpha: Optional[float] = None) -> np.ndarray: ...
 def sweep(
     *,
     threads: Optional[int] = None,
