@@ -13,7 +13,10 @@ use crate::tasks::TaskStream;
 /// Milliseconds for: one training iteration (median over chunks of 10 of
 /// `iters` iterations of the configured rule), one tangent-kernel alignment
 /// (median of 3), the singular values of the N x N W_rec (median of 5), and
-/// lambda_max over the Lyapunov probe's 500 steps (after its burn-in; median of 3).
+/// lambda_max over the Lyapunov probe's 500 steps (after its burn-in; median of 3); the state-space
+/// analysis of the network trained so far against its start: the live frame the page draws at every
+/// measure point (median of 3), its share of the `every` iterations between two measure points, one
+/// default fixed-point search (under the fixation input; median of 3) and the whole report (once).
 #[derive(Clone, Debug)]
 pub struct Timings {
     pub iters: usize,
@@ -22,6 +25,10 @@ pub struct Timings {
     pub svd_ms: f64,
     pub kernel_size: usize,
     pub lyap_ms: f64,
+    pub frame_ms: f64,
+    pub frame_share: f64,
+    pub fixed_point_search_ms: f64,
+    pub analysis_ms: f64,
 }
 
 impl Timings {
@@ -33,6 +40,10 @@ impl Timings {
             ("svd_ms", self.svd_ms.into()),
             ("kernel_size", self.kernel_size.into()),
             ("lyap_ms", self.lyap_ms.into()),
+            ("frame_ms", self.frame_ms.into()),
+            ("frame_share", self.frame_share.into()),
+            ("fixed_point_search_ms", self.fixed_point_search_ms.into()),
+            ("analysis_ms", self.analysis_ms.into()),
         ])
     }
 }
@@ -96,7 +107,52 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
         assert!(l[0].is_finite());
         ms
     }));
-    Timings { iters: chunks * CHUNK, iteration_ms, kernel_alignment_ms, svd_ms, kernel_size: size, lyap_ms }
+    let (frame_ms, fixed_point_search_ms, analysis_ms) = analysis_times(config, &net, now_ms);
+    let frame_share = frame_ms / (config.every as f64 * iteration_ms);
+    Timings {
+        iters: chunks * CHUNK,
+        iteration_ms,
+        kernel_alignment_ms,
+        svd_ms,
+        kernel_size: size,
+        lyap_ms,
+        frame_ms,
+        frame_share,
+        fixed_point_search_ms,
+        analysis_ms,
+    }
+}
+
+/// The analysis of `net` against the configuration's start on its probe set: (frame, one fixed-point
+/// search, whole report) in ms.
+fn analysis_times(config: &Config, net: &crate::model::Rnn<f32>, now_ms: &dyn Fn() -> f64) -> (f64, f64, f64) {
+    use crate::analysis::{report, StepMap};
+    let task = config.probe_task();
+    let mut stream = crate::experiment::probe_stream(config);
+    let probe: Vec<_> = (0..crate::metrics::PROBE_BATCHES).map(|_| stream.next_batch()).collect();
+    let w = crate::analysis::Weights {
+        w_in: net.w_in.to_f64(),
+        w_rec0: initial_network(config).w_rec.to_f64(),
+        w_rec: net.w_rec.to_f64(),
+        w_out: net.w_out.to_f64(),
+    };
+    let opt = report::Options::default();
+    let timed = |f: &mut dyn FnMut()| {
+        let t0 = now_ms();
+        f();
+        now_ms() - t0
+    };
+    let frame_ms =
+        median((0..3).map(|_| timed(&mut || drop(report::frame(task.as_ref(), &probe, config.alpha, &w, &opt)))));
+    let end =
+        crate::model::Rnn { w_in: w.w_in.clone(), w_rec: w.w_rec.clone(), w_out: w.w_out.clone(), alpha: config.alpha };
+    let starts = report::search_starts(&crate::analysis::Trajectories::of(&end, &probe), &opt, 0);
+    let (_, fixation) = &report::constant_inputs(task.as_ref(), &probe)[0];
+    let map = StepMap::new(&w.w_rec, &w.w_in, fixation, config.alpha);
+    let search_ms =
+        median((0..3).map(|_| timed(&mut || drop(crate::analysis::find_fixed_points(&map, &starts, &opt.search)))));
+    let analysis_ms = timed(&mut || drop(report::analyse(task.as_ref(), &probe, config.alpha, &w, &opt)));
+    (frame_ms, search_ms, analysis_ms)
 }
 
 /// Iterations per timed chunk.

@@ -404,6 +404,14 @@ fn bench(args: &[String]) -> Result<(), SettingError> {
     );
     println!("singular values of W_rec ({n}x{n}): {:.1} ms", t.svd_ms);
     println!("lambda_max over the Lyapunov probe (500 steps after its burn-in of 100): {:.1} ms", t.lyap_ms);
+    println!(
+        "state-space frame (the page's live trajectories): {:.1} ms, {:.1}% of the {} iterations between measures",
+        t.frame_ms,
+        100.0 * t.frame_share,
+        config.every
+    );
+    println!("fixed-point search (default: 24 starts, one input): {:.0} ms", t.fixed_point_search_ms);
+    println!("whole analysis (richlazy analyse of one network): {:.0} ms", t.analysis_ms);
     Ok(())
 }
 

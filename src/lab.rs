@@ -23,8 +23,9 @@ pub const SPEC: Spec = Spec {
 /// The most seeds a comparison on the page runs per start (the command line's sweep allows more).
 pub const MAX_PAGE_SEEDS: u64 = 10;
 
-/// The keys the lab's link carries besides its settings: a comparison list and its seeds.
-pub const PAGE_PARAMS: [Param; 2] = [
+/// The keys the lab's link carries besides its settings: a comparison list and its seeds, and the
+/// measure point whose fixed points the state-space chart shows (`richlazy analyse` on its weights).
+pub const PAGE_PARAMS: [Param; 3] = [
     Param {
         key: "compare",
         default: "",
@@ -32,6 +33,13 @@ pub const PAGE_PARAMS: [Param; 2] = [
         help: "starts to compare: gaussian, rank:R, spectrum:E, ... joined parts with + (the engine's `variants`)",
     },
     Param::int("seeds", "1", 1, MAX_PAGE_SEEDS, "seeds per compared start"),
+    Param::int(
+        "analyse",
+        "",
+        0,
+        crate::config::MAX_ITERS as u64,
+        "the measure point (its iteration) whose fixed points the state-space chart shows",
+    ),
 ];
 
 /// The schema's rows beside the settings: the initial families, the presets, the file limits, the
@@ -163,7 +171,7 @@ mod tests {
         assert!(row("floss_every").ends_with(r#""applies":{"floss":["inter","both"]}}"#));
         assert!(row("dt").ends_with(r#""applies":{"task":["2af","dms","cxt"]}}"#));
         assert!(!row("gain").contains("applies"));
-        assert_eq!(j.get("page_keys").unwrap().to_string(), r#"["compare","seeds"]"#);
+        assert_eq!(j.get("page_keys").unwrap().to_string(), r#"["compare","seeds","analyse"]"#);
         assert!(j.get("page_params").unwrap().to_string().contains(
             r#"{"key":"seeds","default":"1","help":"seeds per compared start","kind":"int","lo":1,"hi":10}"#
         ));

@@ -4,13 +4,15 @@
 //        | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}  (the job)
 //        | {type: 'preview', keys, values, id, file?, mnist?}  (a start's spectrum, sample trial and image)
 //        | {type: 'bench', keys, values, iters, warmup, id}  (the engine's timings, for a figure's cost)
+//        | {type: 'analyse', keys, values, weights: [[name, bytes] x 4], id}  (richlazy analyse --weights)
 //   out: {type: 'started', iters?} then {type: 'progress', ms, ...} per chunk, then {type: 'finished', ms, status, report}
-//          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed},
+//          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed,
+//          frames: [{frame (the state-space picture, with iter), weights: [[name, bytes]]}] per new measure point},
 //          a study's {progress} (what is new, its own JSON)
-//        | {type: 'preview', id, preview, trial, image} | {type: 'bench', id, result}
+//        | {type: 'preview', id, preview, trial, image} | {type: 'bench', id, result} | {type: 'analysis', id, report (JSON text)}
 //        | {type: 'error', error: {key, code, message}}  (anything that failed, whatever the request)
 import { errorOf } from './shared.js';
-import init, { Run, Preview, sample_trial, bench, load_matrix, load_mnist, StudyRun } from '../pkg/richlazy.js';
+import init, { Run, Preview, sample_trial, bench, load_matrix, load_mnist, StudyRun, analyse_npy } from '../pkg/richlazy.js';
 
 // Matrices this worker's engine holds (its own registry), by hash.
 const loaded = new Set();
@@ -45,6 +47,7 @@ function labJob(m) {
   const run = new Run(m.keys, m.values);
   let sent = 0; // history rows already posted
   let lyapSent = false; // the initial exponents went out
+  const names = JSON.parse(run.weight_names());
   return {
     iters: run.iters(),
     first: true, // iteration 0's measures
@@ -52,7 +55,9 @@ function labJob(m) {
     progress() {
       const rows = JSON.parse(run.history_since(sent));
       sent += rows.length;
-      const msg = { iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows };
+      // Each new measure point's state-space frame, with its weights for the on-demand analysis.
+      const frames = JSON.parse(run.take_frames()).map((frame, i) => ({ frame, weights: names.map((n) => [n, run.taken_weight(i, n)]) }));
+      const msg = { iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows, frames };
       if (rows.length) {
         msg.spectrum = JSON.parse(run.spectrum());
         // The top Lyapunov exponents now, and at the start (sent once).
@@ -69,7 +74,7 @@ function labJob(m) {
     report: () => ({
       status: run.status(),
       report: run.report(),
-      weights: JSON.parse(run.weight_names()).map((name) => [name, run.weight_npy(name)]),
+      weights: names.map((name) => [name, run.weight_npy(name)]),
     }),
     more: () => run.status() === 'running',
   };
@@ -150,6 +155,15 @@ self.onmessage = async (e) => {
       await init();
       if (m.warmup) bench(m.keys, m.values, m.warmup); // a fresh worker's first calls run unoptimised code
       self.postMessage({ type: 'bench', id: m.id, result: bench(m.keys, m.values, m.iters) });
+    } else if (m.type === 'analyse') {
+      await init();
+      holdFile(m.file);
+      holdMnist(m.mnist);
+      const file = (name) => m.weights.find(([n]) => n === name)?.[1] ?? new Uint8Array();
+      const text = analyse_npy(m.keys, m.values, ...['W_in.npy', 'W_rec0.npy', 'W_rec.npy', 'W_out.npy'].map(file));
+      const r = JSON.parse(text);
+      if (r.error) throw errorOf(r.error);
+      self.postMessage({ type: 'analysis', id: m.id, report: text }); // the engine's text: its numbers as the command line prints them
     } else if (m.type === 'pause') {
       running = false;
     } else if (m.type === 'resume' && job && !running) {

@@ -11,7 +11,8 @@ use super::subspace::{linear_cka, principal_angles, Components};
 use super::trajectories::Trajectories;
 use super::{delta_structure, StepMap};
 use crate::json::{obj, Json};
-use crate::linalg::Mat;
+use crate::linalg::{singular_values, Mat};
+use crate::metrics::{erank_entropy, erank_pr};
 use crate::model::Rnn;
 use crate::rng::Rng;
 use crate::settings::{Code, SettingError};
@@ -144,32 +145,96 @@ pub fn constant_inputs(task: &dyn Task, probe: &[Batch]) -> Vec<(String, Vec<f64
     out
 }
 
+/// A start and its end on the probe set: their networks, condition-averaged states and the
+/// components of the two pooled, in which both are drawn.
+struct Pair {
+    start: Rnn<f64>,
+    end: Rnn<f64>,
+    ts: Trajectories,
+    te: Trajectories,
+    shared: Components,
+}
+
+impl Pair {
+    fn of(probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Pair {
+        let net = |w_rec: &Mat<f64>| Rnn { w_in: w.w_in.clone(), w_rec: w_rec.clone(), w_out: w.w_out.clone(), alpha };
+        let (start, end) = (net(&w.w_rec0), net(&w.w_rec));
+        let (ts, te) = (Trajectories::of(&start, probe), Trajectories::of(&end, probe));
+        let pooled = Mat::from_vec(
+            ts.states.rows * 2,
+            ts.states.cols,
+            [ts.states.data.clone(), te.states.data.clone()].concat(),
+        );
+        let shared = Components::of(&pooled, opt.components);
+        Pair { start, end, ts, te, shared }
+    }
+
+    /// The keys every report and frame opens with: task, hidden, alpha, conditions, components and
+    /// trajectories.
+    fn head(&self, task: &dyn Task) -> Vec<(&'static str, Json)> {
+        let (ts, te, shared) = (&self.ts, &self.te, &self.shared);
+        vec![
+            ("task", Json::from(task.key())),
+            ("hidden", self.end.hidden().into()),
+            ("alpha", self.end.alpha.into()),
+            (
+                "conditions",
+                obj([
+                    ("names", Json::Arr(task.condition_names().iter().map(|&s| Json::from(s)).collect())),
+                    ("values", Json::Arr(ts.conditions.iter().map(|c| condition_json(task, c)).collect())),
+                    ("trials", Json::Arr(ts.counts.iter().map(|&c| Json::from(c)).collect())),
+                ]),
+            ),
+            (
+                "components",
+                obj([
+                    ("explained", Json::from(&shared.explained[..])),
+                    ("explained_start", Json::from(&explained_by(shared, &ts.states)[..])),
+                    ("explained_end", Json::from(&explained_by(shared, &te.states)[..])),
+                ]),
+            ),
+            ("trajectories", obj([("start", projected(shared, ts)), ("end", projected(shared, te))])),
+        ]
+    }
+
+    fn shift(&self) -> (&'static str, Json) {
+        ("trajectory_shift", shift(&self.ts.states, &self.te.states).into())
+    }
+
+    fn cka(&self) -> (&'static str, Json) {
+        ("cka", linear_cka(&self.ts.states, &self.te.states).into())
+    }
+}
+
+fn erank_keys(sv: &[f64], entropy: f64, pr: f64, opt: &Options) -> [(&'static str, Json); 3] {
+    [
+        ("singular_values", Json::from(&sv[..opt.singular_values.min(sv.len())])),
+        ("erank_entropy", entropy.into()),
+        ("erank_pr", pr.into()),
+    ]
+}
+
 /// The report of `w` on `task`'s probe set `probe`, at leak `alpha`.
 pub fn analyse(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Json {
-    let net = |w_rec: &Mat<f64>| Rnn { w_in: w.w_in.clone(), w_rec: w_rec.clone(), w_out: w.w_out.clone(), alpha };
-    let (start, end) = (net(&w.w_rec0), net(&w.w_rec));
-    let (ts, te) = (Trajectories::of(&start, probe), Trajectories::of(&end, probe));
-    let n = w.w_rec.rows;
-    let pooled = Mat::from_vec(ts.states.rows * 2, n, [ts.states.data.clone(), te.states.data.clone()].concat());
-    let shared = Components::of(&pooled, opt.components);
-    let (own_s, own_e) = (Components::of(&ts.states, opt.angles), Components::of(&te.states, opt.angles));
+    let pair = Pair::of(probe, alpha, w, opt);
+    let (own_s, own_e) = (Components::of(&pair.ts.states, opt.angles), Components::of(&pair.te.states, opt.angles));
     let inputs = constant_inputs(task, probe);
     let fixed = |label: &'static str, net: &Rnn<f64>, tr: &Trajectories, x: &[f64], stream: u64| {
         let map = StepMap::new(&net.w_rec, &net.w_in, x, alpha);
         let starts = search_starts(tr, opt, stream);
         let points = find_fixed_points(&map, &starts, &opt.search);
-        (label, points_json(&points, &shared, opt))
+        (label, points_json(&points, &pair.shared, opt))
     };
     let fixed_points = inputs
         .iter()
         .enumerate()
         .map(|(i, (name, x))| {
-            let (a, b) = (fixed("start", &start, &ts, x, i as u64), fixed("end", &end, &te, x, i as u64));
+            let (a, b) =
+                (fixed("start", &pair.start, &pair.ts, x, i as u64), fixed("end", &pair.end, &pair.te, x, i as u64));
             obj([("input", Json::from(name.as_str())), ("x", Json::from(&x[..])), a, b])
         })
         .collect();
     let delta = delta_structure(&w.w_rec0, &w.w_rec, &w.w_in, &w.w_out, opt.directions);
-    let sv = &delta.singular_values[..opt.singular_values.min(n)];
     let directions = delta.top.iter().map(|d| {
         obj([
             ("singular_value", Json::from(d.singular_value)),
@@ -179,52 +244,43 @@ pub fn analyse(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &
             ("right_on_start", d.right_on_start.into()),
         ])
     });
-    obj([
-        ("task", Json::from(task.key())),
-        ("hidden", n.into()),
-        ("alpha", alpha.into()),
-        (
-            "conditions",
-            obj([
-                ("names", Json::Arr(task.condition_names().iter().map(|&s| Json::from(s)).collect())),
-                ("values", Json::Arr(ts.conditions.iter().map(|c| condition_json(task, c)).collect())),
-                ("trials", Json::Arr(ts.counts.iter().map(|&c| Json::from(c)).collect())),
-            ]),
-        ),
-        (
-            "components",
-            obj([
-                ("explained", Json::from(&shared.explained[..])),
-                ("explained_start", Json::from(&explained_by(&shared, &ts.states)[..])),
-                ("explained_end", Json::from(&explained_by(&shared, &te.states)[..])),
-            ]),
-        ),
-        ("trajectories", obj([("start", projected(&shared, &ts)), ("end", projected(&shared, &te))])),
-        (
-            "change",
-            obj([
-                ("trajectory_shift", shift(&ts.states, &te.states).into()),
-                ("principal_angles", Json::from(&principal_angles(&own_s.axes, &own_e.axes)[..])),
-                ("cka", linear_cka(&ts.states, &te.states).into()),
-            ]),
-        ),
-        ("fixed_points", Json::Arr(fixed_points)),
-        (
-            "delta_w",
-            obj([
-                ("singular_values", Json::from(sv)),
-                ("erank_entropy", delta.erank_entropy.into()),
-                ("erank_pr", delta.erank_pr.into()),
-                ("directions", Json::Arr(directions.collect())),
-            ]),
-        ),
-    ])
+    let angles = ("principal_angles", Json::from(&principal_angles(&own_s.axes, &own_e.axes)[..]));
+    let mut delta_w = erank_keys(&delta.singular_values, delta.erank_entropy, delta.erank_pr, opt).to_vec();
+    delta_w.push(("directions", Json::Arr(directions.collect())));
+    let mut keys = pair.head(task);
+    keys.push(("change", obj([pair.shift(), angles, pair.cka()])));
+    keys.push(("fixed_points", Json::Arr(fixed_points)));
+    keys.push(("delta_w", obj(delta_w)));
+    obj(keys)
+}
+
+/// The live picture of a run at one measure point, cheap enough to draw at every one: the report's
+/// keys but the fixed points, the principal angles and ΔW's directions (`analyse` adds those).
+pub fn frame(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Json {
+    let pair = Pair::of(probe, alpha, w, opt);
+    let sv = singular_values(&w.w_rec.sub(&w.w_rec0));
+    let mut keys = pair.head(task);
+    keys.push(("change", obj([pair.shift(), pair.cka()])));
+    keys.push(("delta_w", obj(erank_keys(&sv, erank_entropy(&sv), erank_pr(&sv), opt))));
+    obj(keys)
+}
+
+/// A run's frame now (see `frame`), with the iteration first.
+pub fn frame_run(exp: &crate::experiment::Experiment, opt: &Options) -> Json {
+    let task = exp.config().probe_task();
+    let Json::Obj(mut keys) =
+        frame(task.as_ref(), &exp.probe().batches, exp.config().alpha, &Weights::of(&exp.weights()), opt)
+    else {
+        unreachable!("a frame is an object")
+    };
+    keys.insert(0, ("iter".to_string(), exp.iter().into()));
+    Json::Obj(keys)
 }
 
 /// The search's starts: `opt.starts` condition-averaged states evenly spaced over all conditions and
 /// steps, each plus Gaussian noise of `opt.noise` times the states' RMS spread (per unit), from the
 /// input's own stream, so that the start and the end are searched from the same noise.
-fn search_starts(tr: &Trajectories, opt: &Options, stream: u64) -> Vec<Vec<f64>> {
+pub fn search_starts(tr: &Trajectories, opt: &Options, stream: u64) -> Vec<Vec<f64>> {
     let (rows, n) = (tr.states.rows, tr.states.cols);
     let spread = rms_spread(&tr.states);
     let sd = opt.noise * spread / (n as f64).sqrt();

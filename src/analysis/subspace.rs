@@ -25,12 +25,30 @@ impl Components {
         }
         mean.iter_mut().for_each(|c| *c /= m.max(1) as f64);
         let centred = Mat::from_fn(m, n, |r, c| states.at(r, c) - mean[c]);
-        let (vals, vecs) = sym_eigen(&centred.t_gram());
-        let total: f64 = vals.iter().map(|v| v.max(0.0)).sum();
         let k = k.min(n);
-        let axes = (0..k)
-            .map(|c| {
-                let mut a: Vec<f64> = (0..n).map(|r| vecs.at(r, c)).collect();
+        // The eigenvectors of the smaller of X^T X (N x N) and X X^T (samples x samples): a few
+        // hundred condition-averaged states in a larger network take the second, whose vector u
+        // gives the axis X^T u, normalised (zero where the states have no variance left).
+        let (vals, axes): (Vec<f64>, Vec<Vec<f64>>) = if m < n {
+            let (vals, u) = sym_eigen(&centred.matmul_t(&centred));
+            let axes = (0..k.min(m))
+                .map(|c| {
+                    let a: Vec<f64> = (0..n).map(|j| (0..m).map(|r| centred.at(r, j) * u.at(r, c)).sum()).collect();
+                    let norm = a.iter().map(|x| x * x).sum::<f64>().sqrt();
+                    let scale = if vals[c] > 0.0 { norm } else { 0.0 };
+                    a.into_iter().map(|x| if scale > 0.0 { x / scale } else { 0.0 }).collect()
+                })
+                .collect();
+            (vals, axes)
+        } else {
+            let (vals, vecs) = sym_eigen(&centred.t_gram());
+            (vals, (0..k).map(|c| (0..n).map(|r| vecs.at(r, c)).collect()).collect())
+        };
+        let total: f64 = vals.iter().map(|v| v.max(0.0)).sum();
+        let k = axes.len();
+        let axes = axes
+            .into_iter()
+            .map(|mut a: Vec<f64>| {
                 let big = a.iter().fold(0.0f64, |b, x| if x.abs() > b.abs() { *x } else { b });
                 if big < 0.0 {
                     a.iter_mut().for_each(|x| *x = -*x);

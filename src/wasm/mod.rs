@@ -2,17 +2,19 @@
 //! Settings cross as parallel arrays of keys and values (the page's URL
 //! parameters); results cross as JSON text built by `report`.
 
+mod analysis;
 mod charts;
 mod notebook;
 mod seed;
 mod study;
 mod theory;
 
+use crate::analysis::live::Live;
 use crate::config::Config;
 use crate::experiment::{initial_network, Experiment, Status};
 use crate::json::{obj, Json};
 use crate::metrics::Spectrum;
-use crate::report::{config_json, measures_json, run_json};
+use crate::report::{config_json, measures_json, run_json, weight_files};
 use crate::rng::Rng;
 use crate::settings::{errors_json, without_repeats, Code, SettingError};
 use crate::sweep::{named, parse_variants};
@@ -210,6 +212,11 @@ pub fn sample_trial(keys: Vec<String>, values: Vec<String>) -> String {
 #[wasm_bindgen]
 pub struct Run {
     exp: Experiment,
+    live: Live,
+    /// State-space frames not yet taken, each with its measure point's weight files.
+    frames: Vec<(Json, [(&'static str, Vec<u8>); 4])>,
+    /// The frames `take_frames` last handed out.
+    taken: Vec<[(&'static str, Vec<u8>); 4]>,
 }
 
 #[wasm_bindgen]
@@ -223,13 +230,38 @@ impl Run {
             let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
             return Err(thrown(&SettingError { message, ..first.clone() }));
         }
-        Experiment::new(c).map(|exp| Run { exp }).map_err(|e| thrown(&e))
+        let exp = Experiment::new(c).map_err(|e| thrown(&e))?;
+        let (live, first) = Live::new(&exp);
+        let frames = first.map(|f| (f, weight_files(&exp))).into_iter().collect();
+        Ok(Run { exp, live, frames, taken: Vec::new() })
     }
 
-    /// Up to `n` iterations; returns whether the run goes on.
+    /// Up to `n` iterations, framing each measure point; returns whether the run goes on.
     pub fn advance(&mut self, n: usize) -> bool {
-        self.exp.advance(n);
+        for _ in 0..n {
+            let (going, frame) = self.live.step(&mut self.exp);
+            if let Some(f) = frame {
+                self.frames.push((f, weight_files(&self.exp)));
+            }
+            if !going {
+                break;
+            }
+        }
         self.exp.status() == Status::Running
+    }
+
+    /// The state-space frames (`analysis::report::frame`, with `iter`) of the measure points since the
+    /// last call, as a JSON array; their weights stay for `taken_weight` until the next call.
+    pub fn take_frames(&mut self) -> String {
+        let (frames, weights): (Vec<Json>, Vec<_>) = std::mem::take(&mut self.frames).into_iter().unzip();
+        self.taken = weights;
+        Json::Arr(frames).to_string()
+    }
+
+    /// One weight file (`W_in.npy`, ...) of frame `i` of the last `take_frames`, as `weight_npy` writes it.
+    pub fn taken_weight(&self, i: usize, name: &str) -> Vec<u8> {
+        let files = self.taken.get(i).map_or(&[][..], |f| &f[..]);
+        files.iter().find(|(n, _)| *n == name).map_or_else(Vec::new, |(_, b)| b.clone())
     }
 
     pub fn iter(&self) -> usize {
@@ -282,12 +314,12 @@ impl Run {
 
     /// The names of the weight files (`W_in.npy`, `W_rec0.npy`, ...), as a JSON array.
     pub fn weight_names(&self) -> String {
-        Json::Arr(crate::report::weight_files(&self.exp).iter().map(|(n, _)| Json::from(*n)).collect()).to_string()
+        Json::Arr(weight_files(&self.exp).iter().map(|(n, _)| Json::from(*n)).collect()).to_string()
     }
 
     /// One weight file's bytes, exactly as `richlazy run --save_weights DIR` writes it.
     pub fn weight_npy(&self, name: &str) -> Vec<u8> {
-        crate::report::weight_files(&self.exp).into_iter().find(|(n, _)| *n == name).map_or_else(Vec::new, |(_, b)| b)
+        weight_files(&self.exp).into_iter().find(|(n, _)| *n == name).map_or_else(Vec::new, |(_, b)| b)
     }
 }
 

@@ -12,6 +12,7 @@ import { measure, familyOf, isConnectome, isFile, updateLinks } from './settings
 import { lacksFile, fileFor } from './file.js';
 import * as local from './localrules.js';
 import * as smnist from './smnist.js';
+import * as states from './states.js';
 
 export const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
 export const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
@@ -90,7 +91,9 @@ export function draw(name) {
     case 'matrix': return drawMatrix();
     case 'lyap':
     case 'lyap-spectrum': return local.draw(name, app);
-    default: if (SUMMARY_CHARTS.includes(name)) return drawSummary(name);
+    default:
+      if (states.draw(name)) return;
+      if (SUMMARY_CHARTS.includes(name)) return drawSummary(name);
   }
 }
 

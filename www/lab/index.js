@@ -2,8 +2,8 @@
 // (settings.js), charts (charts.js), runs and comparisons (runs.js), file drop (file.js), the local
 // rules (localrules.js) and sMNIST (smnist.js) are its modules; the share bar is the scaffold's
 // (www/study.js). The engine and the charts are wasm (../../pkg).
-import init, { variants, version, schema as schemaOf } from '../../pkg/richlazy.js';
-import { notice, onResize, embedded } from '../shared.js';
+import init, { variants, version, schema as schemaOf, check } from '../../pkg/richlazy.js';
+import { notice, onResize, embedded, errorOf } from '../shared.js';
 import { readLink } from '../link.js';
 import { wireShare } from '../study.js';
 import { $, app } from './state.js';
@@ -12,6 +12,7 @@ import { draw, invalidate, refreshPreview, RUN_CHARTS } from './charts.js';
 import { workers, setPhase, showProgress, train, reset, askFirst, compareRuns, csv, runFigure } from './runs.js';
 import { wireFile, giveFile } from './file.js';
 import * as local from './localrules.js';
+import * as states from './states.js';
 
 window.richlazy = app;
 
@@ -28,6 +29,7 @@ function onFormChange() {
 function wire() {
   form.addEventListener('change', (e) => { if (e.target.id !== 'file-input') onFormChange(); });
   wireFile();
+  states.wire(invalidate);
   form.addEventListener('submit', (e) => e.preventDefault());
   for (const b of document.querySelectorAll('[data-preset]')) b.onclick = () => { applySettings({ ...app.config, ...preset(b.dataset.preset, app.config).pairs }); reset(); };
   $('#train').onclick = () => train();
@@ -89,12 +91,17 @@ async function main() {
     if (c.error) { notice(`Link: ${c.error}; showing a single run.`, 'warn'); c = null; }
     else { $('#compare-ranks').value = c.text; $('#compare-ranks').dataset.touched = '1'; $('#compare-seeds').value = c.seeds; }
   }
+  if (link.page.analyse !== undefined) {
+    const a = JSON.parse(check('lab', 'analyse', link.page.analyse));
+    if (a.error) notice(`Link: ${errorOf(a.error).message}; no fixed points are searched.`, 'warn');
+    else app.analyseAt = Number(a.value);
+  }
   wire();
   refreshPreview();
   setPhase('idle');
   // Empty axes first, one chart per task: the first call of the chart code compiles it,
   // which should happen now rather than in the middle of training.
-  for (const name of RUN_CHARTS) {
+  for (const name of [...RUN_CHARTS, ...states.STATE_CHARTS]) {
     draw(name);
     await new Promise((r) => setTimeout(r, 0));
   }

@@ -11,6 +11,7 @@ import { invalidate, summaryGroups, refreshPreview, RUN_CHARTS, SUMMARY_CHARTS }
 import { lacksFile, fileFor, giveFile } from './file.js';
 import * as local from './localrules.js';
 import * as smnist from './smnist.js';
+import * as states from './states.js';
 
 export function setPhase(p) {
   app.phase = p;
@@ -61,6 +62,7 @@ function onWorkerMessage(r, m) {
     r.trainLoss = m.trainLoss;
     if (m.rows.length) { r.rows.push(...m.rows); invalidate(...RUN_CHARTS); }
     local.onProgress(r, m);
+    states.onProgress(r, m);
     if (m.lyap) invalidate('lyap-spectrum');
     if (m.spectrum && r.erank0 === undefined) r.erank0 = m.spectrum.erank_entropy;
     if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; r.spectrum0 ??= m.spectrum; invalidate('spectrum'); }
@@ -70,6 +72,7 @@ function onWorkerMessage(r, m) {
     r.report = JSON.parse(m.report);
     r.weights = m.weights;
     local.onFinished(r);
+    states.onFinished(r);
     invalidate('lyap', 'lyap-spectrum');
     if (m.status === 'diverged') {
       notice(`${r.label} diverged at iteration ${r.report.diverged_at}: the loss or the weights stopped being finite, so no final measures are reported. Lower the learning rate or the gain.`, 'error');
@@ -159,6 +162,8 @@ function launch(configs) {
     named.add(g);
     return { ...c, legend, colour: grid ? grid.get(c.group).colour : COLOURS[g % COLOURS.length], rows: [], status: 'queued', iter: 0 };
   });
+  app.runs.forEach(states.begin);
+  states.reset();
   app.stoppedAt = null;
   app.poolSize = poolSize();
   app.startedAt = performance.now();
@@ -216,6 +221,8 @@ export function askFirst(c, runs) {
 export function reset() {
   stopAll();
   app.runs = [];
+  app.analyseAt = null; // a link's analysed point belongs to its run
+  states.reset();
   document.body.classList.remove('comparing', 'grid');
   setPhase('idle');
   $('#progress').textContent = 'Ready. Press Train.';

@@ -86,6 +86,7 @@ export function updateLinks() {
   const pairs = {};
   for (const k of engineKeys()) if (c[k] !== undefined) pairs[k] = c[k];
   if (app.compare) Object.assign(pairs, { compare: app.compare.text, seeds: app.compare.seeds });
+  else if (app.analyseAt !== null) pairs.analyse = app.analyseAt;
   if (embedded()) pairs.embed = 1;
   showLink(viewLink('lab', pairs), $('#embed-snippet'), 'richlazy: rich and lazy learning');
 }

@@ -3,5 +3,7 @@
 // matrix ({hash, n, name, bytes}); app.pendingFile: a link's file start waiting for it.
 import { errors } from '../shared.js';
 
-export const app = { phase: 'loading', config: null, runs: [], compare: null, errors, drawMs: {}, file: null, pendingFile: null };
+export const app = { phase: 'loading', config: null, runs: [], compare: null, errors, drawMs: {}, file: null, pendingFile: null,
+  // The state-space chart: its shown measure point (null: the latest), a link's or the reader's analysed point.
+  statesAt: null, analyseAt: null, analysed: false };
 export const $ = (s) => document.querySelector(s);
