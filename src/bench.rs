@@ -13,10 +13,8 @@ use crate::tasks::TaskStream;
 /// Milliseconds for: one training iteration (median over chunks of 10 of
 /// `iters` iterations of the configured rule), one tangent-kernel alignment
 /// (median of 3), the singular values of the N x N W_rec (median of 5), and
-/// lambda_max over the Lyapunov probe's 500 steps (after its burn-in; median of 3); the state-space
-/// analysis of the network trained so far against its start: the live frame the page draws at every
-/// measure point (median of 3), its share of the `every` iterations between two measure points, one
-/// default fixed-point search (under the fixation input; median of 3) and the whole report (once).
+/// lambda_max over the Lyapunov probe's 500 steps (after its burn-in; median of 3); and, when asked,
+/// the state-space analysis (`Analysis`).
 #[derive(Clone, Debug)]
 pub struct Timings {
     pub iters: usize,
@@ -25,6 +23,15 @@ pub struct Timings {
     pub svd_ms: f64,
     pub kernel_size: usize,
     pub lyap_ms: f64,
+    pub analysis: Option<Analysis>,
+}
+
+/// The state-space analysis of the network trained so far against its start: the live frame the page
+/// draws at every measure point (median of 3), its share of the `every` training iterations between
+/// two measure points, one default fixed-point search (under the fixation input; median of 3) and the
+/// whole report (once).
+#[derive(Clone, Debug)]
+pub struct Analysis {
     pub frame_ms: f64,
     pub frame_share: f64,
     pub fixed_point_search_ms: f64,
@@ -33,6 +40,14 @@ pub struct Timings {
 
 impl Timings {
     pub fn to_json(&self) -> Json {
+        let a = self.analysis.as_ref().map(|a| {
+            [
+                ("frame_ms", a.frame_ms.into()),
+                ("frame_share", a.frame_share.into()),
+                ("fixed_point_search_ms", a.fixed_point_search_ms.into()),
+                ("analysis_ms", a.analysis_ms.into()),
+            ]
+        });
         obj([
             ("iters", self.iters.into()),
             ("iteration_ms", self.iteration_ms.into()),
@@ -40,16 +55,14 @@ impl Timings {
             ("svd_ms", self.svd_ms.into()),
             ("kernel_size", self.kernel_size.into()),
             ("lyap_ms", self.lyap_ms.into()),
-            ("frame_ms", self.frame_ms.into()),
-            ("frame_share", self.frame_share.into()),
-            ("fixed_point_search_ms", self.fixed_point_search_ms.into()),
-            ("analysis_ms", self.analysis_ms.into()),
-        ])
+        ]
+        .into_iter()
+        .chain(a.into_iter().flatten()))
     }
 }
 
-/// Runs the benchmark; `now_ms` is a monotonic clock in milliseconds.
-pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
+/// Runs the benchmark, the analysis's too if `analysis`; `now_ms` is a monotonic clock in milliseconds.
+pub fn run(config: &Config, iters: usize, analysis: bool, now_ms: &dyn Fn() -> f64) -> Timings {
     let mut net = initial_network(config);
     let mut stream = TaskStream::new(config.task(), config.batch, config.seed, 0);
     let decision = stream.task().decision_steps();
@@ -107,20 +120,12 @@ pub fn run(config: &Config, iters: usize, now_ms: &dyn Fn() -> f64) -> Timings {
         assert!(l[0].is_finite());
         ms
     }));
-    let (frame_ms, fixed_point_search_ms, analysis_ms) = analysis_times(config, &net, now_ms);
-    let frame_share = frame_ms / (config.every as f64 * iteration_ms);
-    Timings {
-        iters: chunks * CHUNK,
-        iteration_ms,
-        kernel_alignment_ms,
-        svd_ms,
-        kernel_size: size,
-        lyap_ms,
-        frame_ms,
-        frame_share,
-        fixed_point_search_ms,
-        analysis_ms,
-    }
+    let analysis = analysis.then(|| {
+        let (frame_ms, fixed_point_search_ms, analysis_ms) = analysis_times(config, &net, now_ms);
+        let frame_share = frame_ms / (config.every as f64 * iteration_ms);
+        Analysis { frame_ms, frame_share, fixed_point_search_ms, analysis_ms }
+    });
+    Timings { iters: chunks * CHUNK, iteration_ms, kernel_alignment_ms, svd_ms, kernel_size: size, lyap_ms, analysis }
 }
 
 /// The analysis of `net` against the configuration's start on its probe set: (frame, one fixed-point
@@ -146,7 +151,8 @@ fn analysis_times(config: &Config, net: &crate::model::Rnn<f32>, now_ms: &dyn Fn
         median((0..3).map(|_| timed(&mut || drop(report::frame(task.as_ref(), &probe, config.alpha, &w, &opt)))));
     let end =
         crate::model::Rnn { w_in: w.w_in.clone(), w_rec: w.w_rec.clone(), w_out: w.w_out.clone(), alpha: config.alpha };
-    let starts = report::search_starts(&crate::analysis::Trajectories::of(&end, &probe), &opt, 0);
+    let starts =
+        report::search_starts(&crate::analysis::Trajectories::of(&end, &probe, task.decision_steps()), &opt, 0);
     let (_, fixation) = &report::constant_inputs(task.as_ref(), &probe)[0];
     let map = StepMap::new(&w.w_rec, &w.w_in, fixation, config.alpha);
     let search_ms =

@@ -373,7 +373,7 @@ fn bench(args: &[String]) -> Result<(), SettingError> {
     warn_unused("run", &flags.pairs);
     let start = Instant::now();
     let t = crate::linalg::with_lanes(threads, || {
-        crate::bench::run(&config, iters, &|| start.elapsed().as_secs_f64() * 1e3)
+        crate::bench::run(&config, iters, true, &|| start.elapsed().as_secs_f64() * 1e3)
     });
     if flags.has("json") {
         println!("{}", t.to_json());
@@ -404,14 +404,16 @@ fn bench(args: &[String]) -> Result<(), SettingError> {
     );
     println!("singular values of W_rec ({n}x{n}): {:.1} ms", t.svd_ms);
     println!("lambda_max over the Lyapunov probe (500 steps after its burn-in of 100): {:.1} ms", t.lyap_ms);
-    println!(
-        "state-space frame (the page's live trajectories): {:.1} ms, {:.1}% of the {} iterations between measures",
-        t.frame_ms,
-        100.0 * t.frame_share,
-        config.every
-    );
-    println!("fixed-point search (default: 24 starts, one input): {:.0} ms", t.fixed_point_search_ms);
-    println!("whole analysis (richlazy analyse of one network): {:.0} ms", t.analysis_ms);
+    if let Some(a) = &t.analysis {
+        println!(
+            "state-space frame (the page's live trajectories): {:.1} ms, {:.1}% of the {} iterations between measures",
+            a.frame_ms,
+            100.0 * a.frame_share,
+            config.every
+        );
+        println!("fixed-point search (default: 24 starts, one input): {:.0} ms", a.fixed_point_search_ms);
+        println!("whole analysis (richlazy analyse of one network): {:.0} ms", a.analysis_ms);
+    }
     Ok(())
 }
 

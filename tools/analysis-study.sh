@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The state-space study of docs/analysis.md: `richlazy analyse` at the paper's settings (N 300 where
 # the start allows, 10000 iterations) for 2AF and DMS, eight starts, seeds 0-2, one JSON each in
-# results/analysis/, then the table (tools/analysis_table.py) in results/analysis.txt.
+# results/analysis/, then the table (tools/analysis_table.py) in results/analysis.txt and every report in
+# results/analysis-study.json (the article's figure reads it).
 # Usage: tools/analysis-study.sh [JOBS]   (runs JOBS analyses at a time; a file already there is kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,5 @@ for task in 2af dms; do
     done
   done
 done | xargs -P "$jobs" -I{} sh -c '{} && echo "done: {}" >&2'
-python3 tools/analysis_table.py results/analysis > results/analysis.txt
+python3 tools/analysis_table.py results/analysis --bundle results/analysis-study.json > results/analysis.txt
 cat results/analysis.txt

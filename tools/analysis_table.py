@@ -1,7 +1,8 @@
 """The state-space study's table (docs/analysis.md): each task and start of results/analysis/*.json
-(TASK-START-sSEED.json, as tools/analysis-study.sh writes them), mean ± sd over seeds.
+(TASK-START-sSEED.json, as tools/analysis-study.sh writes them), mean ± sd over seeds; with --bundle,
+also every report in one file for the article's figure (the reports as they are, named by their file).
 
-    python3 tools/analysis_table.py results/analysis > results/analysis.txt
+    python3 tools/analysis_table.py results/analysis --bundle results/analysis-study.json > results/analysis.txt
 
 Fixed points are counted per constant input as stable/saddle (unstable points are rare and added to
 the saddles' column as "+u"), at the start -> at the end, averaged over seeds.
@@ -34,17 +35,23 @@ def points(reports, which):
     return out
 
 
-def main(folder):
-    groups = {}
+def main(folder, bundle=None):
+    groups, named = {}, []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
         if not name.endswith(".json") or not os.path.getsize(path):
             continue  # a run still being written
         task, start, seed = name[: -len(".json")].split("-")
         with open(path) as f:
-            groups.setdefault((task, start), []).append(json.load(f))
+            report = json.load(f)
+        groups.setdefault((task, start), []).append(report)
+        named.append({"name": name[: -len(".json")], "report": report})
+    if bundle:
+        with open(bundle, "w") as f:
+            json.dump({"command": "tools/analysis-study.sh", "reports": named}, f, separators=(",", ":"))
+            f.write("\n")
     tasks = sorted({t for t, _ in groups}, key=lambda t: ["2af", "dms", "cxt"].index(t))
-    head = ("start", "N", "seeds", "trajectory shift", "CKA start/end", "largest principal angle",
+    head = ("start", "N", "seeds", "initial erank", "probe accuracy: end (start's W_rec)", "trajectory shift", "CKA start/end", "largest principal angle",
             "ΔW erank (PR)", "ΔW top dir. on W_out", "ΔW top dir. on W_in", "fixed points (stable/saddle), start -> end")
     for task in tasks:
         print(f"## {task.upper()}\n")
@@ -57,6 +64,8 @@ def main(folder):
             fp = "; ".join(f"{i}: {a} -> {b}" for (i, a), (_, b) in zip(points(rs, "start"), points(rs, "end")))
             row = (
                 start, str(rs[0]["hidden"]), str(len(rs)),
+                f'{statistics.mean(r["w_rec0"]["erank_entropy"] for r in rs):.1f}',
+                f'{mean_sd([r["probe"]["end"]["accuracy"] for r in rs])} ({mean_sd([r["probe"]["start"]["accuracy"] for r in rs])})',
                 mean_sd([r["change"]["trajectory_shift"] for r in rs]),
                 mean_sd([r["change"]["cka"] for r in rs]),
                 mean_sd([max(r["change"]["principal_angles"]) for r in rs]),
@@ -70,4 +79,6 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "results/analysis")
+    args = sys.argv[1:]
+    bundle = args[args.index("--bundle") + 1] if "--bundle" in args else None
+    main(args[0] if args and args[0] != "--bundle" else "results/analysis", bundle)

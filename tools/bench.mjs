@@ -2,7 +2,7 @@
 // worker (and PyTorch's, given a python with torch), in one run so that the ratios mean something.
 // Paper settings: 2AF, N 300, batch 32, 8 steps; the training iteration also with the local rules (e-prop,
 // random feedback) and lambda_max's time (500 steps, N 300) where the engine's bench reports it.
-// Then the page's weight and start-up.
+// Then the state-space analysis at N 100 and 300 (native and Chromium), the page's weight and start-up.
 //   node tools/bench.mjs [ITERS] [--repeats R] [--sweep ITERS]     (after ./build.sh and cargo build --release)
 //   TORCH_PYTHON=/tmp/torchvenv/bin/python node tools/bench.mjs    adds PyTorch (1 thread, all threads)
 // Each figure is the median of R (default 3) bench calls, each itself a median (src/bench.rs). wasm
@@ -27,7 +27,7 @@ const RULES = ['eprop', 'rflo']; // timed beside BPTT: the training iteration on
 const WARMUP_MS = 4000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const medianOf = (runs) => ({ ...runs[0], ...Object.fromEntries(KEYS.filter((k) => k in runs[0]).map((k) => [k, median(runs.map((r) => r[k]))])) });
+const medianOf = (runs, keys = KEYS) => ({ ...runs[0], ...Object.fromEntries(keys.filter((k) => k in runs[0]).map((k) => [k, median(runs.map((r) => r[k]))])) });
 
 const nativeBench = (extra) => medianOf(Array.from({ length: repeats }, () => JSON.parse(execFileSync(`${root}target/release/richlazy`, ['bench', '--iters', String(iters), ...extra, '--json'], { encoding: 'utf8' }))));
 const native = { ...nativeBench([]), rules: Object.fromEntries(RULES.map((rule) => [rule, nativeBench(['--rule', rule])])) };
@@ -63,6 +63,19 @@ const chromeRes = await page.evaluate(async ([origin, n, r, warm, fn, rules]) =>
   return new Promise((resolve, reject) => { w.onmessage = (e) => resolve(e.data); w.onerror = (e) => reject(new Error(e.message)); });
 }, [server.url, iters, repeats, WARMUP_MS, warmAndTime.toString(), RULES]);
 const chromium = withRules(chromeRes);
+
+// The state-space analysis (src/analysis) at N 100 and 300, of a network trained 20 iterations
+// against its start: natively, and in a Chromium worker after a warm-up call at each size.
+const SIZES = [100, 300];
+const A_KEYS = ['frame_ms', 'frame_share', 'fixed_point_search_ms', 'analysis_ms'];
+const nativeAnalysis = SIZES.map((n) => medianOf(Array.from({ length: repeats }, () => JSON.parse(execFileSync(`${root}target/release/richlazy`, ['bench', '--hidden', String(n), '--iters', '20', '--json'], { encoding: 'utf8' }))), A_KEYS));
+const chromeAnalysis = await page.evaluate(async ([origin, sizes, r]) => {
+  const src = `import init, { bench_analysis } from '${origin}pkg/richlazy.js';
+    await init();
+    postMessage(${JSON.stringify(sizes)}.map((n) => { bench_analysis(['hidden'], [String(n)], 10); return Array.from({ length: ${r} }, () => JSON.parse(bench_analysis(['hidden'], [String(n)], 20))); }));`;
+  const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
+  return new Promise((resolve, reject) => { w.onmessage = (e) => resolve(e.data); w.onerror = (e) => reject(new Error(e.message)); });
+}, [server.url, SIZES, repeats]);
 await page.close();
 
 const cols = [['native', native], ['wasm/node', node], ['wasm/chromium', chromium]];
@@ -82,6 +95,12 @@ for (const [name, get] of rows) {
 }
 const cold = (r) => KEYS.filter((k) => k in r.cold).map((k) => r.cold[k].toFixed(k === 'iteration_ms' ? 2 : 0)).join(' / ');
 console.log(`cold first call (iteration / kernel / SVD / lambda_max): wasm/node ${cold(nodeRes)}, wasm/chromium ${cold(chromeRes)}`);
+console.log('\nstate-space analysis (2AF, 20 iterations in), median of ' + repeats + '; milliseconds, native / wasm in Chromium (ratio)');
+SIZES.forEach((n, i) => {
+  const [a, b] = [nativeAnalysis[i], medianOf(chromeAnalysis[i], A_KEYS)];
+  const ms = (k) => `${a[k].toFixed(0)} / ${b[k].toFixed(0)} (${(b[k] / a[k]).toFixed(1)}x)`;
+  console.log(`  N ${n}: live frame ${a.frame_ms.toFixed(1)} / ${b.frame_ms.toFixed(1)} (${(100 * a.frame_share).toFixed(1)}% / ${(100 * b.frame_share).toFixed(1)}% of the iterations between measures); one fixed-point search ${ms('fixed_point_search_ms')}; whole analysis ${ms('analysis_ms')}`);
+});
 
 // ---- the page: weight, and navigation -> first chart -> end of the first visit's run ----
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(`${dir}/${f}`).isDirectory() ? files(`${dir}/${f}`) : [`${dir}/${f}`]));

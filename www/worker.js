@@ -1,5 +1,6 @@
 // The engine off the main thread: one job (a lab run or a regime study), or one-off requests. Protocol:
-//   in:  {type: 'job', kind: 'run' | 'study', name? (the study), keys, values, paused?, file?, mnist?}
+//   in:  {type: 'job', kind: 'run' | 'study', name? (the study), keys, values, paused?, file?, mnist?, analyse? (a run's:
+//          its finished message adds `analysis`, richlazy analyse of its final weights, as JSON text)}
 //          (file: {hash, name, bytes}, a file start's matrix; mnist: the four raw MNIST files for sMNIST, see smnist.js)
 //        | {type: 'pause'} | {type: 'resume'} | {type: 'step', n}  (the job)
 //        | {type: 'preview', keys, values, id, file?, mnist?}  (a start's spectrum, sample trial and image)
@@ -33,6 +34,9 @@ function holdMnist(files) {
   if (r.error) throw errorOf(r.error);
   mnistHeld = true;
 }
+
+// analyse_npy's four files from [[name, bytes]] (a missing one empty, which the engine names).
+const npyArgs = (weights) => ['W_in.npy', 'W_rec0.npy', 'W_rec.npy', 'W_out.npy'].map((name) => weights.find(([n]) => n === name)?.[1] ?? new Uint8Array());
 
 const TARGET_MS = 40; // keep each chunk short so pause/step messages are seen promptly
 // The next chunk aims at TARGET_MS after one that took dt ms, growing or shrinking smoothly.
@@ -71,11 +75,12 @@ function labJob(m) {
       return msg;
     },
     // The weights go with the report (as the command line's .npy files), for the page's download.
-    report: () => ({
-      status: run.status(),
-      report: run.report(),
-      weights: names.map((name) => [name, run.weight_npy(name)]),
-    }),
+    // An article check of a state-space report asks for the analysis of the final weights too (analyse).
+    report: () => {
+      const weights = names.map((name) => [name, run.weight_npy(name)]);
+      const analysis = m.analyse && run.status() === 'done' ? { analysis: analyse_npy(m.keys, m.values, ...npyArgs(weights)) } : {};
+      return { status: run.status(), report: run.report(), weights, ...analysis };
+    },
     more: () => run.status() === 'running',
   };
 }
@@ -159,8 +164,7 @@ self.onmessage = async (e) => {
       await init();
       holdFile(m.file);
       holdMnist(m.mnist);
-      const file = (name) => m.weights.find(([n]) => n === name)?.[1] ?? new Uint8Array();
-      const text = analyse_npy(m.keys, m.values, ...['W_in.npy', 'W_rec0.npy', 'W_rec.npy', 'W_out.npy'].map(file));
+      const text = analyse_npy(m.keys, m.values, ...npyArgs(m.weights));
       const r = JSON.parse(text);
       if (r.error) throw errorOf(r.error);
       self.postMessage({ type: 'analysis', id: m.id, report: text }); // the engine's text: its numbers as the command line prints them

@@ -94,21 +94,29 @@ impl Default for Options {
     }
 }
 
-/// The report of a run's start against where it is now, on its own probe set.
+/// The report of a run's start against where it is now, on its own probe set, its settings first.
 pub fn analyse_run(exp: &crate::experiment::Experiment, opt: &Options) -> Json {
     let task = exp.config().probe_task();
-    analyse(task.as_ref(), &exp.probe().batches, exp.config().alpha, &Weights::of(&exp.weights()), opt)
+    let report = analyse(task.as_ref(), &exp.probe().batches, exp.config().alpha, &Weights::of(&exp.weights()), opt);
+    with_config(exp.config(), report)
+}
+
+/// `{"config": the settings (as `run --json` gives them), ...report}`.
+fn with_config(config: &crate::config::Config, report: Json) -> Json {
+    let Json::Obj(mut keys) = report else { unreachable!("a report is an object") };
+    keys.insert(0, ("config".to_string(), crate::report::config_json(config)));
+    Json::Obj(keys)
 }
 
 /// The report of weights trained elsewhere (or saved by a run) on the probe set of `config`'s task,
-/// seed and batch, at its leak; refused where the shapes do not fit the task.
+/// seed and batch, at its leak, the settings first; refused where the shapes do not fit the task.
 pub fn analyse_weights(config: &crate::config::Config, w: &Weights, opt: &Options) -> Result<Json, SettingError> {
     let task = config.probe_task();
     task.ready()?;
     w.check(task.n_in(), task.n_out())?;
     let mut stream = crate::experiment::probe_stream(config);
     let probe: Vec<Batch> = (0..crate::metrics::PROBE_BATCHES).map(|_| stream.next_batch()).collect();
-    Ok(analyse(task.as_ref(), &probe, config.alpha, w, opt))
+    Ok(with_config(config, analyse(task.as_ref(), &probe, config.alpha, w, opt)))
 }
 
 /// The constant inputs the fixed points are searched under: the fixation cue alone (no input where a
@@ -156,10 +164,11 @@ struct Pair {
 }
 
 impl Pair {
-    fn of(probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Pair {
+    fn of(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Pair {
         let net = |w_rec: &Mat<f64>| Rnn { w_in: w.w_in.clone(), w_rec: w_rec.clone(), w_out: w.w_out.clone(), alpha };
         let (start, end) = (net(&w.w_rec0), net(&w.w_rec));
-        let (ts, te) = (Trajectories::of(&start, probe), Trajectories::of(&end, probe));
+        let of = |net: &Rnn<f64>| Trajectories::of(net, probe, task.decision_steps());
+        let (ts, te) = (of(&start), of(&end));
         let pooled = Mat::from_vec(
             ts.states.rows * 2,
             ts.states.cols,
@@ -169,14 +178,15 @@ impl Pair {
         Pair { start, end, ts, te, shared }
     }
 
-    /// The keys every report and frame opens with: task, hidden, alpha, conditions, components and
-    /// trajectories.
+    /// The keys every report and frame opens with: task, hidden, alpha, the start's and the end's probe
+    /// loss and accuracy, conditions, components and trajectories.
     fn head(&self, task: &dyn Task) -> Vec<(&'static str, Json)> {
         let (ts, te, shared) = (&self.ts, &self.te, &self.shared);
         vec![
             ("task", Json::from(task.key())),
             ("hidden", self.end.hidden().into()),
             ("alpha", self.end.alpha.into()),
+            ("probe", obj([("start", scores(ts)), ("end", scores(te))])),
             (
                 "conditions",
                 obj([
@@ -206,6 +216,10 @@ impl Pair {
     }
 }
 
+fn scores(tr: &Trajectories) -> Json {
+    obj([("loss", tr.loss.into()), ("accuracy", tr.accuracy.into())])
+}
+
 fn erank_keys(sv: &[f64], entropy: f64, pr: f64, opt: &Options) -> [(&'static str, Json); 3] {
     [
         ("singular_values", Json::from(&sv[..opt.singular_values.min(sv.len())])),
@@ -216,7 +230,7 @@ fn erank_keys(sv: &[f64], entropy: f64, pr: f64, opt: &Options) -> [(&'static st
 
 /// The report of `w` on `task`'s probe set `probe`, at leak `alpha`.
 pub fn analyse(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Json {
-    let pair = Pair::of(probe, alpha, w, opt);
+    let pair = Pair::of(task, probe, alpha, w, opt);
     let (own_s, own_e) = (Components::of(&pair.ts.states, opt.angles), Components::of(&pair.te.states, opt.angles));
     let inputs = constant_inputs(task, probe);
     let fixed = |label: &'static str, net: &Rnn<f64>, tr: &Trajectories, x: &[f64], stream: u64| {
@@ -251,13 +265,15 @@ pub fn analyse(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &
     keys.push(("change", obj([pair.shift(), angles, pair.cka()])));
     keys.push(("fixed_points", Json::Arr(fixed_points)));
     keys.push(("delta_w", obj(delta_w)));
+    let s0 = singular_values(&w.w_rec0);
+    keys.push(("w_rec0", obj([("erank_entropy", erank_entropy(&s0).into()), ("erank_pr", erank_pr(&s0).into())])));
     obj(keys)
 }
 
 /// The live picture of a run at one measure point, cheap enough to draw at every one: the report's
 /// keys but the fixed points, the principal angles and ΔW's directions (`analyse` adds those).
 pub fn frame(task: &dyn Task, probe: &[Batch], alpha: f64, w: &Weights, opt: &Options) -> Json {
-    let pair = Pair::of(probe, alpha, w, opt);
+    let pair = Pair::of(task, probe, alpha, w, opt);
     let sv = singular_values(&w.w_rec.sub(&w.w_rec0));
     let mut keys = pair.head(task);
     keys.push(("change", obj([pair.shift(), pair.cka()])));

@@ -2,7 +2,7 @@
 //! trajectories the state-space picture draws and the states the fixed-point search starts from.
 
 use crate::linalg::Mat;
-use crate::model::{Rnn, Trace};
+use crate::model::{loss_and_accuracy, Rnn, Trace};
 use crate::tasks::{Batch, Condition};
 
 /// Condition-averaged trajectories: for each distinct condition (sorted), its mean hidden state at
@@ -15,11 +15,14 @@ pub struct Trajectories {
     pub seq_len: usize,
     /// `conditions.len() * seq_len` rows of N: condition c's step t is row `c * seq_len + t`.
     pub states: Mat<f64>,
+    /// The network's probe loss and decision accuracy on these trials (as the run's measures score them).
+    pub loss: f64,
+    pub accuracy: f64,
 }
 
 impl Trajectories {
-    /// The mean states of `net` on `batches` (all of one task), per condition.
-    pub fn of(net: &Rnn<f64>, batches: &[Batch]) -> Trajectories {
+    /// The mean states of `net` on `batches` (all of one task, answered in `decision`), per condition.
+    pub fn of(net: &Rnn<f64>, batches: &[Batch], decision: std::ops::Range<usize>) -> Trajectories {
         let first = &batches[0];
         let (seq_len, n) = (first.seq_len, net.hidden());
         let mut conditions: Vec<Condition> = batches.iter().flat_map(|b| b.conditions.iter().copied()).collect();
@@ -28,8 +31,12 @@ impl Trajectories {
         let mut sums = Mat::zeros(conditions.len() * seq_len, n);
         let mut counts = vec![0usize; conditions.len()];
         let mut tr = Trace::new(net, seq_len, first.batch);
+        let (mut loss, mut accuracy) = (0.0, 0.0);
         for batch in batches {
             tr.forward(net, batch);
+            let (l, a) = loss_and_accuracy(&tr, batch, decision.clone());
+            loss += l / batches.len() as f64;
+            accuracy += a / batches.len() as f64;
             for (s, cond) in batch.conditions.iter().enumerate() {
                 let c = conditions.iter().position(|k| k == cond).expect("every condition is listed");
                 counts[c] += 1;
@@ -44,7 +51,7 @@ impl Trajectories {
             let rows = &mut sums.data[c * seq_len * n..(c + 1) * seq_len * n];
             rows.iter_mut().for_each(|v| *v /= k as f64);
         }
-        Trajectories { conditions, counts, seq_len, states: sums }
+        Trajectories { conditions, counts, seq_len, states: sums, loss, accuracy }
     }
 
     /// Condition c's state at step t.
@@ -66,7 +73,7 @@ mod tests {
         let batches: Vec<Batch> = (0..8).map(|_| stream.next_batch()).collect();
         let mut rng = Rng::new(1, 0);
         let net = Rnn::<f64>::new(Mat::from_fn(6, 6, |_, _| 0.3 * rng.normal()), 3, 3, 1.0, &mut rng);
-        let tr = Trajectories::of(&net, &batches);
+        let tr = Trajectories::of(&net, &batches, TaskKind::Perceptual.build().decision_steps());
         // Two sides times five coherences, 128 trials in all.
         assert_eq!(tr.conditions.len(), 10, "{:?}", tr.conditions);
         assert_eq!(tr.counts.iter().sum::<usize>(), 128);

@@ -327,11 +327,22 @@ impl Run {
 /// or `{"error": {"key", "code", "message"}}` while the task's data is not loaded (sMNIST).
 #[wasm_bindgen]
 pub fn bench(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
-    let (c, _) = lenient(&keys, &values);
+    bench_json(&keys, &values, iters, false)
+}
+
+/// `bench` with the state-space analysis's timings (`frame_ms`, `frame_share`, `fixed_point_search_ms`,
+/// `analysis_ms`: a few seconds more at N 300), as `richlazy bench` prints them.
+#[wasm_bindgen]
+pub fn bench_analysis(keys: Vec<String>, values: Vec<String>, iters: usize) -> String {
+    bench_json(&keys, &values, iters, true)
+}
+
+fn bench_json(keys: &[String], values: &[String], iters: usize, analysis: bool) -> String {
+    let (c, _) = lenient(keys, values);
     if let Err(e) = c.task().ready() {
         return obj([("error", e.json())]).to_string();
     }
-    crate::bench::run(&c, iters.max(1), &now_ms).to_json().to_string()
+    crate::bench::run(&c, iters.max(1), analysis, &now_ms).to_json().to_string()
 }
 
 /// `performance.now()` (0.1 ms or finer in a worker and in Node), where `Date.now()` would

@@ -54,7 +54,7 @@ test('the state-space chart redraws at every measure point, and Analyse finds th
   });
   const dir = mkdtempSync(join(tmpdir(), 'richlazy-states-'));
   for (const [n, b] of weights) writeFileSync(join(dir, n), Buffer.from(b));
-  const flags = SETTINGS.split('&').map((kv) => kv.split('=')).filter(([k]) => !['iters', 'every'].includes(k)).flatMap(([k, v]) => [`--${k}`, v]);
+  const flags = SETTINGS.split('&').map((kv) => kv.split('=')).flatMap(([k, v]) => [`--${k}`, v]);
   const want = execFileSync(cli, ['analyse', ...flags, '--weights', dir], { encoding: 'utf8' }).trim();
   assert.equal(report, want, 'the page\'s analysis is the command line\'s, byte for byte');
   const points = JSON.parse(want).fixed_points.reduce((a, f) => a + f.end.points.length, 0);

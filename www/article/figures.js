@@ -4,7 +4,7 @@
 //   { kind: 'errorbars' | 'lines' | 'heatmap', title, x, y, series, opts, points: [{series, x, y, label, jobs}] }
 //   (heatmap: xs, ys, values, opts; points: {i, j, label, jobs})
 import { COLOURS, meanSd } from '../plot.js';
-import { labRun } from './verify.js';
+import { labRun, analysisRun } from './verify.js';
 
 /** A lab run's start as the command line's --inits names it (rank:30, aligned:1, connectome, ...). */
 export function startOf(c) {
@@ -40,6 +40,33 @@ export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
       series.push({ name: g.name, colour: g.colour ?? COLOURS[gi % COLOURS.length], shape: g.shape ?? gi % 5, joined: g.joined ?? true, pts });
     });
     return { kind: 'errorbars', title, x: 'initial effective rank', y: yLabel ?? measure, series, opts: { logX }, points };
+  };
+}
+
+/**
+ * State-space reports (`richlazy analyse`; a bundle {reports: [{name: 'TASK-START-sSEED', report}]}) against
+ * their start's effective rank (`w_rec0.erank_entropy`), mean ± sd over seeds; `measure(report)` is the y.
+ * groups: [{name, task, starts: [START, ...], joined?, shape?, colour?}]; one point per start.
+ */
+export function analysisFigure({ title, file, measure, yLabel, groups, logX = true }) {
+  return (data) => {
+    const reports = data[file].reports;
+    const series = [], points = [];
+    groups.forEach((g, gi) => {
+      const pts = [];
+      for (const start of g.starts) {
+        const runs = reports.filter((r) => r.name.startsWith(`${g.task}-${start}-s`));
+        if (!runs.length) continue;
+        const [x] = meanSd(runs.map((r) => r.report.w_rec0.erank_entropy));
+        const [m, sd] = meanSd(runs.map((r) => measure(r.report)));
+        pts.push([x, m, sd]);
+        const where = `${g.name}, ${start}`;
+        points.push({ series: gi, x, y: m, label: `${where}: ${yLabel} ${f3(m)} ± ${f3(sd)} (${runs.length} seeds)`,
+          jobs: runs.map((r) => analysisRun(r.report, `${where}, seed ${r.report.config.seed}`)) });
+      }
+      series.push({ name: g.name, colour: g.colour ?? COLOURS[gi % COLOURS.length], shape: g.shape ?? gi % 5, joined: g.joined ?? true, pts });
+    });
+    return { kind: 'errorbars', title, x: 'initial effective rank', y: yLabel, series, opts: { logX }, points };
   };
 }
 

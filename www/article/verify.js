@@ -31,19 +31,39 @@ const LAB_ITER_S = 0.0042;
 const GROK_UNIT_S = 3e-10; // per epoch x N x P x D
 const PERCEPTRON_STEP_S = 3e-7; // per SGD step
 const PHASE_STEP_S = 1.8e-4; // per SGD step at L 3, h 32, B 16
+const ANALYSIS_S = 4; // the whole state-space analysis at N 300 in Chromium (BENCHMARKS.md)
+
+// Seconds of one worker for a lab run of config c.
+function labSeconds(c) {
+  const steps = c.task === 'smnist' ? 28 : Math.round(800 / (c.dt ?? 100));
+  return c.iters * (c.hidden / 100) * (steps / 8) * ((c.batch ?? 32) / 32) * (c.rule && c.rule !== 'bptt' ? 1.5 : 1) * LAB_ITER_S;
+}
 
 /** A lab run (a sweep's `runs[i]`): its job, the numbers to compare (its `final`) and its cost. */
 export function labRun(run, label) {
   const c = run.config;
-  const steps = c.task === 'smnist' ? 28 : Math.round(800 / (c.dt ?? 100));
-  const work = c.iters * (c.hidden / 100) * (steps / 8) * ((c.batch ?? 32) / 32) * (c.rule && c.rule !== 'bptt' ? 1.5 : 1);
   return {
     label,
-    seconds: work * LAB_ITER_S,
+    seconds: labSeconds(c),
     message: { kind: 'run', keys: Object.keys(c), values: Object.values(c).map(String) },
     mnist: c.task === 'smnist',
     stored: run.status === 'done' ? run.final : { status: run.status },
     computed: (report) => (run.status === 'done' ? report.final : { status: report.status }),
+    skip: [],
+  };
+}
+
+/** A state-space report (`richlazy analyse` of a run, its `config` first): the run trained again, then
+ * its final weights analysed in the worker (its finished message's `analysis`), compared whole. */
+export function analysisRun(report, label) {
+  const c = report.config;
+  return {
+    label,
+    seconds: labSeconds(c) + ANALYSIS_S * (c.hidden / 300) ** 2,
+    message: { kind: 'run', keys: Object.keys(c), values: Object.values(c).map(String), analyse: true },
+    mnist: c.task === 'smnist',
+    stored: report,
+    computed: (analysis) => analysis,
     skip: [],
   };
 }

@@ -198,7 +198,7 @@ export async function mount(root) {
     message: (job, m) => {
       if (m.type === 'progress' && m.iters) line(job, `running: ${m.iter} of ${m.iters} iterations, ${(m.ms / 1000).toFixed(1)} s`);
       else if (m.type === 'started') line(job, 'running…');
-      else if (m.type === 'finished') settle(job, JSON.parse(m.report), m.ms);
+      else if (m.type === 'finished') settle(job, JSON.parse(m.analysis ?? m.report), m.ms); // an analysis check's report, else the run's
     },
     failed: (job, e) => {
       state.done += 1;
