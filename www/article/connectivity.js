@@ -5,6 +5,7 @@
 // ANIMALS in animals.js.
 import { startsFigure } from './figures.js';
 import { claim as animals } from './animals.js';
+import { claim as stateSpace } from './mechanism.js';
 
 const TASKS = [['2af', '2AF'], ['dms', 'DMS'], ['cxt', 'CXT']];
 const RANKS = ['rank:1', 'rank:30', 'rank:100', 'rank:300'];
@@ -104,6 +105,7 @@ export const study = {
         ] }),
     },
     animals,
+    stateSpace,
     {
       id: 'gain',
       title: 'At a small gain the rank matters less',

@@ -46,13 +46,13 @@ export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
 /**
  * State-space reports (`richlazy analyse`; a bundle {reports: [{name: 'TASK-START-sSEED', report}]}) against
  * their start's effective rank (`w_rec0.erank_entropy`), mean ± sd over seeds; `measure(report)` is the y.
- * groups: [{name, task, starts: [START, ...], joined?, shape?, colour?}]; one point per start.
+ * groups: [{name, task, starts: [START, ...], file? (the figure's by default), joined?, shape?, colour?}]; one point per start.
  */
 export function analysisFigure({ title, file, measure, yLabel, groups, logX = true }) {
   return (data) => {
-    const reports = data[file].reports;
     const series = [], points = [];
     groups.forEach((g, gi) => {
+      const reports = data[g.file ?? file].reports;
       const pts = [];
       for (const start of g.starts) {
         const runs = reports.filter((r) => r.name.startsWith(`${g.task}-${start}-s`));
