@@ -6,8 +6,9 @@ use crate::init::{InitSpec, MAX_HIDDEN};
 use crate::lyap::{FlossMode, FlossSpec, FlossWhen};
 use crate::optim::OptimizerKind;
 use crate::rules::RuleKind;
+use crate::sequence::{Plan, Sequence};
 use crate::settings::{clip, compact, concat, param, Applies, Code, Param, SettingError};
-use crate::tasks::{Task, TaskKind, DT_CHOICES, DT_DEFAULT, TAU_MS};
+use crate::tasks::{in_layer, Task, TaskKind, DT_CHOICES, DT_DEFAULT, TAU_MS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -27,6 +28,9 @@ pub struct Config {
     pub alpha: f64,
     /// Gradient flossing (none by default).
     pub floss: FlossSpec,
+    /// Tasks in sequence (`crate::sequence`): empty for a run of `task` alone; else `task` is its
+    /// first phase's and `iters` the iterations of a phase without its own.
+    pub sequence: Sequence,
 }
 
 /// The paper's settings.
@@ -45,6 +49,7 @@ impl Default for Config {
             dt: DT_DEFAULT,
             alpha: 1.0,
             floss: FlossSpec::default(),
+            sequence: Sequence::default(),
         }
     }
 }
@@ -60,20 +65,28 @@ pub const MAX_FLOSS_ITERS: usize = 10_000;
 /// The lab's settings, in the order `pairs` writes them: the page's form, its links and the
 /// command line's flags all come from this table. The ranges here are the ones `set` enforces;
 /// the checks that span keys (a rank above N, dt with sMNIST) run in `apply`.
-pub const PARAMS: [Param; 25] = concat(&[&TASK, &crate::init::PARAMS, &TRAINING]);
+pub const PARAMS: [Param; 26] = concat(&[&TASK, &crate::init::PARAMS, &TRAINING]);
 
-const TASK: [Param; 1] = [Param::menu(
-    "task",
-    "2af",
-    &["2af", "dms", "cxt", "smnist"],
-    &[
-        "2AF: perceptual decision",
-        "DMS: delayed match to sample",
-        "CXT: context-dependent decision",
-        "sMNIST: sequential MNIST (loads 11 MB of images)",
-    ],
-    "task",
-)];
+const TASK: [Param; 2] = [
+    Param::menu(
+        "task",
+        "2af",
+        &["2af", "dms", "cxt", "smnist"],
+        &[
+            "2AF: perceptual decision",
+            "DMS: delayed match to sample",
+            "CXT: context-dependent decision",
+            "sMNIST: sequential MNIST (loads 11 MB of images)",
+        ],
+        "task",
+    ),
+    Param {
+        key: "sequence",
+        default: "",
+        kind: crate::settings::Kind::Text,
+        help: "tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)",
+    },
+];
 
 const TRAINING: [Param; 15] = [
     Param::int("hidden", "300", 2, MAX_HIDDEN as u64, "hidden units N"),
@@ -166,6 +179,7 @@ impl Config {
                 self.task =
                     TaskKind::parse(value).ok_or_else(|| choice_error(key, value, &TaskKind::ALL.map(TaskKind::key)))?
             }
+            "sequence" => self.sequence = Sequence::parse(value, MAX_ITERS)?,
             k if crate::init::PARAMS.iter().any(|p| p.key == k) => self.init.set(key, value)?,
             "hidden" => self.hidden = checked(key, value)? as usize,
             "iters" => self.iters = checked(key, value)? as usize,
@@ -211,14 +225,48 @@ impl Config {
         Ok(())
     }
 
-    /// The task at this configuration's time step.
+    /// The task at this configuration's time step (a sequence's first, in its input layer).
     pub fn task(&self) -> Box<dyn Task> {
-        self.task.build_at(self.dt)
+        self.task_at(0)
     }
 
-    /// The task the probe set is drawn from (`TaskKind::build_probe_at`).
+    /// The task the probe set is drawn from (sMNIST's test images; the task itself otherwise).
     pub fn probe_task(&self) -> Box<dyn Task> {
-        self.task.build_probe_at(self.dt)
+        self.probe_task_at(0)
+    }
+
+    /// The run's distinct tasks, in the order they first appear: `task` alone without a sequence.
+    pub fn tasks(&self) -> Vec<TaskKind> {
+        if self.sequence.is_empty() {
+            vec![self.task]
+        } else {
+            self.sequence.tasks()
+        }
+    }
+
+    /// Task `j` of `tasks` in the run's input layer (`tasks::in_layer`).
+    pub fn task_at(&self, j: usize) -> Box<dyn Task> {
+        in_layer(&self.tasks(), j, self.dt, false)
+    }
+
+    /// ... and its probe task.
+    pub fn probe_task_at(&self, j: usize) -> Box<dyn Task> {
+        in_layer(&self.tasks(), j, self.dt, true)
+    }
+
+    /// The phases: one of `iters` iterations of `task` without a sequence.
+    pub fn plan(&self) -> Vec<Plan> {
+        let lr = self.optimizer.lr();
+        if self.sequence.is_empty() {
+            vec![Plan { task: 0, start: 0, end: self.iters, lr }]
+        } else {
+            self.sequence.plan(self.iters, lr)
+        }
+    }
+
+    /// The iterations of the whole run (every phase's).
+    pub fn total_iters(&self) -> usize {
+        self.plan().last().map_or(0, |p| p.end)
     }
 
     /// The rank, for the rank and aligned families.
@@ -242,7 +290,9 @@ impl Config {
         let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
         pairs.sort_by_key(|(k, _)| (*k == "init", *k == "alpha"));
         let alpha_given = pairs.iter().any(|(k, _)| *k == "alpha");
+        let task_given = pairs.iter().any(|(k, _)| *k == "task");
         let mut errors: Vec<SettingError> = pairs.into_iter().filter_map(|(k, v)| self.set(k, v).err()).collect();
+        errors.extend(self.settle_sequence(task_given));
         if !self.task.has_dt() && self.dt != DT_DEFAULT {
             errors.push(SettingError::new(
                 "dt",
@@ -269,6 +319,52 @@ impl Config {
                 ),
             ));
             self.floss.k = self.hidden;
+        }
+        errors
+    }
+
+    /// A sequence sets `task` to its first phase's (a given `task` that differs is refused) and its
+    /// total stays within `MAX_ITERS`; a sequence of one phase is the plain run of its task: its
+    /// iterations and rate become `iters` and `lr`, and nothing of the sequence is kept, so that
+    /// it has the plain run's bits and report.
+    fn settle_sequence(&mut self, task_given: bool) -> Vec<SettingError> {
+        let Some(first) = self.sequence.phases.first().cloned() else { return Vec::new() };
+        let mut errors = Vec::new();
+        if task_given && self.task != first.task {
+            errors.push(SettingError::new(
+                "task",
+                Code::Conflict,
+                format!(
+                    "task: {} is not the sequence's first task, {} (a sequence sets the task)",
+                    self.task.key(),
+                    first.task.key()
+                ),
+            ));
+        }
+        self.task = first.task;
+        let total = self.total_iters();
+        if total == 0 || total > MAX_ITERS {
+            errors.push(SettingError::new(
+                "sequence",
+                Code::Range,
+                format!("sequence: its phases add up to {total} iterations, outside 1..{MAX_ITERS}"),
+            ));
+            self.sequence = Sequence::default();
+            return errors;
+        }
+        if let [one] = self.sequence.phases.as_slice() {
+            self.iters = one.iters.unwrap_or(self.iters);
+            if let Some(lr) = one.lr {
+                match checked("lr", &lr.to_string()) {
+                    Ok(lr) => self.optimizer = OptimizerKind::parse(self.optimizer.key(), lr).expect("known optimiser"),
+                    Err(e) => errors.push(SettingError::new(
+                        "sequence",
+                        e.code,
+                        format!("sequence: a run of one phase takes the lr setting's range: {}", e.message),
+                    )),
+                }
+            }
+            self.sequence = Sequence::default();
         }
         errors
     }
@@ -334,6 +430,7 @@ impl Config {
                 let k = p.key;
                 let v = match k {
                     "task" => self.task.key().to_string(),
+                    "sequence" => (!self.sequence.is_empty()).then(|| self.sequence.text())?,
                     _ if crate::init::PARAMS.iter().any(|p| p.key == k) => self.init.value(k)?,
                     "hidden" => self.hidden.to_string(),
                     "iters" => self.iters.to_string(),

@@ -11,6 +11,7 @@ use crate::model::Rnn;
 use crate::optim::Optimizer;
 use crate::rng::Rng;
 use crate::rules::{Grads, LearningRule};
+use crate::sequence::Tracker;
 use crate::settings::SettingError;
 use crate::tasks::{Batch, TaskStream};
 
@@ -24,6 +25,9 @@ const STREAM_PROBE: u64 = 2 << 16;
 const STREAM_TASK_STATS: u64 = 3 << 16;
 const STREAM_LYAP: u64 = 4 << 16;
 const STREAM_FLOSS: u64 = 5 << 16;
+/// A sequence's task j draws its training and probe trials from streams j * this above the first
+/// task's (one per batch slot: `MAX_BATCH` of them), so that task 0's are a plain run's.
+const TASK_STREAMS: u64 = crate::config::MAX_BATCH as u64;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Status {
@@ -73,7 +77,8 @@ pub struct Experiment {
     net: Rnn<f32>,
     rule: Box<dyn LearningRule<f32>>,
     opt: Box<dyn Optimizer<f32>>,
-    stream: TaskStream,
+    /// One stream of training batches per task of the run (one without a sequence).
+    streams: Vec<TaskStream>,
     batch: Batch,
     grads: Grads<f32>,
     probe: Probe,
@@ -87,6 +92,8 @@ pub struct Experiment {
     /// Loss of the latest training batch (before its update).
     pub train_loss: f64,
     history: Vec<Measures>,
+    /// The phases of a sequence, their measures and costs; `None` for a run of one task.
+    sequence: Option<Tracker>,
     /// Threads a large product may split over (`linalg::with_lanes`); 1 unless asked.
     lanes: usize,
 }
@@ -109,14 +116,20 @@ pub fn initial_network(config: &Config) -> Rnn<f32> {
     net
 }
 
-/// The stream of training batches: iteration k (0-based) trains on its (k+1)-th batch.
-pub fn train_stream(config: &Config) -> TaskStream {
-    TaskStream::new(config.task(), config.batch, config.seed, STREAM_TRAIN)
+/// The stream of training batches of task j (`Config::tasks`; 0 without a sequence): iteration k
+/// (0-based) of a plain run trains on its (k+1)-th batch; a sequence's phases of task j draw from it in turn.
+pub fn train_stream_at(config: &Config, j: usize) -> TaskStream {
+    TaskStream::new(config.task_at(j), config.batch, config.seed, STREAM_TRAIN + j as u64 * TASK_STREAMS)
 }
 
 /// The stream the probe set is drawn from (its first `PROBE_BATCHES` batches): held-out trials.
 pub fn probe_stream(config: &Config) -> TaskStream {
-    TaskStream::new(config.probe_task(), config.batch, config.seed, STREAM_PROBE)
+    probe_stream_at(config, 0)
+}
+
+/// ... and task j's.
+pub fn probe_stream_at(config: &Config, j: usize) -> TaskStream {
+    TaskStream::new(config.probe_task_at(j), config.batch, config.seed, STREAM_PROBE + j as u64 * TASK_STREAMS)
 }
 
 /// The configuration's learning rule for `net` (random feedback drawn from the seed).
@@ -130,7 +143,7 @@ impl Experiment {
         task.ready()?;
         config.init.validate(config.hidden, task.n_in(), task.n_out())?;
         let mut net = initial_network(&config);
-        let stream = train_stream(&config);
+        let streams: Vec<TaskStream> = (0..config.tasks().len()).map(|j| train_stream_at(&config, j)).collect();
         // The probe set and the Lyapunov stream: held-out trials (sMNIST's test images).
         let lyap_stream = TaskStream::new(config.probe_task(), 1, config.seed, STREAM_LYAP);
         let probe = Probe::draw(probe_stream(&config), PROBE_BATCHES, lyap_stream);
@@ -152,15 +165,23 @@ impl Experiment {
         let flosser = flosser.filter(|_| config.floss.interleaved());
         let baseline = Baseline::take(&net, &probe);
         let grads = Grads::zeros_like(&net);
-        let rule = learning_rule(&config, &net, stream.task().seq_len());
+        let rule = learning_rule(&config, &net, streams[0].task().seq_len());
         let opt = config.optimizer.build(&grads);
-        let batch = stream.new_batch();
+        let batch = streams[0].new_batch();
+        let sequence = (!config.sequence.is_empty()).then(|| {
+            let lyap = |j: usize| {
+                TaskStream::new(config.probe_task_at(j), 1, config.seed, STREAM_LYAP + j as u64 * TASK_STREAMS)
+            };
+            let probes =
+                (1..streams.len()).map(|j| Probe::draw(probe_stream_at(&config, j), PROBE_BATCHES, lyap(j))).collect();
+            Tracker::new(config.tasks(), config.plan(), probes, &net)
+        });
         let mut exp = Experiment {
             config,
             net,
             rule,
             opt,
-            stream,
+            streams,
             batch,
             grads,
             probe,
@@ -171,9 +192,11 @@ impl Experiment {
             status: Status::Running,
             train_loss: f64::NAN,
             history: Vec::new(),
+            sequence,
             lanes: 1,
         };
         exp.record();
+        exp.next_phase();
         Ok(exp)
     }
 
@@ -197,6 +220,10 @@ impl Experiment {
     }
     pub fn history(&self) -> &[Measures] {
         &self.history
+    }
+    /// A sequence's phases and measures, if the run has one.
+    pub fn sequence(&self) -> Option<&Tracker> {
+        self.sequence.as_ref()
     }
     pub fn initial_spectrum(&self) -> &[f64] {
         &self.baseline.singular_values
@@ -226,8 +253,9 @@ impl Experiment {
         if self.status != Status::Running {
             return false;
         }
-        self.stream.fill(&mut self.batch);
-        let decision = self.stream.task().decision_steps();
+        let stream = &mut self.streams[self.sequence.as_ref().map_or(0, Tracker::task)];
+        stream.fill(&mut self.batch);
+        let decision = stream.task().decision_steps();
         let stats = self.rule.gradients(&self.net, &self.batch, decision, &mut self.grads);
         self.train_loss = stats.loss;
         if !stats.loss.is_finite() {
@@ -245,13 +273,30 @@ impl Experiment {
             self.status = Status::Diverged { iter: self.iter };
             return false;
         }
-        if self.iter.is_multiple_of(self.config.every) || self.iter == self.config.iters {
+        let total = self.config.total_iters();
+        let phase_end = match &mut self.sequence {
+            Some(s) => {
+                s.moved(&self.net);
+                s.ends_at(self.iter)
+            }
+            None => false,
+        };
+        if self.iter.is_multiple_of(self.config.every) || self.iter == total || phase_end {
             self.record();
         }
-        if self.iter >= self.config.iters && self.status == Status::Running {
+        self.next_phase();
+        if self.iter >= total && self.status == Status::Running {
             self.status = Status::Done;
         }
         self.status == Status::Running
+    }
+
+    /// Closes the sequence's phases that end now (after their measures) and sets the learning rate
+    /// of the phase that runs next; nothing without a sequence, or once the run has failed.
+    fn next_phase(&mut self) {
+        if let (Some(s), Status::Running) = (&mut self.sequence, self.status) {
+            self.opt.set_lr(s.close(&self.net, self.iter));
+        }
     }
 
     /// Up to `n` iterations; stops early when the run ends.
@@ -274,6 +319,9 @@ impl Experiment {
         let values =
             [m.loss, m.accuracy, m.weight_change, m.sign_similarity, m.rep_alignment, m.kernel_alignment, m.lyap_max()];
         if values.iter().all(|v| v.is_finite()) {
+            if let Some(s) = &mut self.sequence {
+                s.measure(&self.net, self.iter, (m.loss, m.accuracy));
+            }
             self.history.push(m);
         } else if !m.rep_alignment.is_finite() && values.iter().filter(|v| !v.is_finite()).count() == 1 {
             // Only the representation alignment is undefined: a zero Gram matrix, every unit silent.

@@ -116,7 +116,7 @@ impl Study for Lab {
         self.sent = h.len();
         obj([
             ("done", self.exp.iter().into()),
-            ("total", self.exp.config().iters.into()),
+            ("total", self.exp.config().total_iters().into()),
             ("status", Json::from(self.exp.status().key())),
             ("train_loss", self.exp.train_loss.into()),
             ("rows", rows),

@@ -27,6 +27,7 @@ pub mod regimes;
 pub mod report;
 pub mod rng;
 pub mod rules;
+pub mod sequence;
 pub mod settings;
 pub mod shard;
 pub mod studies;

@@ -6,6 +6,9 @@ use crate::rules::Grads;
 pub trait Optimizer<T: Real>: Send {
     /// Moves `params` (W_in, W_rec, W_out) against `grads`.
     fn step(&mut self, params: [&mut Mat<T>; 3], grads: &Grads<T>);
+    /// A new learning rate from the next step on (a sequence's phase may have its own); the
+    /// optimiser's state (momentum, Adam's moments) carries over.
+    fn set_lr(&mut self, lr: f64);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,6 +75,10 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
             }
         }
     }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = T::from_f64(lr);
+    }
 }
 
 pub struct Adam<T> {
@@ -101,6 +108,10 @@ impl<T: Real> Optimizer<T> for Adam<T> {
                 *wi -= step * *mi / ((*vi / bc2).sqrt() + eps);
             }
         }
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
     }
 }
 

@@ -6,6 +6,7 @@ use crate::experiment::{Experiment, Status};
 use crate::json::{obj, Json};
 use crate::linalg::Mat;
 use crate::metrics::{erank_entropy, erank_pr, Measures};
+use crate::sequence::{Closed, Tracker, LEARNED_ACCURACY};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::settings::{Code, SettingError};
 
@@ -132,7 +133,89 @@ pub fn run_json(exp: &Experiment) -> Json {
         ("history", Json::Arr(exp.history().iter().map(measures_json).collect())),
         ("final", final_json(exp)),
     ]);
+    // Only a sequence of two phases or more has this key: a run of one task keeps its bytes.
+    if let Some(s) = exp.sequence() {
+        pairs.push(("sequence", sequence_json(s, exp)));
+    }
     obj(pairs)
+}
+
+/// `{"<task>": {"loss", "accuracy"}, ...}` for every task of the run.
+fn per_task(s: &Tracker, values: &[(f64, f64)]) -> Json {
+    Json::Obj(
+        s.tasks
+            .iter()
+            .zip(values)
+            .map(|(t, &(l, a))| (t.key().to_string(), obj([("loss", l.into()), ("accuracy", a.into())])))
+            .collect(),
+    )
+}
+
+/// A phase's or the run's weight change and cost.
+fn cost_pairs(c: &Closed) -> Vec<(&'static str, Json)> {
+    vec![
+        ("change_w_rec", c.change_w_rec.into()),
+        ("change_all", c.change_all.into()),
+        ("path_w_rec", c.cost.path_w_rec.into()),
+        ("path_all", c.cost.path_all.into()),
+        ("path_sq_w_rec", c.cost.path_sq_w_rec.into()),
+        ("path_sq_all", c.cost.path_sq_all.into()),
+    ]
+}
+
+/// The `sequence` section of a run's report (docs/sequences.md): the tasks and their input blocks,
+/// each phase that ended with its measures, every task's probe history and the run's totals.
+pub fn sequence_json(s: &Tracker, exp: &Experiment) -> Json {
+    let (blocks, cue) = crate::tasks::blocks(&s.tasks);
+    let layer = s.tasks.iter().zip(&blocks).enumerate().map(|(j, (t, &(at, n)))| {
+        let mut pairs = vec![("task", Json::from(t.key())), ("channels", Json::Arr(vec![at.into(), (at + n).into()]))];
+        // One distinct task has no cue: its layer is its own.
+        if s.tasks.len() > 1 {
+            pairs.push(("cue", (cue + j).into()));
+        }
+        obj(pairs)
+    });
+    let phases = s.closed.iter().enumerate().map(|(p, c)| {
+        let plan = s.plan[p];
+        let forgetting = s.forgetting(p).into_iter().map(|(t, since, acc, loss)| {
+            obj([
+                ("task", Json::from(s.tasks[t].key())),
+                ("since_phase", since.into()),
+                ("accuracy", acc.into()),
+                ("loss", loss.into()),
+            ])
+        });
+        let mut pairs = vec![
+            ("task", Json::from(s.tasks[plan.task].key())),
+            ("start", plan.start.into()),
+            ("end", plan.end.into()),
+            ("lr", plan.lr.into()),
+            ("probe", per_task(s, &s.points[c.end].tasks)),
+            ("iters_to_learn", s.iters_to_learn(p).into()),
+            ("forgetting", Json::Arr(forgetting.collect())),
+        ];
+        pairs.extend(cost_pairs(c));
+        obj(pairs)
+    });
+    let history = s.points.iter().map(|q| {
+        obj([
+            ("iter", q.iter.into()),
+            ("phase", q.phase.into()),
+            ("loss", Json::Obj(s.tasks.iter().zip(&q.tasks).map(|(t, v)| (t.key().to_string(), v.0.into())).collect())),
+            (
+                "accuracy",
+                Json::Obj(s.tasks.iter().zip(&q.tasks).map(|(t, v)| (t.key().to_string(), v.1.into())).collect()),
+            ),
+        ])
+    });
+    obj([
+        ("tasks", Json::Arr(s.tasks.iter().map(|t| Json::from(t.key())).collect())),
+        ("inputs", Json::Arr(layer.collect())),
+        ("learned_accuracy", LEARNED_ACCURACY.into()),
+        ("phases", Json::Arr(phases.collect())),
+        ("history", Json::Arr(history.collect())),
+        ("total", obj(cost_pairs(&s.total(exp.net())))),
+    ])
 }
 
 /// An element type that `.npy` files name (`<f4`, `<f8`: little-endian).

@@ -5,7 +5,7 @@
 
 use crate::analysis::Weights;
 use crate::config::Config;
-use crate::experiment::{probe_stream, train_stream};
+use crate::experiment::{probe_stream, train_stream_at};
 use crate::linalg::{Mat, Real};
 use crate::metrics::PROBE_BATCHES;
 use crate::model::{Rnn, Trace};
@@ -14,20 +14,25 @@ use crate::tasks::{Batch, DT_DEFAULT};
 use std::path::Path;
 
 /// The batch training iteration `iteration` trains on (0-based: the update that takes the run from k
-/// iterations done to k + 1); a run of `iters` iterations trains on 0 to `iters - 1`.
+/// iterations done to k + 1); a run of `iters` iterations trains on 0 to `iters - 1`. In a sequence,
+/// its phase's task's batch: each task's phases draw from that task's stream in turn.
 pub fn train_batch(config: &Config, iteration: usize) -> Result<Batch, SettingError> {
     config.task().ready()?;
-    if iteration >= config.iters {
+    let total = config.total_iters();
+    if iteration >= total {
         let message = format!(
-            "iteration {iteration}: a run of {} iterations trains on iterations 0 to {} (0-based)",
-            config.iters,
-            config.iters - 1
+            "iteration {iteration}: a run of {total} iterations trains on iterations 0 to {} (0-based)",
+            total - 1
         );
         return Err(SettingError::new("iteration", Code::Range, message));
     }
-    let mut stream = train_stream(config);
+    let plan = config.plan();
+    let phase = plan.iter().find(|p| (p.start..p.end).contains(&iteration)).expect("an iteration of the run");
+    let earlier: usize =
+        plan.iter().filter(|p| p.task == phase.task && p.end <= phase.start).map(|p| p.end - p.start).sum();
+    let mut stream = train_stream_at(config, phase.task);
     let mut batch = stream.new_batch();
-    for _ in 0..=iteration {
+    for _ in 0..=earlier + iteration - phase.start {
         stream.fill(&mut batch);
     }
     Ok(batch)
@@ -118,6 +123,20 @@ mod tests {
 
     #[test]
     fn iteration_k_is_the_batch_the_run_trains_on_at_its_kth_update() {
+        let seq = config(&[("sequence", "2af:2,dms:3,2af:2"), ("hidden", "8"), ("every", "2"), ("seed", "3")]);
+        let mut exp = Experiment::new(seq.clone()).unwrap();
+        for k in 0..7 {
+            let batch = train_batch(&seq, k).unwrap();
+            let mut rule = learning_rule(&seq, exp.net(), batch.seq_len);
+            let mut grads = Grads::zeros_like(exp.net());
+            let loss = rule.gradients(exp.net(), &batch, seq.task().decision_steps(), &mut grads).loss;
+            exp.step();
+            assert_eq!(exp.train_loss, loss, "sequence, iteration {k}");
+        }
+        assert_eq!(
+            train_batch(&seq, 7).unwrap_err().message,
+            "iteration 7: a run of 7 iterations trains on iterations 0 to 6 (0-based)"
+        );
         let c = config(&[("task", "dms"), ("hidden", "8"), ("iters", "4"), ("every", "2"), ("seed", "3")]);
         let mut exp = Experiment::new(c.clone()).unwrap();
         for k in 0..4 {

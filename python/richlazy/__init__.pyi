@@ -56,6 +56,7 @@ def run(
     *,
     progress: Progress = None,
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    sequence: Optional[str] = None,  # tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
@@ -86,6 +87,7 @@ def analyse(
     weights: Union[None, str, os.PathLike, Mapping[str, Any]] = None,
     progress: Progress = None,
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    sequence: Optional[str] = None,  # tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
@@ -115,6 +117,7 @@ def trials(
     *,
     iteration: int,
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    sequence: Optional[str] = None,  # tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
@@ -143,6 +146,7 @@ def trials(
 def probe(
     *,
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    sequence: Optional[str] = None,  # tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]
@@ -182,6 +186,7 @@ def sweep(
     seeds: Optional[int] = None,  # seeds per item [default 3]
     shard: Optional[str] = None,  # run the items i with i mod N = K (K/N); richlazy merge joins the shards [default 0/1]
     task: Optional[Literal['2af', 'dms', 'cxt', 'smnist']] = None,  # task [default 2af]
+    sequence: Optional[str] = None,  # tasks in sequence, task[:iters[:lr]] each: 2af,dms or 2af:3000,dms:5000 (iters per phase otherwise)
     init: Optional[Literal['gaussian', 'rank', 'spectrum', 'orthogonal', 'aligned', 'connectome', 'connectome_shuffled', 'connectome_spectrum', 'v1', 'v1_shuffled', 'v1_spectrum', 'fly', 'fly_shuffled', 'fly_spectrum', 'dale', 'dale_rank', 'file', 'file_shuffled', 'file_spectrum']] = None,  # initial family of W_rec [default gaussian]
     rank: Optional[int] = None,  # rank r [default 1]
     erank: Optional[float] = None,  # effective rank [default 30]

@@ -58,6 +58,12 @@ impl Probe {
         self.lyap.exponents(net, LYAP_K.min(net.hidden()))
     }
 
+    /// The probe loss and decision accuracy of `net` (a sequence's other tasks need no more).
+    pub fn loss_accuracy<T: Real>(&self, net: &Rnn<T>) -> (f64, f64) {
+        let r = self.run(net);
+        (r.loss, r.accuracy)
+    }
+
     fn run<T: Real>(&self, net: &Rnn<T>) -> ProbeRun {
         let first = &self.batches[0];
         let mut tr = Trace::new(net, first.seq_len, first.batch);

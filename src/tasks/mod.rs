@@ -5,11 +5,13 @@
 //! fixed probe set live here, so a new task is one new module.
 
 mod context;
+mod cued;
 mod delay_match;
 mod perceptual;
 mod seq_mnist;
 
 pub use context::ContextDecision;
+pub use cued::{blocks, Cued};
 pub use delay_match::DelayMatchSample;
 pub use perceptual::PerceptualDecision;
 pub use seq_mnist::{SeqMnist, Split};
@@ -177,6 +179,18 @@ impl TaskKind {
     /// The task at the paper's time step, 100 ms.
     pub fn build(self) -> Box<dyn Task> {
         self.build_at(DT_DEFAULT)
+    }
+}
+
+/// Task `tasks[j]` in the input layer of `tasks` (distinct tasks, a sequence's): the task itself when
+/// it is the only one, so that a run of one task keeps its bits; otherwise `Cued` (training trials,
+/// or the probe's held-out ones with `probe`).
+pub fn in_layer(tasks: &[TaskKind], j: usize, dt: u32, probe: bool) -> Box<dyn Task> {
+    let task = tasks[j].build_split(dt, if probe { Split::Test } else { Split::Train });
+    if tasks.len() < 2 {
+        task
+    } else {
+        Box::new(Cued::new(tasks, j, task))
     }
 }
 
