@@ -4,6 +4,7 @@ also every report in one file for the article's figure (the reports as they are,
 
     python3 tools/analysis_table.py results/analysis --bundle results/analysis-study.json > results/analysis.txt
 
+A run that failed (NAME.failed: diverged, say) is left out of its start's means and listed under the table.
 Fixed points are counted per constant input as stable/saddle (unstable points are rare and added to
 the saddles' column as "+u"), at the start -> at the end, averaged over seeds.
 """
@@ -36,10 +37,15 @@ def points(reports, which):
 
 
 def main(folder, bundle=None):
-    groups, named = {}, []
+    groups, named, failed = {}, [], {}
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        if not name.endswith(".json") or not os.path.getsize(path):
+        if name.endswith(".failed"):
+            task, start, _ = name[: -len(".failed")].split("-")
+            with open(path) as f:
+                failed.setdefault((task, start), []).append(f"{name[: -len('.failed')]}: {f.read().strip()}")
+            continue
+        if not name.endswith(".json"):
             continue  # a run still being written
         task, start, seed = name[: -len(".json")].split("-")
         with open(path) as f:
@@ -63,7 +69,7 @@ def main(folder, bundle=None):
                 continue
             fp = "; ".join(f"{i}: {a} -> {b}" for (i, a), (_, b) in zip(points(rs, "start"), points(rs, "end")))
             row = (
-                start, str(rs[0]["hidden"]), str(len(rs)),
+                start, str(rs[0]["hidden"]), str(len(rs)) + (f" ({len(failed[(task, start)])} failed)" if (task, start) in failed else ""),
                 f'{statistics.mean(r["w_rec0"]["erank_entropy"] for r in rs):.1f}',
                 f'{mean_sd([r["probe"]["end"]["accuracy"] for r in rs])} ({mean_sd([r["probe"]["start"]["accuracy"] for r in rs])})',
                 mean_sd([r["change"]["trajectory_shift"] for r in rs]),
@@ -76,6 +82,9 @@ def main(folder, bundle=None):
             )
             print("| " + " | ".join(row) + " |")
         print()
+        notes = [f"- {line}" for (t, _), lines in sorted(failed.items()) if t == task for line in lines]
+        if notes:
+            print("\n".join(notes) + "\n")
 
 
 if __name__ == "__main__":

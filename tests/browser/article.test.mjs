@@ -141,6 +141,41 @@ test('the measured animals: the figure from the stored runs, the verdict quotes 
   await context.close();
 });
 
+// The state-space claim's points its verdict quotes: CKA with the start, to the figure's 3 digits.
+const VERDICT_POINTS = [['2AF: ranks 1, 30, 100, 300, rank1:', '0.464'], ['2AF: ranks 1, 30, 100, 300, rank300:', '0.761'],
+  ['DMS: ranks 1, 30, 100, 300, rank1:', '0.460'], ['DMS: ranks 1, 30, 100, 300, rank300:', '0.750'],
+  ['2AF: aligned rank 1, worm, V1, fly, v1:', '0.483'], ['2AF: aligned rank 1, worm, V1, fly, connectome:', '0.487']];
+
+test('the state space: the figure from the stored reports, the verdict quotes its points, both quick points recompute bit for bit', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article&section=state-space`);
+  await ready(page);
+  await reach(page, 'state-space');
+  const fig = await page.evaluate(() => {
+    const f = window.richlazy.article.figures['state-space'];
+    return { series: f.series.map((s) => [s.name, s.pts.length]), points: f.points.map((p) => ({ label: p.label, seconds: p.jobs.reduce((a, j) => a + j.seconds, 0) })) };
+  });
+  assert.deepEqual(fig.series, [['2AF: ranks 1, 30, 100, 300', 4], ['2AF: aligned rank 1, worm, V1, fly', 4], ['DMS: ranks 1, 30, 100, 300', 4],
+    ['DMS: aligned rank 1, worm, V1, fly', 4], ['quick check (N 100, 300 iterations)', 2]]);
+  assert.ok((await inkOf(page, 'article-state-space')) > 5000, 'the figure has ink');
+  assert.match(await page.locator('article#state-space .figure-status').textContent(), /^Drawn from results\/analysis-study\.json, results\/analysis-quick\.json\. 18 points/);
+  const label = (start) => fig.points.find((p) => p.label.startsWith(start)).label;
+  const verdict = await page.locator('article#state-space .verdict').textContent();
+  for (const [start, value] of VERDICT_POINTS) {
+    assert.match(label(start), new RegExp(`CKA with the start ${value.replace('.', '\\.')} `), start);
+    assert.ok(verdict.includes(Number(value).toFixed(2)), `the verdict quotes ${Number(value).toFixed(2)} (${start})`);
+  }
+  for (const p of fig.points) assert.ok(p.label.startsWith('quick check') ? p.seconds < 5 : p.seconds > 30, `${p.label}: ${p.seconds} s`);
+  for (const which of ['rank1', 'rank100']) {
+    const from = await check(page, 'state-space', `quick check (N 100, 300 iterations), ${which}:`);
+    const [run] = await checks(page, 'state-space', from, 1);
+    assert.equal(run.match, true, JSON.stringify(run.diffs));
+  }
+  assert.equal(await page.locator('article#state-space .points li .check', { hasText: '✓ same bits' }).count(), 2);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(offSite(log), []);
+  await context.close();
+});
+
 test('the grokking map is drawn from its rows-free summary, and a cell recomputes bit for bit', async () => {
   const { page, context, log } = await open(browser, `${server.url}?view=article&section=grok-map`);
   await ready(page);
