@@ -46,10 +46,27 @@ const warmAndTime = (bench, n, r, warmupMs, rules) => {
 };
 const withRules = (res) => ({ ...medianOf(res.runs), rules: Object.fromEntries(Object.entries(res.byRule).map(([k, v]) => [k, medianOf(v)])) });
 
-const { default: init, bench } = await import(`${root}dist/pkg/richlazy.js`);
+const { default: init, bench, Run, StudyRun } = await import(`${root}dist/pkg/richlazy.js`);
 await init({ module_or_path: readFileSync(`${root}dist/pkg/richlazy_bg.wasm`) });
 const nodeRes = warmAndTime(bench, iters, repeats, WARMUP_MS, RULES);
 const node = withRules(nodeRes);
+
+// What the live state-space frames add to a whole run (wasm in Node): the page's Run, which frames
+// every measure point and keeps its weights, against the lab study's run of the same settings,
+// which does neither; paper settings, 2,000 iterations measured every 500, alternated.
+const LIVE = [['iters', '2000'], ['every', '500']];
+const timeRun = (make) => { const t0 = performance.now(); const r = make(); while (r.advance(50)); r.free(); return performance.now() - t0; };
+const live = { framed: [], plain: [] };
+for (let i = 0; i < repeats; i++) {
+  // As the worker does: each frame parsed and its four weight files copied out.
+  live.framed.push(timeRun(() => {
+    const r = new Run(LIVE.map((p) => p[0]), LIVE.map((p) => p[1]));
+    const names = JSON.parse(r.weight_names());
+    const take = () => JSON.parse(r.take_frames()).forEach((_, k) => names.forEach((n) => r.taken_weight(k, n)));
+    return { advance: (n) => { const going = r.advance(n); take(); return going; }, free: () => r.free() };
+  }));
+  live.plain.push(timeRun(() => new StudyRun('lab', LIVE.map((p) => p[0]), LIVE.map((p) => p[1]))));
+}
 
 const server = await serve();
 const browser = await launch();
@@ -95,7 +112,8 @@ for (const [name, get] of rows) {
 }
 const cold = (r) => KEYS.filter((k) => k in r.cold).map((k) => r.cold[k].toFixed(k === 'iteration_ms' ? 2 : 0)).join(' / ');
 console.log(`cold first call (iteration / kernel / SVD / lambda_max): wasm/node ${cold(nodeRes)}, wasm/chromium ${cold(chromeRes)}`);
-console.log('\nstate-space analysis (2AF, 20 iterations in), median of ' + repeats + '; milliseconds, native / wasm in Chromium (ratio)');
+console.log(`\nlive state-space frames (wasm in Node, 2AF N 300, 2,000 iterations, every 500): run ${(median(live.framed) / 1000).toFixed(2)} s with them, ${(median(live.plain) / 1000).toFixed(2)} s without (+${(100 * (median(live.framed) / median(live.plain) - 1)).toFixed(1)}%)`);
+console.log('state-space analysis (2AF, 20 iterations in), median of ' + repeats + '; milliseconds, native / wasm in Chromium (ratio)');
 SIZES.forEach((n, i) => {
   const [a, b] = [nativeAnalysis[i], medianOf(chromeAnalysis[i], A_KEYS)];
   const ms = (k) => `${a[k].toFixed(0)} / ${b[k].toFixed(0)} (${(b[k] / a[k]).toFixed(1)}x)`;

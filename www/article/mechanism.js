@@ -24,8 +24,8 @@ export const claim = {
   numbers: `On both tasks the rank-1 start keeps the least of its representation: CKA 0.46 on 2AF against 0.75, 0.75 and 0.76 for
     ranks 30, 100 and 300, and 0.46 on DMS against 0.67, 0.66 and 0.75. On 2AF it moves its trajectories 2.4 times as far as rank 300
     (shift 4.47 against 1.86) with a change of half the effective rank (7.5 against 13.9). But the higher ranks are not lazy in this
-    picture: ranks 30 to 300 are alike on 2AF, and in most of their seeds the start's stable point under fixation or the stimulus turns
-    into a saddle or vanishes too. The measured animals rebuild their representation as far as rank 1 on 2AF (CKA 0.49 the worm, 0.48
+    picture: ranks 30 to 300 are alike on 2AF, and in most of their seeds the start's stable point under the stimulus turns into a
+    saddle or vanishes too (rank 1's does in every seed, under every input, on both tasks). The measured animals rebuild their representation as far as rank 1 on 2AF (CKA 0.49 the worm, 0.48
     V1, 0.46 the fly) at effective ranks of 125 to 160; the worm does it with the lowest-rank change of all (ΔW's effective rank 2.1,
     its top direction 0.86 on the readout). The aligned rank-1 start moves its trajectories least on 2AF (shift 1.70) yet keeps as
     little of its geometry (CKA 0.42); on DMS two of its three seeds diverge. One measure, three seeds: the spreads are wide.`,
