@@ -125,3 +125,46 @@ fn bad_sequences_give_one_line_and_exit_2() {
         assert!(err.starts_with(line) && err.lines().count() == 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_sweep_of_sequences_summarises_each_phase_from_its_runs() {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let ctl = richlazy::sweep::Control { threads: 2, cancel: &cancel, progress: &|_, _, _| {} };
+    let pairs: Vec<(String, String)> =
+        [("sequence", "2af,dms"), ("iters", "6"), ("hidden", "12"), ("every", "3"), ("ranks", "1,12"), ("seeds", "1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let (report, table) = richlazy::sweep::sweep(&pairs, &ctl).unwrap();
+    let (Some(Json::Arr(rows)), Some(Json::Arr(runs))) = (report.get("summary"), report.get("runs")) else {
+        panic!("summary and runs")
+    };
+    for (row, run) in rows.iter().zip(runs) {
+        let (summary, seq) = (row.get("sequence").unwrap(), run.get("sequence").unwrap());
+        let Some(Json::Arr(phases)) = seq.get("phases") else { panic!("phases") };
+        let Some(Json::Arr(summed)) = summary.get("phases") else { panic!("summary phases") };
+        assert_eq!(summed.len(), 2);
+        // One seed: each mean is the run's own number, its sd 0.
+        for (s, p) in summed.iter().zip(phases) {
+            for key in ["path_w_rec", "path_sq_all", "change_all"] {
+                assert_eq!((num(s, &[key, "mean"]), num(s, &[key, "sd"])), (num(p, &[key]), 0.0), "{key}");
+            }
+        }
+        let forgetting = match phases[1].get("forgetting") {
+            Some(Json::Arr(f)) => num(&f[0], &["accuracy"]),
+            _ => panic!("forgetting"),
+        };
+        assert_eq!(num(&summed[1], &["forgetting", "2af", "accuracy", "mean"]), forgetting);
+        assert_eq!(num(summary, &["total", "path_all", "mean"]), num(seq, &["total", "path_all"]));
+    }
+    assert!(
+        table.starts_with(
+            "sweep: sequence 2af,dms (the first task's measures at the end), dt 100 ms, N 12, 6 iterations a phase,"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("\nrank:12 phase 1 dms: forgot 2af "), "{table}");
+    // A sweep of one task keeps its report: no sequence anywhere.
+    let plain: Vec<(String, String)> = pairs[1..].to_vec();
+    assert!(!richlazy::sweep::sweep(&plain, &ctl).unwrap().0.to_string().contains("sequence"));
+}

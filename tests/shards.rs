@@ -49,6 +49,12 @@ fn shards_merge(cmd: &[&str], n: usize) {
 }
 
 #[test]
+fn sequence_sweep_shards_merge_into_the_unsharded_report() {
+    let seq = ["--sequence", "2af:4,dms:3", "--hidden", "10", "--every", "2", "--ranks", "1,10", "--seeds", "2"];
+    shards_merge(&[&["sweep"], &seq[..]].concat(), 3);
+}
+
+#[test]
 fn sweep_shards_merge_into_the_unsharded_report() {
     let cmd = [
         "sweep",

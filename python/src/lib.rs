@@ -172,7 +172,7 @@ fn array<'py, T: numpy::Element>(py: Python<'py>, (r, c, data): Held<T>) -> Boun
 /// A run of `c` to its end, progress into the ticker; stopped between chunks when asked.
 fn train(c: Config, t: &Ticker) -> Result<Experiment, EngineError> {
     let mut exp = Experiment::new(c)?;
-    let (every, iters) = (exp.config().every, exp.config().iters);
+    let (every, iters) = (exp.config().every, exp.config().total_iters());
     t.tick(exp.iter(), iters, "");
     while exp.status() == Status::Running {
         if t.cancel.load(SeqCst) {

@@ -268,13 +268,18 @@ fn whole(base: &Config, seeds: u64, labels: &[String], runs: Vec<Json>) -> (Json
         let (m, sd) = mean_sd(&initial("lyap_max"));
         stats.push(("initial_lyap_max".into(), obj([("mean", m.into()), ("sd", sd.into())])));
         for key in SUMMARY {
-            let xs: Vec<f64> = finals.iter().filter_map(|f| num(f, key)).collect();
-            let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
-            stats.push((key.to_string(), obj([("mean", m.into()), ("sd", sd.into())])));
+            stats.push((key.to_string(), stat(finals.iter().filter_map(|f| num(f, key)).collect())));
+        }
+        // Only a sweep of sequences has this key, so every other report keeps its bytes.
+        if !base.sequence.is_empty() {
+            stats.push(("sequence".into(), sequence_summary(chunk)));
         }
         rows.push(Json::Obj(stats));
     }
-    let table = table(base, seeds, &rows);
+    let mut table = table(base, seeds, &rows);
+    if !base.sequence.is_empty() {
+        table += &sequence_table(&rows);
+    }
     let report = obj([
         ("base", config_json(base)),
         ("seeds", seeds.into()),
@@ -282,6 +287,113 @@ fn whole(base: &Config, seeds: u64, labels: &[String], runs: Vec<Json>) -> (Json
         ("runs", Json::Arr(runs)),
     ]);
     (report, table)
+}
+
+/// `{"mean", "sd"}` over the seeds (NaN for none).
+fn stat(xs: Vec<f64>) -> Json {
+    let (m, sd) = if xs.is_empty() { (f64::NAN, f64::NAN) } else { mean_sd(&xs) };
+    obj([("mean", m.into()), ("sd", sd.into())])
+}
+
+/// A phase's weight change and cost (`report::sequence_json`'s keys), summarised over seeds.
+const PHASE_COSTS: [&str; 6] = ["change_w_rec", "change_all", "path_w_rec", "path_all", "path_sq_w_rec", "path_sq_all"];
+
+/// An item's sequence over its seeds (docs/sequences.md): per phase its task, the forgetting of each
+/// earlier task (`{"<task>": {"accuracy", "loss"}}`), the iterations to learn its task over the seeds
+/// that did (`learned` of them), its weight change and cost; and the run's `total`. A phase counts the
+/// seeds that reached its end (`runs`).
+fn sequence_summary(chunk: &[Json]) -> Json {
+    let seqs: Vec<&Json> = chunk.iter().filter_map(|j| j.get("sequence")).collect();
+    let count = seqs.iter().map(|s| arr(s, "phases").len()).max().unwrap_or(0);
+    let rows = (0..count).map(|p| {
+        let here: Vec<&Json> = seqs.iter().filter_map(|s| arr(s, "phases").get(p)).collect();
+        let forgotten = || here.iter().flat_map(|h| arr(h, "forgetting"));
+        let mut tasks: Vec<&str> = Vec::new();
+        for t in forgotten().filter_map(|f| text(f, "task")) {
+            if !tasks.contains(&t) {
+                tasks.push(t);
+            }
+        }
+        let forgot = |task: &str, key: &str| {
+            stat(forgotten().filter(|f| text(f, "task") == Some(task)).filter_map(|f| num(f, key)).collect())
+        };
+        let learned: Vec<f64> = here.iter().filter_map(|h| num(h, "iters_to_learn")).collect();
+        let mut row = vec![
+            ("task".to_string(), text(here[0], "task").map_or(Json::Null, Json::from)),
+            ("runs".into(), here.len().into()),
+            (
+                "forgetting".into(),
+                Json::Obj(
+                    tasks
+                        .iter()
+                        .map(|t| {
+                            (t.to_string(), obj([("accuracy", forgot(t, "accuracy")), ("loss", forgot(t, "loss"))]))
+                        })
+                        .collect(),
+                ),
+            ),
+            ("learned".into(), learned.len().into()),
+            ("iters_to_learn".into(), stat(learned)),
+        ];
+        for key in PHASE_COSTS {
+            row.push((key.to_string(), stat(here.iter().filter_map(|h| num(h, key)).collect())));
+        }
+        Json::Obj(row)
+    });
+    let totals: Vec<&Json> = seqs.iter().filter_map(|s| s.get("total")).collect();
+    let total = PHASE_COSTS.map(|key| (key, stat(totals.iter().filter_map(|t| num(t, key)).collect())));
+    obj([("phases", Json::Arr(rows.collect())), ("total", obj(total))])
+}
+
+/// The sequence's lines below the table: per item and phase, what it forgot, how fast it learned,
+/// and what it cost.
+fn sequence_table(rows: &[Json]) -> String {
+    use std::fmt::Write;
+    let ms = |s: Option<&Json>| match s {
+        Some(s) => format!("{:.3} +- {:.3}", num(s, "mean").unwrap_or(f64::NAN), num(s, "sd").unwrap_or(f64::NAN)),
+        None => "-".into(),
+    };
+    let mut out = String::from(
+        "sequence (per phase: accuracy forgotten of each earlier task; iterations to reach accuracy 0.8, seeds that did; change and path of W_rec and of all weights)\n",
+    );
+    for r in rows {
+        let label = text(r, "init").unwrap_or("?");
+        for (p, ph) in r.get("sequence").map_or(&[][..], |s| arr(s, "phases")).iter().enumerate() {
+            let forgot = match ph.get("forgetting") {
+                Some(Json::Obj(f)) if !f.is_empty() => {
+                    f.iter().map(|(t, v)| format!("{t} {}", ms(v.get("accuracy")))).collect::<Vec<_>>().join(", ")
+                }
+                _ => "-".into(),
+            };
+            let _ = writeln!(
+                out,
+                "{label} phase {p} {}: forgot {forgot}; learned in {} ({}/{}); dW_rec {}, dW {}; path W_rec {}, all {}",
+                text(ph, "task").unwrap_or("?"),
+                ms(ph.get("iters_to_learn")),
+                num(ph, "learned").unwrap_or(0.0),
+                num(ph, "runs").unwrap_or(0.0),
+                ms(ph.get("change_w_rec")),
+                ms(ph.get("change_all")),
+                ms(ph.get("path_w_rec")),
+                ms(ph.get("path_all")),
+            );
+        }
+    }
+    out
+}
+
+fn arr<'j>(j: &'j Json, key: &str) -> &'j [Json] {
+    match j.get(key) {
+        Some(Json::Arr(a)) => a,
+        _ => &[],
+    }
+}
+
+fn text<'j>(j: &'j Json, key: &str) -> Option<&'j str> {
+    match j.get(key) {
+        Some(Json::Str(s)) => Some(s),
+        _ => None,
+    }
 }
 
 fn num(j: &Json, key: &str) -> Option<f64> {
@@ -309,9 +421,14 @@ fn run_label(c: &Config) -> String {
 /// The table of final measures.
 fn table(base: &Config, seeds: u64, rows: &[Json]) -> String {
     use std::fmt::Write;
+    // A sequence's table names it: its measures above are the first task's, at the run's end.
+    let (what, per) = if base.sequence.is_empty() {
+        (format!("task {}", base.task.key()), "")
+    } else {
+        (format!("sequence {} (the first task's measures at the end)", base.sequence.text()), " a phase")
+    };
     let mut out = format!(
-        "sweep: task {}, dt {} ms, N {}, {} iterations, {} lr {}, {} seeds from {} (mean +- sd over non-diverged seeds; lambda per step)\n",
-        base.task.key(),
+        "sweep: {what}, dt {} ms, N {}, {} iterations{per}, {} lr {}, {} seeds from {} (mean +- sd over non-diverged seeds; lambda per step)\n",
         base.dt,
         base.hidden,
         base.iters,
