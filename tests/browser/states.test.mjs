@@ -99,7 +99,7 @@ test('a comparison draws one small state-space chart per start and analyses each
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('[data-chart="states"]')).display), 'none');
   await page.click('#analyse');
   await page.waitForFunction(() => document.querySelector('#states-summary').dataset.analysed === '2', null, { timeout: 60_000 });
-  assert.match(await page.textContent('#states-summary'), /^rank:1, iteration 100: fixed points .+ \| rank:32, iteration 100: fixed points /);
+  assert.match(await page.textContent('#states-summary'), /^rank:1, iteration 100: fixed points .+\nrank:32, iteration 100: fixed points /);
   assert.deepEqual(log.errors, []);
   await context.close();
 });

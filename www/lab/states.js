@@ -156,7 +156,7 @@ function sentence(a) {
 }
 function summarise() {
   const done = app.runs.length > 1 ? groups().filter((r) => r.analysis) : app.runs.filter((r) => r.analysis);
-  $('#states-summary').textContent = done.map((r) => `${app.runs.length > 1 ? `${r.group}, ` : ''}${sentence(r.analysis)}`).join(' | ');
+  $('#states-summary').textContent = done.map((r) => `${app.runs.length > 1 ? `${r.group}, ` : ''}${sentence(r.analysis)}`).join('\n'); // a line per start
   $('#states-summary').dataset.analysed = String(done.length);
 }
 
