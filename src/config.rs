@@ -392,10 +392,20 @@ impl Config {
 
     /// The given keys that have no effect with these settings (`APPLIES`), one warning each
     /// (code `unused`): the command line prints them, Python warns, the page names them. A key
-    /// refused already (an error of `apply`) is not named again.
+    /// refused already (an error of `apply`) is not named again. `iters` has no effect in a sequence
+    /// whose every phase has its own count (no row of `APPLIES`: that depends on the sequence's text).
     pub fn unused<'k>(&self, given: impl IntoIterator<Item = &'k str>, errors: &[SettingError]) -> Vec<SettingError> {
-        let given = given.into_iter().filter(|k| !errors.iter().any(|e| e.key == *k));
-        crate::settings::unused(&APPLIES, given, |when| self.text(when))
+        let given: Vec<&str> = given.into_iter().filter(|k| !errors.iter().any(|e| e.key == *k)).collect();
+        let mut out = crate::settings::unused(&APPLIES, given.iter().copied(), |when| self.text(when));
+        let counted = self.sequence.phases.iter().all(|p| p.iters.is_some());
+        if given.contains(&"iters") && !self.sequence.is_empty() && counted {
+            let message = format!(
+                "iters: has no effect with sequence {} (every phase has its own iterations)",
+                clip(&self.sequence.text())
+            );
+            out.push(SettingError::new("iters", Code::Unused, message));
+        }
+        out
     }
 
     /// The settings a link carries: those `pairs` writes that differ from the table's defaults,

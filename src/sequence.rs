@@ -468,6 +468,12 @@ mod tests {
         ] {
             assert_eq!(refused(&[("sequence", value)]), ("sequence".into(), code, message.into()), "{value}");
         }
+        let mut c = Config::default();
+        let given = [("sequence", "2af:3,dms:4"), ("iters", "9")];
+        assert!(c.apply(given).is_empty());
+        let u = c.unused(given.map(|(k, _)| k), &[]);
+        assert_eq!(u.iter().map(|e| (e.key.as_str(), e.code)).collect::<Vec<_>>(), [("iters", Code::Unused)]);
+        assert!(c.apply([("sequence", "2af:3,dms")]).is_empty() && c.unused(["iters"], &[]).is_empty());
         let e = refused(&[("task", "dms"), ("sequence", "2af,dms")]);
         assert_eq!((e.0.as_str(), e.1), ("task", Code::Conflict), "{}", e.2);
         assert!(Config::default().apply([("task", "2af"), ("sequence", "2af,dms")]).is_empty());

@@ -54,3 +54,24 @@ def test_progress_is_called_with_the_iterations():
     richlazy.run(progress=lambda done, total, label: seen.append((done, total)), **SMALL)
     assert seen and seen[-1] == (40, 40)
     assert all(t == 40 for _, t in seen)
+
+
+SEQUENCE = dict(sequence="2af:20,dms:10", hidden=16, every=10, seed=3)
+
+
+def test_a_sequence_equals_the_command_line_and_counts_every_phase():
+    seen = []
+    r = richlazy.run(progress=lambda done, total, label: seen.append((done, total)), **SEQUENCE)
+    assert r.to_json() == cli_json("run", *flags(SEQUENCE))
+    assert r.config["sequence"] == "2af:20,dms:10" and seen[-1] == (30, 30)
+    assert r.weights["W_in"].shape == (16, 8)  # 2AF's and DMS's 3 channels, and a cue each
+    # One phase is the plain run, bit for bit.
+    assert richlazy.run(progress=False, sequence="dms:20", hidden=16, seed=3).to_json() == cli_json(
+        "run", "--task", "dms", "--iters", "20", "--hidden", "16", "--seed", "3"
+    )
+
+
+def test_a_bad_sequence_is_a_setting_error_with_its_key_and_code():
+    with pytest.raises(richlazy.SettingError) as e:
+        richlazy.run(progress=False, sequence="2af,smnist")
+    assert (e.value.key, e.value.code) == ("sequence", "conflict")
