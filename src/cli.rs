@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  richlazy run   [--task 2af|dms|cxt|smnist] [--init FAMILY]
+  richlazy run   [--task 2af|dms|cxt|smnist | --sequence 2af,dms (task[:iters[:lr]] each)] [--init FAMILY]
                  [--rank R] [--erank E] [--gain G] [--scale frobenius|spectral] [--signed 0|1] [--dataset D] [--ei F] [--file M.npy|M.csv] [--hidden N] [--iters I] [--lr LR] [--opt sgd|adam] [--seed S] [--every K] [--batch B]
                  [--rule bptt|eprop|rflo] [--dt 100|50|25|20|10] [--alpha A]
                  [--floss none|pre|inter|both] [--floss_k K] [--floss_mode exact|local] [--floss_iters I] [--floss_every K] [--json]
