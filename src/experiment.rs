@@ -88,6 +88,8 @@ pub struct Experiment {
     /// The Lyapunov exponents before pre-flossing, when it ran.
     unflossed: Option<Vec<f64>>,
     iter: usize,
+    /// The iterations of the whole run (`Config::total_iters`: every phase's).
+    total: usize,
     status: Status,
     /// Loss of the latest training batch (before its update).
     pub train_loss: f64,
@@ -172,10 +174,12 @@ impl Experiment {
             let lyap = |j: usize| {
                 TaskStream::new(config.probe_task_at(j), 1, config.seed, STREAM_LYAP + j as u64 * TASK_STREAMS)
             };
+            // The other tasks' probes give only their loss and accuracy (their Lyapunov stream is unused).
             let probes =
                 (1..streams.len()).map(|j| Probe::draw(probe_stream_at(&config, j), PROBE_BATCHES, lyap(j))).collect();
             Tracker::new(config.tasks(), config.plan(), probes, &net)
         });
+        let total = config.total_iters();
         let mut exp = Experiment {
             config,
             net,
@@ -189,6 +193,7 @@ impl Experiment {
             flosser,
             unflossed,
             iter: 0,
+            total,
             status: Status::Running,
             train_loss: f64::NAN,
             history: Vec::new(),
@@ -273,7 +278,7 @@ impl Experiment {
             self.status = Status::Diverged { iter: self.iter };
             return false;
         }
-        let total = self.config.total_iters();
+        let total = self.total;
         let phase_end = match &mut self.sequence {
             Some(s) => {
                 s.moved(&self.net);
