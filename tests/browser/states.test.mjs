@@ -19,22 +19,31 @@ const BASE = 'task=2af&init=rank&rank=2&hidden=32&every=50&seed=5&lr=0.01';
 const SETTINGS = `${BASE}&iters=300`;
 const chart = (page, name) => page.evaluate((n) => document.querySelector(`[data-chart="${n}"] canvas`).toDataURL(), name);
 
+test('the state-space chart draws during a run', async () => {
+  // Long enough (N 100, 3,000 iterations) to be caught running.
+  const { page, context, log } = await open(browser, `${server.url}?task=2af&init=rank&rank=2&hidden=100&iters=3000&every=100&seed=5`);
+  await page.waitForFunction(() => window.richlazy.runs[0]?.frames?.length >= 2 && window.richlazy.phase === 'running');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.richlazy.phase), 'running');
+  assert.ok((await inkOf(page, 'states')) > 2000, 'the chart is drawn mid-run');
+  assert.match(await page.textContent('#states-iter'), /^iteration [\d,]+ \(latest\)$/);
+  await page.click('#reset');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('the state-space chart redraws at every measure point, and Analyse finds the command line\'s fixed points', async () => {
   const { page, context, log } = await open(browser, `${server.url}?${SETTINGS}`);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.waitForFunction(() => window.richlazy.runs[0]?.frames?.length >= 2);
-  await page.click('#pause');
-  await waitPhase(page, 'paused');
-  await page.waitForTimeout(300);
-  const mid = { frames: await page.evaluate(() => window.richlazy.runs[0].frames.length), png: await chart(page, 'states') };
-  assert.ok((await inkOf(page, 'states')) > 2000, 'the chart is drawn mid-run');
-  await page.click('#pause');
   await waitPhase(page, 'done');
   await page.waitForTimeout(300);
   const frames = await page.evaluate(() => window.richlazy.runs[0].frames.map((f) => f.iter));
   assert.deepEqual(frames, [0, 50, 100, 150, 200, 250, 300], 'one frame per measure point');
-  assert.ok(mid.frames < frames.length);
-  assert.notEqual(await chart(page, 'states'), mid.png, 'the trajectories moved between measure points');
+  const last = await chart(page, 'states');
+  await page.evaluate(() => { const s = document.querySelector('#states-at'); s.value = '1'; s.dispatchEvent(new Event('input')); });
+  await page.waitForTimeout(300);
+  assert.match(await page.textContent('#states-iter'), /iteration 50\b/);
+  assert.notEqual(await chart(page, 'states'), last, 'the trajectories moved between measure points');
   assert.ok((await inkOf(page, 'delta-sv')) > 1500, 'ΔW singular values drawn');
   // The frame at iteration 0 is the start itself: nothing moved.
   assert.equal(await page.evaluate(() => window.richlazy.runs[0].frames[0].change.trajectory_shift), 0);
