@@ -158,7 +158,9 @@ class RunResult:
     """One lab run: its settings, status, measures over training and final weights.
 
     ``history`` maps each measure (``loss``, ``accuracy``, ``weight_change``, ``kernel_alignment``, ...)
-    to a numpy array over the measure points; ``history["iter"]`` is the iteration axis.
+    to a numpy array over the measure points; ``history["iter"]`` is the iteration axis. ``sequence`` is a
+    run of tasks in sequence's section (phases, every task's probe history, forgetting, cost; docs/sequences.md),
+    None for a run of one task.
     """
 
     def __init__(self, text: str, weights: Optional[Dict[str, np.ndarray]] = None, settings: Optional[List[tuple]] = None):
@@ -169,6 +171,7 @@ class RunResult:
         self.diverged_at: Optional[int] = j["diverged_at"]
         self.initial: Dict[str, Any] = j["initial"]
         self.final: Optional[Dict[str, Any]] = j["final"]
+        self.sequence: Optional[Dict[str, Any]] = j.get("sequence")
         rows = j["history"]
         keys = list(rows[0].keys()) if rows else []
         self.history: Dict[str, np.ndarray] = {

@@ -21,6 +21,7 @@ class RunResult:
     diverged_at: Optional[int]
     initial: Dict[str, Any]
     final: Optional[Dict[str, Any]]
+    sequence: Optional[Dict[str, Any]]
     history: Dict[str, np.ndarray]
     weights: Dict[str, np.ndarray]
     def to_json(self) -> str: ...

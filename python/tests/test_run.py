@@ -64,6 +64,7 @@ def test_a_sequence_equals_the_command_line_and_counts_every_phase():
     r = richlazy.run(progress=lambda done, total, label: seen.append((done, total)), **SEQUENCE)
     assert r.to_json() == cli_json("run", *flags(SEQUENCE))
     assert r.config["sequence"] == "2af:20,dms:10" and seen[-1] == (30, 30)
+    assert [p["task"] for p in r.sequence["phases"]] == ["2af", "dms"] and richlazy.run(progress=False, **SMALL).sequence is None
     assert r.weights["W_in"].shape == (16, 8)  # 2AF's and DMS's 3 channels, and a cue each
     # One phase is the plain run, bit for bit.
     assert richlazy.run(progress=False, sequence="dms:20", hidden=16, seed=3).to_json() == cli_json(
