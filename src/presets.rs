@@ -43,7 +43,17 @@ pub const PAPER: Preset = Preset {
     by_task: &[("smnist", &[("batch", "200"), ("opt", "sgd"), ("lr", "0.003")], "")],
 };
 
-pub const PRESETS: [&Preset; 2] = [&FAST, &PAPER];
+/// Two tasks in sequence at a size that runs in seconds (docs/sequences.md): 2AF, then DMS, 3,000
+/// iterations each, so that the page's task chart shows 2AF's accuracy while DMS is learned.
+pub const SEQUENCE: Preset = Preset {
+    name: "2af-dms",
+    label: "2AF then DMS",
+    note: "2AF then DMS (N 100, 3,000 iterations each): the task chart shows each task's accuracy, the phase boundary dashed; the table what the second phase made the network forget and what it cost.",
+    pairs: &[("task", "2af"), ("sequence", "2af,dms"), ("hidden", "100"), ("iters", "3000"), ("every", "100")],
+    by_task: &[],
+};
+
+pub const PRESETS: [&Preset; 3] = [&FAST, &PAPER, &SEQUENCE];
 
 fn pairs_json(pairs: &[(&str, &str)]) -> Json {
     Json::Obj(pairs.iter().map(|(k, v)| (k.to_string(), Json::from(*v))).collect())

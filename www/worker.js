@@ -7,7 +7,7 @@
 //        | {type: 'bench', keys, values, iters, warmup, id}  (the engine's timings, for a figure's cost)
 //        | {type: 'analyse', keys, values, weights: [[name, bytes] x 4], id}  (richlazy analyse --weights)
 //   out: {type: 'started', iters?} then {type: 'progress', ms, ...} per chunk, then {type: 'finished', ms, status, report}
-//          progress: a run's {iter, iters, status, trainLoss, rows, spectrum, lyap, lyap0, lyapUnflossed,
+//          progress: a run's {iter, iters, status, trainLoss, rows, sequence, spectrum, lyap, lyap0, lyapUnflossed,
 //          frames: [{frame (the state-space picture, with iter), weights: [[name, bytes]]}] per new measure point},
 //          a study's {progress} (what is new, its own JSON)
 //        | {type: 'preview', id, preview, trial, image} | {type: 'bench', id, result} | {type: 'analysis', id, report (JSON text)}
@@ -63,6 +63,7 @@ function labJob(m) {
       const frames = JSON.parse(run.take_frames()).map((frame, i) => ({ frame, weights: names.map((n) => [n, run.taken_weight(i, n)]) }));
       const msg = { iter: run.iter(), iters: run.iters(), status: run.status(), trainLoss: run.train_loss(), rows, frames };
       if (rows.length) {
+        msg.sequence = JSON.parse(run.sequence()); // null for a run of one task
         msg.spectrum = JSON.parse(run.spectrum());
         // The top Lyapunov exponents now, and at the start (sent once).
         msg.lyap = JSON.parse(run.lyap_spectrum());

@@ -268,8 +268,9 @@ impl Run {
         self.exp.iter()
     }
 
+    /// The iterations of the whole run (a sequence's: every phase's).
     pub fn iters(&self) -> usize {
-        self.exp.config().iters
+        self.exp.config().total_iters()
     }
 
     /// "running", "done" or "diverged".
@@ -305,6 +306,12 @@ impl Run {
     /// Singular values and effective ranks of W_rec now.
     pub fn spectrum(&self) -> String {
         spectrum_json(&self.exp.spectrum()).to_string()
+    }
+
+    /// A sequence's section of the report as it stands (`report::sequence_json`: the phases ended so
+    /// far, every task's probe at every measure point), or `null` for a run of one task.
+    pub fn sequence(&self) -> String {
+        self.exp.sequence().map_or(Json::Null, |s| crate::report::sequence_json(s, &self.exp)).to_string()
     }
 
     /// The whole run in the command line's `--json` shape.

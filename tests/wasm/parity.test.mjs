@@ -34,6 +34,8 @@ const cases = [
   [['init', 'v1_spectrum'], ['hidden', '40'], ['iters', '10'], ['every', '10'], ['seed', '1']],
   [['init', 'connectome_shuffled'], ['dataset', 'witvliet_1'], ['signed', '1'], ['iters', '10'], ['every', '10']],
   [['init', 'fly'], ['iters', '4'], ['every', '2']],
+  // Tasks in sequence: the cued input layer, every task's probe, the phases' measures (docs/sequences.md).
+  [['sequence', '2af:20,dms:10:0.01,2af'], ['hidden', '24'], ['iters', '10'], ['every', '5'], ['seed', '2']],
 ];
 
 for (const pairs of cases) {

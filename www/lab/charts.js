@@ -13,6 +13,7 @@ import { lacksFile, fileFor } from './file.js';
 import * as local from './localrules.js';
 import * as smnist from './smnist.js';
 import * as states from './states.js';
+import * as sequence from './sequence.js';
 
 export const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
 export const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
@@ -92,7 +93,7 @@ export function draw(name) {
     case 'lyap':
     case 'lyap-spectrum': return local.draw(name, app);
     default:
-      if (states.draw(name)) return;
+      if (states.draw(name) || sequence.draw(name)) return;
       if (SUMMARY_CHARTS.includes(name)) return drawSummary(name);
   }
 }

@@ -12,6 +12,7 @@ import { lacksFile, fileFor, giveFile } from './file.js';
 import * as local from './localrules.js';
 import * as smnist from './smnist.js';
 import * as states from './states.js';
+import * as sequence from './sequence.js';
 
 export function setPhase(p) {
   app.phase = p;
@@ -63,6 +64,8 @@ function onWorkerMessage(r, m) {
     if (m.rows.length) { r.rows.push(...m.rows); invalidate(...RUN_CHARTS); }
     local.onProgress(r, m);
     states.onProgress(r, m);
+    sequence.onProgress(r, m);
+    if (m.sequence) { invalidate('tasks'); sequence.showTable(); }
     if (m.lyap) invalidate('lyap-spectrum');
     if (m.spectrum && r.erank0 === undefined) r.erank0 = m.spectrum.erank_entropy;
     if (m.spectrum) { r.spectrum = m.spectrum; r.spectrumIter = m.iter; r.spectrum0 ??= m.spectrum; invalidate('spectrum'); }
@@ -73,6 +76,8 @@ function onWorkerMessage(r, m) {
     r.weights = m.weights;
     local.onFinished(r);
     states.onFinished(r);
+    sequence.onFinished(r);
+    invalidate('tasks');
     invalidate('lyap', 'lyap-spectrum');
     if (m.status === 'diverged') {
       notice(`${r.label} diverged at iteration ${r.report.diverged_at}: the loss or the weights stopped being finite, so no final measures are reported. Lower the learning rate or the gain.`, 'error');
@@ -164,6 +169,7 @@ function launch(configs) {
   });
   app.runs.forEach(states.begin);
   states.reset();
+  sequence.reset();
   app.stoppedAt = null;
   app.poolSize = poolSize();
   app.startedAt = performance.now();
@@ -223,6 +229,7 @@ export function reset() {
   app.runs = [];
   app.analyseAt = null; // a link's analysed point belongs to its run
   states.reset();
+  sequence.reset();
   document.body.classList.remove('comparing', 'grid');
   setPhase('idle');
   $('#progress').textContent = 'Ready. Press Train.';
