@@ -204,23 +204,28 @@ class RunResult:
         return f"RunResult(task={c.get('task')!r}, init={c.get('init')!r}, status={self.status!r}, final={self.final})"
 
 
-class Analysis:
-    """What learning did to a network (``richlazy analyse``, docs/analysis.md): ``report`` is its JSON as a
-    dict: ``conditions``, ``components``, ``trajectories`` (start and end, ``[condition][step][component]``),
-    ``change`` (``trajectory_shift``, ``principal_angles``, ``cka``), ``fixed_points`` and ``delta_w``."""
+class _Json:
+    """A report as the engine wrote it: ``report`` is its JSON as a dict."""
 
     def __init__(self, text: str):
         self._json = text
         self.report: Dict[str, Any] = json.loads(text)
 
     def to_json(self) -> str:
-        """The report as ``richlazy analyse`` prints it (without the final newline), byte for byte."""
+        """The report as the command line prints it with ``--json`` (without the final newline), byte for byte."""
         return self._json
 
     def save(self, path: Union[str, os.PathLike]) -> None:
-        """The command line's stdout: the JSON and a newline."""
+        """The command line's ``--save PATH`` (or its stdout): the JSON and a newline."""
         with open(path, "w") as f:
             f.write(self._json + "\n")
+
+
+class Analysis(_Json):
+    """What learning did to a network (``richlazy analyse``, docs/analysis.md): ``report`` is its JSON as a
+    dict: ``config``, ``probe``, ``conditions``, ``components``, ``trajectories`` (start and end,
+    ``[condition][step][component]``), ``change`` (``trajectory_shift``, ``principal_angles``, ``cka``),
+    ``fixed_points``, ``delta_w`` and ``w_rec0``. ``to_json()`` is the command line's stdout less its newline."""
 
     def __repr__(self) -> str:
         r, c = self.report, self.report["change"]
@@ -255,21 +260,12 @@ class Trials:
         return f"Trials(task={self.task!r}, x={self.x.shape}, scored={self.scored}, decision={self.decision})"
 
 
-class Report:
+class Report(_Json):
     """A sweep's or a study's report: ``report`` is its JSON as a dict, ``table`` the command line's table."""
 
     def __init__(self, text: str, table: str):
-        self._json, self.table = text, table
-        self.report: Dict[str, Any] = json.loads(text)
-
-    def to_json(self) -> str:
-        """The report as the command line's ``--json`` prints it (without the final newline)."""
-        return self._json
-
-    def save(self, path: Union[str, os.PathLike]) -> None:
-        """As ``--save PATH`` writes it (the JSON and a newline)."""
-        with open(path, "w") as f:
-            f.write(self._json + "\n")
+        super().__init__(text)
+        self.table = table
 
     @property
     def summary(self) -> List[Dict[str, Any]]:
