@@ -83,7 +83,10 @@ const viewOf = (page) => page.locator('[data-view]:not([hidden])');
 
 /** Clicks `button` and reads the file it downloads: [its name, its bytes]. */
 async function download(page, button) {
-  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), button.click()]);
+  // A pointer click, and once more as a DOM click if no file came: on a loaded machine a late layout
+  // shift (a chart redrawn, a notice) can move the button between Playwright's check and its click.
+  const click = (how) => Promise.all([page.waitForEvent('download', { timeout: 15_000 }), how()]);
+  const [d] = await click(() => button.click()).catch(() => click(() => button.evaluate((b) => b.click())));
   return [d.suggestedFilename(), await readFile(await d.path())];
 }
 
