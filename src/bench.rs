@@ -133,8 +133,7 @@ pub fn run(config: &Config, iters: usize, analysis: bool, now_ms: &dyn Fn() -> f
 fn analysis_times(config: &Config, net: &crate::model::Rnn<f32>, now_ms: &dyn Fn() -> f64) -> (f64, f64, f64) {
     use crate::analysis::{report, StepMap};
     let task = config.probe_task();
-    let mut stream = crate::experiment::probe_stream(config);
-    let probe: Vec<_> = (0..crate::metrics::PROBE_BATCHES).map(|_| stream.next_batch()).collect();
+    let probe = crate::trials::probe(config).expect("the bench's callers have the task's data");
     let w = crate::analysis::Weights {
         w_in: net.w_in.to_f64(),
         w_rec0: initial_network(config).w_rec.to_f64(),

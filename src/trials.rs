@@ -123,31 +123,26 @@ mod tests {
 
     #[test]
     fn iteration_k_is_the_batch_the_run_trains_on_at_its_kth_update() {
+        // The run's own loss of its next batch is the loss of train_batch(k) on the net it has now.
+        let trains_on = |c: &Config, iters: usize, what: &str| {
+            let mut exp = Experiment::new(c.clone()).unwrap();
+            for k in 0..iters {
+                let batch = train_batch(c, k).unwrap();
+                let mut rule = learning_rule(c, exp.net(), batch.seq_len);
+                let mut grads = Grads::zeros_like(exp.net());
+                let loss = rule.gradients(exp.net(), &batch, c.task().decision_steps(), &mut grads).loss;
+                exp.step();
+                assert_eq!(exp.train_loss, loss, "{what}, iteration {k}");
+            }
+        };
         let seq = config(&[("sequence", "2af:2,dms:3,2af:2"), ("hidden", "8"), ("every", "2"), ("seed", "3")]);
-        let mut exp = Experiment::new(seq.clone()).unwrap();
-        for k in 0..7 {
-            let batch = train_batch(&seq, k).unwrap();
-            let mut rule = learning_rule(&seq, exp.net(), batch.seq_len);
-            let mut grads = Grads::zeros_like(exp.net());
-            let loss = rule.gradients(exp.net(), &batch, seq.task().decision_steps(), &mut grads).loss;
-            exp.step();
-            assert_eq!(exp.train_loss, loss, "sequence, iteration {k}");
-        }
+        trains_on(&seq, 7, "sequence");
         assert_eq!(
             train_batch(&seq, 7).unwrap_err().message,
             "iteration 7: a run of 7 iterations trains on iterations 0 to 6 (0-based)"
         );
         let c = config(&[("task", "dms"), ("hidden", "8"), ("iters", "4"), ("every", "2"), ("seed", "3")]);
-        let mut exp = Experiment::new(c.clone()).unwrap();
-        for k in 0..4 {
-            // The run's own loss of its next batch is the loss of train_batch(k) on the net it has now.
-            let batch = train_batch(&c, k).unwrap();
-            let mut rule = learning_rule(&c, exp.net(), batch.seq_len);
-            let mut grads = Grads::zeros_like(exp.net());
-            let loss = rule.gradients(exp.net(), &batch, c.task().decision_steps(), &mut grads).loss;
-            exp.step();
-            assert_eq!(exp.train_loss, loss, "iteration {k}");
-        }
+        trains_on(&c, 4, "plain");
         assert_ne!(train_batch(&c, 0).unwrap(), train_batch(&c, 1).unwrap());
         let e = train_batch(&c, 4).unwrap_err();
         assert_eq!((e.key.as_str(), e.code), ("iteration", Code::Range));

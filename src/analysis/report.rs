@@ -112,10 +112,8 @@ fn with_config(config: &crate::config::Config, report: Json) -> Json {
 /// seed and batch, at its leak, the settings first; refused where the shapes do not fit the task.
 pub fn analyse_weights(config: &crate::config::Config, w: &Weights, opt: &Options) -> Result<Json, SettingError> {
     let task = config.probe_task();
-    task.ready()?;
+    let probe = crate::trials::probe(config)?;
     w.check(task.n_in(), task.n_out())?;
-    let mut stream = crate::experiment::probe_stream(config);
-    let probe: Vec<Batch> = (0..crate::metrics::PROBE_BATCHES).map(|_| stream.next_batch()).collect();
     Ok(with_config(config, analyse(task.as_ref(), &probe, config.alpha, w, opt)))
 }
 
