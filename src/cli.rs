@@ -254,7 +254,7 @@ fn analyse(args: &[String]) -> Result<(), SettingError> {
             }
             let config = flags.config()?;
             warn_unused("run", &flags.pairs);
-            let w = crate::trials::read_weights(std::path::Path::new(&dir)).map_err(weights_error)?;
+            let w = crate::analysis::Weights::read_dir(std::path::Path::new(&dir)).map_err(weights_error)?;
             crate::analysis::report::analyse_weights(&config, &w, &opt).map_err(weights_error)?
         }
         None => {

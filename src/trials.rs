@@ -1,9 +1,8 @@
 //! What a run trains and is measured on, for code outside the engine (the Python package's
-//! `trials`, `probe`, `hidden` and `analyse(weights=DIR)`), so that a researcher can check the
-//! learning rules against their own: the batch of any training iteration, the probe set, the model's
-//! hidden states of any weights on any inputs, and a folder of weights as `run --save_weights` writes it.
+//! `trials`, `probe` and `hidden`), so that a researcher can check the learning rules against their
+//! own: the batch of any training iteration, the probe set, and the model's hidden states of any
+//! weights on any inputs. A folder of saved weights is read by `analysis::Weights::read_dir`.
 
-use crate::analysis::Weights;
 use crate::config::Config;
 use crate::experiment::{probe_stream, train_stream_at};
 use crate::linalg::{Mat, Real};
@@ -11,7 +10,6 @@ use crate::metrics::PROBE_BATCHES;
 use crate::model::{Rnn, Trace};
 use crate::settings::{Code, SettingError};
 use crate::tasks::{Batch, DT_DEFAULT};
-use std::path::Path;
 
 /// The batch training iteration `iteration` trains on (0-based: the update that takes the run from k
 /// iterations done to k + 1); a run of `iters` iterations trains on 0 to `iters - 1`. In a sequence,
@@ -96,19 +94,6 @@ pub fn hidden<T: Real>(
     Ok(trace.h)
 }
 
-/// W_in.npy, W_rec0.npy, W_rec.npy and W_out.npy from `dir`, as `run --save_weights` writes them.
-pub fn read_weights(dir: &Path) -> Result<Weights, SettingError> {
-    let names = ["W_in.npy", "W_rec0.npy", "W_rec.npy", "W_out.npy"];
-    let mut bytes = Vec::new();
-    for name in names {
-        let p = dir.join(name);
-        bytes.push(
-            std::fs::read(&p).map_err(|e| SettingError::new("weights", Code::Io, format!("{}: {e}", p.display())))?,
-        );
-    }
-    Weights::from_npy([0, 1, 2, 3].map(|i| (names[i], bytes[i].as_slice())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,19 +172,5 @@ mod tests {
         assert_eq!(e.key, "weights");
         let e = hidden::<f64>(Mat::zeros(2, 1), Mat::zeros(2, 2), 1.0, &[0.0; 3], (1, 2)).unwrap_err();
         assert_eq!(e.key, "x");
-    }
-
-    #[test]
-    fn saved_weights_read_back_as_the_run_holds_them() {
-        let c = config(&[("task", "2af"), ("hidden", "6"), ("iters", "2")]);
-        let mut exp = Experiment::new(c).unwrap();
-        exp.run_to_end();
-        let dir = std::env::temp_dir().join(format!("richlazy-trials-{}", std::process::id()));
-        crate::report::save_weights(&exp, &dir).unwrap();
-        assert_eq!(read_weights(&dir).unwrap(), Weights::of(&exp.weights()));
-        std::fs::remove_file(dir.join("W_out.npy")).unwrap();
-        let e = read_weights(&dir).unwrap_err();
-        assert_eq!((e.key.as_str(), e.code), ("weights", Code::Io));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -240,7 +240,7 @@ fn analyse_weights(py: Python<'_>, pairs: Vec<(String, String)>, files: WeightFi
     let c = config(py, &lab_pairs(py, pairs)?)?;
     let report = py.detach(move || {
         let w = match files {
-            WeightFiles::Dir(dir) => richlazy::trials::read_weights(&dir)?,
+            WeightFiles::Dir(dir) => richlazy::analysis::Weights::read_dir(&dir)?,
             WeightFiles::Npy([w_in, w_rec0, w_rec, w_out]) => richlazy::analysis::Weights::from_npy([
                 ("W_in", &w_in),
                 ("W_rec0", &w_rec0),

@@ -47,6 +47,20 @@ impl Weights {
         Ok(Weights { w_in: read(w_in)?, w_rec0: read(w_rec0)?, w_rec: read(w_rec)?, w_out: read(w_out)? })
     }
 
+    /// W_in.npy, W_rec0.npy, W_rec.npy and W_out.npy from `dir`, as `run --save_weights` writes them.
+    pub fn read_dir(dir: &std::path::Path) -> Result<Weights, SettingError> {
+        let names = ["W_in.npy", "W_rec0.npy", "W_rec.npy", "W_out.npy"];
+        let mut bytes = Vec::new();
+        for name in names {
+            let p = dir.join(name);
+            bytes.push(
+                std::fs::read(&p)
+                    .map_err(|e| SettingError::new("weights", Code::Io, format!("{}: {e}", p.display())))?,
+            );
+        }
+        Weights::from_npy([0, 1, 2, 3].map(|i| (names[i], bytes[i].as_slice())))
+    }
+
     /// The shapes agree with each other and with the task's inputs and outputs.
     pub fn check(&self, n_in: usize, n_out: usize) -> Result<(), SettingError> {
         let n = self.w_rec.rows;
@@ -422,5 +436,20 @@ mod tests {
         let delta = r.get("delta_w").unwrap();
         let Some(Json::Arr(sv)) = delta.get("singular_values") else { panic!() };
         assert!(sv.len() == 16 && sv.iter().all(|s| *s == Json::Num(0.0)), "{sv:?}");
+    }
+
+    #[test]
+    fn saved_weights_read_back_as_the_run_holds_them() {
+        let mut c = crate::config::Config::default();
+        assert!(c.apply([("task", "2af"), ("hidden", "6"), ("iters", "2")]).is_empty());
+        let mut exp = crate::experiment::Experiment::new(c).unwrap();
+        exp.run_to_end();
+        let dir = std::env::temp_dir().join(format!("richlazy-weights-{}", std::process::id()));
+        crate::report::save_weights(&exp, &dir).unwrap();
+        assert_eq!(Weights::read_dir(&dir).unwrap(), Weights::of(&exp.weights()));
+        std::fs::remove_file(dir.join("W_out.npy")).unwrap();
+        let e = Weights::read_dir(&dir).unwrap_err();
+        assert_eq!((e.key.as_str(), e.code), ("weights", Code::Io));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
