@@ -22,6 +22,15 @@ try {
     console.log('default:', await page.evaluate(() => [window.richlazy.phase, document.querySelector('#progress').textContent]), log.errors);
     await context.close();
   }
+  if (want('sequence-compare')) {
+    const { page, context, log } = await open(browser, `${server.url}?sequence=2af,dms&hidden=64&iters=600&every=50&lr=0.01&compare=rank:1,rank:10,rank:64,aligned:1&seeds=2`, { viewport: { width: 1400, height: 1100 } });
+    await waitPhase(page, 'done', 300_000);
+    await page.screenshot({ path: `${out}/sequence-compare.png`, fullPage: true });
+    for (const chart of ['summary-forget', 'summary-cost']) await page.locator(`[data-chart="${chart}"]`).screenshot({ path: `${out}/sequence-compare-${chart}.png` });
+    await page.locator('#sequence-table').screenshot({ path: `${out}/sequence-compare-table.png` });
+    console.log('sequence-compare:', await page.evaluate(() => document.querySelector('#progress').textContent), log.errors);
+    await context.close();
+  }
   if (want('compare')) {
     const { page, context, log } = await open(browser, `${server.url}?hidden=100&iters=600&every=50&compare=1,10,30,100&seeds=2`, { viewport: { width: 1400, height: 1100 } });
     await waitPhase(page, 'done', 300_000);

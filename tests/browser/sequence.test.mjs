@@ -58,3 +58,34 @@ test('the "2AF then DMS" preset sets the sequence; a bad sequence in a link is n
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test('a comparison of starts on a sequence draws forgetting and cost against the initial effective rank, and its table is the runs\' own', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?${SETTINGS}&compare=rank:1,rank:32,aligned:1&seeds=2`);
+  await waitPhase(page, 'done');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('sequences')), true);
+  for (const chart of ['summary-forget', 'summary-cost']) {
+    assert.equal(await page.isVisible(`figure[data-chart="${chart}"]`), true, chart);
+    assert.ok((await inkOf(page, chart)) > 2000, `${chart} is drawn`);
+  }
+  assert.equal(await page.isHidden('figure[data-chart="summary-acc"]'), true, 'a rule x gain grid\'s chart is not shown empty');
+  // The table's forgetting and path cells are the mean ± sd of the runs' own sections.
+  const runs = await page.evaluate(() => window.richlazy.runs.map((r) => ({ group: r.group, s: r.report.sequence })));
+  const rows = await page.$$eval('#sequence-table tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(rows.length, 4, 'a head and a row per start');
+  assert.equal(rows[0][3], '2AF lost during DMS (phase 2)');
+  const mine = runs.filter((r) => r.group === 'rank:32');
+  const meanSd = (v) => { const m = (v[0] + v[1]) / 2; return [m, Math.sqrt(((v[0] - m) ** 2 + (v[1] - m) ** 2) / 1)]; };
+  const row = rows.find((r) => r[0] === 'rank:32');
+  const [m, sd] = meanSd(mine.map((r) => r.s.phases[1].forgetting[0].accuracy));
+  assert.equal(row[3], `${m.toFixed(3)} ± ${sd.toFixed(3)}`);
+  const [p, psd] = meanSd(mine.map((r) => r.s.phases[1].path_w_rec));
+  assert.equal(row[7], `${p.toFixed(2)} ± ${psd.toFixed(2)}`);
+  // A comparison of one task has neither.
+  await page.goto(`${server.url}?task=2af&hidden=32&iters=50&every=25&compare=rank:1,rank:32`);
+  await waitPhase(page, 'done');
+  assert.equal(await page.isHidden('figure[data-chart="summary-forget"]'), true);
+  assert.equal(await page.isHidden('#sequence-table'), true);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});

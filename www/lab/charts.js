@@ -16,7 +16,7 @@ import * as states from './states.js';
 import * as sequence from './sequence.js';
 
 export const RUN_CHARTS = ['loss', 'accuracy', 'weight', 'kernel', 'rep', 'lyap'];
-export const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS];
+export const SUMMARY_CHARTS = ['summary-align', 'summary-weight', ...local.GRID_CHARTS, ...sequence.SUMMARY_CHARTS];
 app.redraw = (name) => draw(name); // synchronous, for tests and timing
 
 const dirty = new Set();
@@ -132,28 +132,33 @@ export function summaryGroups() {
   return (local.isGrid(sorted) ? local.gridOrder(sorted) : sorted).map((g) => ({ ...g, stat: (key) => stat(g, key) }));
 }
 
-// The rank sweep as joined dots; every other start as its own marker shape.
-// A grid over rules, gains, flossing or time steps has its own summary (localrules.js).
+// A comparison's summary: the alignments and the weight change, a grid's own (localrules.js), or a
+// sequence's forgetting and cost (sequence.js), each against the initial effective rank.
 function drawSummary(name) {
   const groups = summaryGroups();
   if (local.isGrid(groups)) return local.drawGrid(name, groups);
+  const seq = sequence.summary(name, groups);
+  if (seq) return erankChart(name, groups, seq);
   if (!['summary-align', 'summary-weight'].includes(name)) return;
+  const keys = name === 'summary-align' ? ['kernel_alignment', 'rep_alignment', 'sign_similarity'] : ['weight_change_rel'];
+  const measures = keys.map((key, i) => ({ label: measure(key).short, colour: COLOURS[name === 'summary-align' ? i : 3], stat: (g) => g.stat(key) }));
+  erankChart(name, groups, name === 'summary-align'
+    ? { title: 'Final alignment vs initial effective rank', y: 'value at the end', measures }
+    : { title: 'Final weight change vs initial effective rank', y: 'relative change (log scale)', measures, logY: true });
+}
+
+// Measures [{label, colour, stat(group) -> [mean, sd]}] against the initial effective rank: the rank
+// sweep as joined dots, every other start as its own marker shape (named in the legend in grey).
+function erankChart(name, groups, { title, y, measures, logY = false }) {
   const swept = groups.filter((g) => g.family === 'rank');
   const others = groups.filter((g) => g.family !== 'rank');
-  const measures = name === 'summary-align'
-    ? [['kernel_alignment', COLOURS[0]], ['rep_alignment', COLOURS[1]], ['sign_similarity', COLOURS[2]]]
-    : [['weight_change_rel', COLOURS[3]]];
   const series = [];
-  for (const [key, colour] of measures) {
-    const label = measure(key).short;
-    series.push({ name: swept.length ? label : '', colour, shape: 0, joined: true, pts: swept.map((g) => [g.erank, ...g.stat(key)]) });
-    others.forEach((g, i) => series.push({ name: '', colour, shape: 1 + i, joined: false, pts: [[g.erank, ...g.stat(key)]] }));
+  for (const { label, colour, stat } of measures) {
+    series.push({ name: label, colour, shape: 0, joined: swept.length > 0, pts: swept.map((g) => [g.erank, ...stat(g)]) });
+    others.forEach((g, i) => series.push({ name: '', colour, shape: 1 + i, joined: false, pts: [[g.erank, ...stat(g)]] }));
   }
-  if (!swept.length) measures.forEach(([, label, colour]) => series.push({ name: label, colour, shape: 0, joined: false, pts: [] }));
   others.forEach((g, i) => series.push({ name: g.label, colour: '#555555', shape: 1 + i, joined: false, pts: [] }));
-  errorbars(name, name === 'summary-align' ? 'Final alignment vs initial effective rank' : 'Final weight change vs initial effective rank',
-    'initial effective rank (log scale)', name === 'summary-align' ? 'value at the end' : 'relative change (log scale)',
-    series, { logX: true, logY: name === 'summary-weight' });
+  errorbars(name, title, 'initial effective rank (log scale)', y, series, { logX: true, logY });
 }
 
 // The initial spectrum (an SVD) and a sample trial come from a worker, so settings changes never block the page.

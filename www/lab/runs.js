@@ -149,6 +149,7 @@ function showSummary() {
     return tr;
   });
   table.replaceChildren(caption, head, ...body);
+  sequence.showSummary(groups);
 }
 
 function launch(configs) {

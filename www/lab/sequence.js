@@ -2,11 +2,14 @@
 // each ended phase's boundary dashed, and a table of what each phase made the network forget, how
 // fast it learned and what it cost. The run's worker sends the engine's `sequence` section (the
 // report's, as it stands) with each new measure point; a run of one task has none and shows neither.
-import { lines, COLOURS } from '../plot.js';
+// A comparison of starts on one sequence gets, per start, its forgetting and cost against the initial
+// effective rank (charts.js draws them as it draws the alignments) and a table of them.
+import { lines, meanSd, COLOURS } from '../plot.js';
 import { fixed as fix, tableRow as row } from '../shared.js';
 import { $, app } from './state.js';
 
 export const SEQUENCE_CHARTS = ['tasks'];
+export const SUMMARY_CHARTS = ['summary-forget', 'summary-cost'];
 
 /** The section of a progress message onto run r; whether the page shows sequences now. */
 export function onProgress(r, m) {
@@ -58,8 +61,68 @@ export function showTable() {
   table.replaceChildren(caption, head, ...body);
 }
 
-/** A new launch or reset: nothing to show until a run's first section arrives. */
+// The phases of a comparison's sequence (every start runs the same one), from its longest report:
+// a run that diverged lists only the phases it ended.
+function comparedPhases(groups) {
+  const all = groups.flatMap((g) => g.reports.map((r) => r.sequence?.phases ?? []));
+  return all.reduce((a, b) => (b.length > a.length ? b : a), []);
+}
+
+// Mean ± sd over a start's seeds of f(phase k), from the seeds that ended phase k.
+const phaseStat = (g, k, f) => meanSd(g.reports.map((r) => r.sequence?.phases[k]).filter(Boolean).map(f));
+
+// What each phase after the first made the network forget of each earlier task (accuracy lost since
+// the phase that last trained it), and what each phase cost: one measure each.
+function forgetMeasures(phases) {
+  return phases.slice(1).flatMap((p, j) => p.forgetting.map((f) => ({
+    label: `${f.task.toUpperCase()} lost during ${p.task.toUpperCase()} (phase ${j + 2})`,
+    stat: (g) => phaseStat(g, j + 1, (q) => q.forgetting.find((x) => x.task === f.task)?.accuracy),
+  })));
+}
+const costMeasures = (phases) => phases.map((p, k) => ({
+  label: `path of W_rec, phase ${k + 1} (${p.task.toUpperCase()})`,
+  stat: (g) => phaseStat(g, k, (q) => q.path_w_rec),
+}));
+const coloured = (ms) => ms.map((m, i) => ({ ...m, colour: COLOURS[i % COLOURS.length] }));
+
+/** A comparison's forgetting or cost chart (`name`) as charts.js draws it: {title, y, measures, logY}; null for another chart or runs without a sequence. */
+export function summary(name, groups) {
+  if (!SUMMARY_CHARTS.includes(name)) return null;
+  const phases = comparedPhases(groups);
+  if (phases.length < 2) return null;
+  return name === 'summary-forget'
+    ? { title: 'Forgetting vs initial effective rank', y: 'accuracy lost', measures: coloured(forgetMeasures(phases)) }
+    : { title: 'Cost of plasticity vs initial effective rank', y: 'path length of W_rec (log scale)', measures: coloured(costMeasures(phases)), logY: true };
+}
+
+/** A comparison's table: per start, mean ± sd over its seeds of each phase's forgetting and cost. */
+export function showSummary(groups) {
+  if (app.runs.length < 2) return;
+  const table = $('#sequence-table');
+  const phases = comparedPhases(groups);
+  table.hidden = phases.length < 2;
+  if (table.hidden) return;
+  const ms = (m, sd, d) => `${fix(m, d)} ± ${fix(sd, d)}`;
+  const caption = document.createElement('caption');
+  caption.textContent = `By start, mean ± sd over its seeds (${phases.map((p) => p.task.toUpperCase()).join(' → ')}; a phase's iterations to learn over the seeds that reached ${app.runs[0].report?.sequence?.learned_accuracy ?? 0.8})`;
+  const forgets = forgetMeasures(phases);
+  const head = row(['start', 'initial erank', 'runs', ...forgets.map((f) => f.label),
+    ...phases.flatMap((p, k) => [`phase ${k + 1} (${p.task.toUpperCase()}): iterations to learn`, `path W_rec`]), 'path, all weights', 'Σ‖ΔW‖², all'], 'th');
+  const total = (g, key) => meanSd(g.reports.map((r) => r.sequence?.total[key]));
+  const body = groups.map((g) => {
+    const tr = row([g.label, fix(g.erank, 1), String(g.reports.length), ...forgets.map((f) => ms(...f.stat(g), 3)),
+      ...phases.flatMap((p, k) => [ms(...phaseStat(g, k, (q) => q.iters_to_learn ?? NaN), 0), ms(...phaseStat(g, k, (q) => q.path_w_rec), 2)]),
+      ms(...total(g, 'path_all'), 2), ms(...total(g, 'path_sq_all'), 4)]);
+    tr.firstChild.style.color = g.colour;
+    return tr;
+  });
+  table.replaceChildren(caption, head, ...body);
+}
+
+/** A new launch or reset: nothing to show until a run's first section arrives; a comparison of
+ * sequences shows its forgetting and cost charts. */
 export function reset() {
   document.body.classList.remove('sequence');
+  document.body.classList.toggle('sequences', app.runs.length > 1 && app.runs.some((r) => r.config.sequence));
   $('#sequence-table').hidden = true;
 }
