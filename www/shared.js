@@ -1,9 +1,12 @@
 // What every view of the page shares: notices, an in-page question, numbers and table rows as text,
 // downloads, links, the embed snippet and PNG buttons on charts. The share bar: study.js; workers: pool.js.
 
-import { notebook } from '../pkg/richlazy.js';
+import { notebook, total_iters } from '../pkg/richlazy.js';
 
 const $ = (s) => document.querySelector(s);
+
+/** The iterations a run of config `c` trains, every phase of a sequence included (the engine's count). */
+export const totalIters = (c) => total_iters(Object.keys(c), Object.values(c).map(String)) || Number(c.iters);
 
 /** An error as {key, code, message}, whatever carried it: a wasm reply's `error` (an object, or the
  * text a few exports still send), a worker's failure, a thrown Error. `code` defaults to `fallback`. */

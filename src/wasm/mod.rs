@@ -330,6 +330,18 @@ impl Run {
     }
 }
 
+/// The iterations a run of these settings trains, every phase of a sequence included (0 for settings
+/// that do not parse): what the page's and the article's cost estimates scale by.
+#[wasm_bindgen]
+pub fn total_iters(keys: Vec<String>, values: Vec<String>) -> usize {
+    let (c, errors) = lenient(&keys, &values);
+    if errors.is_empty() {
+        c.total_iters()
+    } else {
+        0
+    }
+}
+
 /// `richlazy bench` in the browser or Node: `{"iters", "iteration_ms", "kernel_alignment_ms", "svd_ms", ...}`,
 /// or `{"error": {"key", "code", "message"}}` while the task's data is not loaded (sMNIST).
 #[wasm_bindgen]

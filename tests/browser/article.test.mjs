@@ -249,3 +249,42 @@ test('at phone width (390 px) the article does not scroll sideways', async () =>
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+// The sequence claims' points their verdicts quote, to the figure's 3 digits.
+const FORGET_POINTS = [['2AF → DMS: ranks 1, 30, 100, 300, rank:1:', '0.334'], ['DMS → 2AF: ranks 1, 30, 100, 300, rank:1:', '0.745'],
+  ['DMS → 2AF: ranks 1, 30, 100, 300, rank:300:', '0.216'], ['2AF → CXT: ranks 1, 30, 100, 300, rank:1:', '0.719'],
+  ['DMS → 2AF: aligned rank 1, worm, V1, fly, aligned:1:', '0.570'], ['2AF → DMS: aligned rank 1, worm, V1, fly, connectome:', '0.444']];
+const COST_POINTS = [['2AF → DMS: ranks 1, 30, 100, 300, rank:1:', '42.8'], ['DMS → 2AF: ranks 1, 30, 100, 300, rank:1:', '47.3'],
+  ['2AF → CXT: ranks 1, 30, 100, 300, rank:1:', '69.5'], ['2AF → DMS: aligned rank 1, worm, V1, fly, aligned:1:', '28.3']];
+
+test('tasks in sequence: both figures from the stored sweeps, the verdicts quote their points, a quick point recomputes its sequence bit for bit', async () => {
+  const { page, context, log } = await open(browser, `${server.url}?view=article&section=plasticity-cost`);
+  for (const [id, points, digits] of [['plasticity-cost', COST_POINTS, 1], ['forgetting', FORGET_POINTS, 3]]) {
+    if (id === 'forgetting') await page.goto(`${server.url}?view=article&section=forgetting`);
+    await ready(page);
+    await reach(page, id);
+    const fig = await page.evaluate((c) => {
+      const f = window.richlazy.article.figures[c];
+      return { series: f.series.map((s) => s.pts.length), points: f.points.map((p) => ({ label: p.label, y: p.y, seconds: p.jobs.reduce((a, j) => a + j.seconds, 0) })) };
+    }, id);
+    assert.deepEqual(fig.series, [4, 4, 4, 4, 4, 4, 2], id);
+    assert.ok((await inkOf(page, `article-${id}`)) > 5000, `${id}: the figure has ink`);
+    assert.match(await page.locator(`article#${id} .figure-status`).textContent(),
+      /^Drawn from results\/sequence-2af-dms\.json, results\/sequence-dms-2af\.json, results\/sequence-2af-cxt\.json, results\/sequence-quick\.json\. 26 points/);
+    const verdict = await page.locator(`article#${id} .verdict`).textContent();
+    for (const [start, value] of points) {
+      const p = fig.points.find((q) => q.label.startsWith(start));
+      assert.equal(p.y.toFixed(digits), value, start);
+      const quoted = Number(value).toFixed(digits - 1 || 1);
+      assert.ok(verdict.includes(quoted), `${id}: the verdict quotes ${quoted} (${start})`);
+    }
+    // A paper-settings point is minutes of training (20,000 iterations a seed), a quick one seconds.
+    for (const p of fig.points) assert.ok(p.label.startsWith('quick check') ? p.seconds < 30 : p.seconds > 300, `${p.label}: ${p.seconds} s`);
+  }
+  const from = await check(page, 'forgetting', 'quick check (N 100, 1,000 iterations a task), rank:1:');
+  const runs = await checks(page, 'forgetting', from, 2);
+  assert.deepEqual(runs.map((c) => c.match), [true, true], JSON.stringify(runs.filter((c) => !c.match)));
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(offSite(log), []);
+  await context.close();
+});

@@ -6,6 +6,7 @@
 import { startsFigure } from './figures.js';
 import { claim as animals } from './animals.js';
 import { claim as stateSpace } from './mechanism.js';
+import { forgetting, cost } from './sequences.js';
 
 const TASKS = [['2af', '2AF'], ['dms', 'DMS'], ['cxt', 'CXT']];
 const RANKS = ['rank:1', 'rank:30', 'rank:100', 'rank:300'];
@@ -106,6 +107,8 @@ export const study = {
     },
     animals,
     stateSpace,
+    forgetting,
+    cost,
     {
       id: 'gain',
       title: 'At a small gain the rank matters less',

@@ -17,8 +17,9 @@ const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
  * Final measures of lab runs against their initial effective rank, mean ± sd over seeds.
  * groups: [{name, file, starts: ['rank:1', ...], where?(config), colour?, shape?, joined?}]; one point per start.
  * A group may instead list its points from several files: items: [{file, start, where?, name?}].
+ * `value(run)` is the y where it is not the final measure (a sequence's forgetting); `measure` names it.
  */
-export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
+export function startsFigure({ title, measure, yLabel, groups, logX = true, logY = false, value = (r) => r.final[measure] }) {
   return (data) => {
     const series = [], points = [];
     groups.forEach((g, gi) => {
@@ -31,7 +32,7 @@ export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
         if (!runs.length) return;
         const done = runs.filter((r) => r.status === 'done');
         const [x] = meanSd(runs.map((r) => r.initial.erank_entropy));
-        const [m, sd] = meanSd(done.map((r) => r.final[measure]));
+        const [m, sd] = meanSd(done.map(value));
         pts.push([x, m, sd]);
         const where = `${g.name}, ${it.name ?? it.start}`;
         points.push({ series: gi, x, y: m, label: `${where}: ${measure} ${f3(m)} ± ${f3(sd)} (${done.length} of ${runs.length} seeds)`,
@@ -39,7 +40,7 @@ export function startsFigure({ title, measure, yLabel, groups, logX = true }) {
       });
       series.push({ name: g.name, colour: g.colour ?? COLOURS[gi % COLOURS.length], shape: g.shape ?? gi % 5, joined: g.joined ?? true, pts });
     });
-    return { kind: 'errorbars', title, x: 'initial effective rank', y: yLabel ?? measure, series, opts: { logX }, points };
+    return { kind: 'errorbars', title, x: 'initial effective rank', y: yLabel ?? measure, series, opts: { logX, logY }, points };
   };
 }
 
@@ -81,7 +82,7 @@ export function settingFigure({ title, file, measure, yLabel, key, xLabel, group
       const pts = xs.map((x) => {
         const at = mine.filter((r) => r.config[key] === x);
         const done = at.filter((r) => r.status === 'done');
-        const [m, sd] = meanSd(done.map((r) => r.final[measure]));
+        const [m, sd] = meanSd(done.map(value));
         points.push({ series: gi, x, y: m, label: `${g.name}, ${key} ${x}: ${measure} ${f3(m)} ± ${f3(sd)} (${done.length} of ${at.length} seeds)`,
           jobs: at.map((r) => labRun(r, `${g.name}, ${key} ${x}, seed ${r.config.seed}`)) });
         return [x, m, sd];

@@ -3,6 +3,8 @@
 // the engine prints every f64 so that it parses back to itself, so equal f64s are equal text: a
 // match here is a match bit for bit.
 
+import { totalIters } from '../shared.js';
+
 /** Where two results differ: [{key, stored, computed}] over the stored object's own keys (less
  * `skip`), recursing into arrays and objects; numbers compared with Object.is (NaN, -0 included). */
 export function differences(stored, computed, skip = [], path = '') {
@@ -33,22 +35,24 @@ const PERCEPTRON_STEP_S = 3e-7; // per SGD step
 const PHASE_STEP_S = 1.8e-4; // per SGD step at L 3, h 32, B 16
 const ANALYSIS_S = 4; // the whole state-space analysis at N 300 in Chromium (BENCHMARKS.md)
 
-// Seconds of one worker for a lab run of config c.
+// Seconds of one worker for a lab run of config c (a sequence's every phase).
 function labSeconds(c) {
   const steps = c.task === 'smnist' ? 28 : Math.round(800 / (c.dt ?? 100));
-  return c.iters * (c.hidden / 100) * (steps / 8) * ((c.batch ?? 32) / 32) * (c.rule && c.rule !== 'bptt' ? 1.5 : 1) * LAB_ITER_S;
+  return totalIters(c) * (c.hidden / 100) * (steps / 8) * ((c.batch ?? 32) / 32) * (c.rule && c.rule !== 'bptt' ? 1.5 : 1) * LAB_ITER_S;
 }
 
-/** A lab run (a sweep's `runs[i]`): its job, the numbers to compare (its `final`) and its cost. */
+/** A lab run (a sweep's `runs[i]`): its job, the numbers to compare (its `final`, and a sequence's
+ * whole `sequence` section) and its cost. */
 export function labRun(run, label) {
   const c = run.config;
+  const numbers = (r) => (r.sequence ? { final: r.final, sequence: r.sequence } : r.final);
   return {
     label,
     seconds: labSeconds(c),
     message: { kind: 'run', keys: Object.keys(c), values: Object.values(c).map(String) },
     mnist: c.task === 'smnist',
-    stored: run.status === 'done' ? run.final : { status: run.status },
-    computed: (report) => (run.status === 'done' ? report.final : { status: report.status }),
+    stored: run.status === 'done' ? numbers(run) : { status: run.status },
+    computed: (report) => (run.status === 'done' ? numbers(report) : { status: report.status }),
     skip: [],
   };
 }

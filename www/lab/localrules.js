@@ -3,7 +3,7 @@
 // its cost stated first. The lab's modules call in through the exports below; everything else stays here.
 import { variants, schema } from '../../pkg/richlazy.js';
 import { lines, errorbars, meanSd, COLOURS } from '../plot.js';
-import { ask, fixed } from '../shared.js';
+import { ask, fixed, totalIters } from '../shared.js';
 import { helper, poolSize } from '../pool.js';
 import { $ } from './state.js';
 
@@ -205,13 +205,14 @@ const fmtTime = (s) => (s < 90 ? `${Math.max(1, Math.round(s))} s` : s < 5400 ? 
 
 /** Seconds per run of a config from the engine's timings `t` (ms: iteration, kernel, svd, lyap). */
 function secondsPerRun(c, t) {
-  const measures = Math.floor(c.iters / c.every) + 2; // iteration 0, every `every`, the end
+  const iters = totalIters(c); // a sequence's every phase
+  const measures = Math.floor(iters / c.every) + 2; // iteration 0, every `every`, the end
   const perMeasure = t.kernel_alignment_ms + 2 * t.svd_ms + t.lyap_ms; // the worker's spectrum adds an SVD
   // A flossing step: forward and backward over a 55-step window with k tangent vectors, from lambda_max's cost.
   const flossStep = (t.lyap_ms / t.lyap_steps) * 55 * 3 * Math.max(1, Number(c.floss_k ?? 1));
   const pre = flossOf(c) === 'pre' || flossOf(c) === 'both' ? Number(c.floss_iters ?? 100) : 0;
-  const inter = flossOf(c) === 'inter' || flossOf(c) === 'both' ? Math.floor(c.iters / Number(c.floss_every ?? 10)) : 0;
-  return (c.iters * t.iteration_ms + measures * perMeasure + (pre + inter) * flossStep) / 1000;
+  const inter = flossOf(c) === 'inter' || flossOf(c) === 'both' ? Math.floor(iters / Number(c.floss_every ?? 10)) : 0;
+  return (iters * t.iteration_ms + measures * perMeasure + (pre + inter) * flossStep) / 1000;
 }
 
 /** Timings from the size alone, before this machine is measured: BENCHMARKS.md's Chromium figures
