@@ -24,7 +24,7 @@ def ms(x, d=3):
 
 
 def learned(p):
-    if p.get("iters_to_learn"):
+    if p.get("iters_to_learn") and p["iters_to_learn"]["mean"] is not None:
         return f"{p['iters_to_learn']['mean']:.0f}, {p['learned']}/{p['runs']}"
     return f"not learned, 0/{p['runs']}"
 

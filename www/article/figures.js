@@ -82,7 +82,7 @@ export function settingFigure({ title, file, measure, yLabel, key, xLabel, group
       const pts = xs.map((x) => {
         const at = mine.filter((r) => r.config[key] === x);
         const done = at.filter((r) => r.status === 'done');
-        const [m, sd] = meanSd(done.map(value));
+        const [m, sd] = meanSd(done.map((r) => r.final[measure]));
         points.push({ series: gi, x, y: m, label: `${g.name}, ${key} ${x}: ${measure} ${f3(m)} ± ${f3(sd)} (${done.length} of ${at.length} seeds)`,
           jobs: at.map((r) => labRun(r, `${g.name}, ${key} ${x}, seed ${r.config.seed}`)) });
         return [x, m, sd];
