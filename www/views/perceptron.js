@@ -106,7 +106,7 @@ function draw(state) {
   }).filter((s) => s.x.length);
   const path = (state.data.snaps ?? []).filter((s) => s.w_par > 0 && s.w_perp > 0);
   if (path.length) runs.push({ name: 'traced run', colour: '#7f7f7f', x: path.map((s) => s.w_perp), y: path.map((s) => s.w_par) });
-  lines('w', 'w∥ = dw₁ against |dw⊥| (each run; the traced run’s path)', '|dw⊥|', 'w∥', runs, { logX: true, logY: true });
+  lines('w', 'w∥ = dw₁ against |dw⊥|, per run', '|dw⊥|', 'w∥', runs, { logX: true, logY: true });
   picture(state);
 }
 
@@ -120,7 +120,7 @@ export function mount(root) {
       { id: 'dw', caption: 'Weight change at the end of training, mean over seeds, one line per P.' },
       { id: 't', caption: 'Training time t* = dt × steps to zero hinge loss, mean over seeds.' },
       { id: 'err', caption: 'Test error on a held-out sample of the same distribution.' },
-      { id: 'w', caption: 'The informative weight w∥ = dw₁ against the rest, |dw⊥|: noise grows |dw⊥|, and w∥ must grow with it.' },
+      { id: 'w', caption: 'The informative weight w∥ = dw₁ against the rest, |dw⊥|: noise grows |dw⊥|, and w∥ must grow with it. The grey line is the traced run’s path.' },
       { id: 'picture', caption: 'One training (the smallest P, the middle αT), played back from snapshots at hits 0, 1, 2, … growing by 15%: the first 400 training points in the plane of x₁ and v, the boundary (solid) and the margins α y F = 1 (dashed); unfitted points in black.' },
     ],
     jobs: (s) => [
