@@ -15,10 +15,13 @@ const ready = (page) => page.waitForFunction(() => window.richlazy?.phase === 'r
 const claimIds = (page) => page.evaluate(() => [...document.querySelectorAll('[data-claim]')].map((e) => e.dataset.claim));
 const offSite = (log) => log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
 
-/** Scrolls to claim `id` and waits for its figure. */
+/** Scrolls to claim `id` as a reader does and waits for its figure. Not Playwright's
+ *  scrollIntoViewIfNeeded: it waits for the box to hold still over two frames, and while the demo's runs
+ *  and the theory's sweeps still report progress above, a loaded CI machine once never saw that in 30 s. */
 async function reach(page, id) {
-  await page.locator(`article#${id}`).scrollIntoViewIfNeeded();
-  await page.waitForFunction((c) => window.richlazy.article.drawn[c] !== undefined, id, { timeout: 10_000 });
+  await page.locator(`article#${id}`).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await page.waitForFunction((c) => window.richlazy.article.drawn[c] !== undefined, id, { timeout: 10_000 })
+    .catch((e) => { throw new Error(`claim ${id}: no figure 10 s after scrolling to it (${e.message})`); });
 }
 
 /** Presses the point button whose label starts with `label` in claim `id`, then Start in its ask box. */
